@@ -1,0 +1,1 @@
+"""The Freqtrade-compatible REST API (Django REST framework) and the websocket consumer."""

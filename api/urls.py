@@ -1,0 +1,3 @@
+"""The contract's endpoint table (filled by the API issue)."""
+
+urlpatterns: list = []

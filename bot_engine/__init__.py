@@ -1,0 +1,1 @@
+"""The trading bot: models, engine loop, exchanges, strategies. Never imports the API layer."""

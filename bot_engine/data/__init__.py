@@ -1,0 +1,1 @@
+"""Candle data on disk (Freqtrade's layout) and timeframe helpers."""

@@ -1,0 +1,44 @@
+"""Read and list OHLCV files in Freqtrade's layout: ``<data_dir>/ETH_BTC-5m.feather``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+COLUMNS = ["date", "open", "high", "low", "close", "volume"]
+_FILE = re.compile(r"^(?P<pair>[A-Za-z0-9]+_[A-Za-z0-9]+(?:_[A-Za-z0-9]+)?)-(?P<tf>\d+[mhdwM])"
+                   r"(?:-(?P<ct>futures|mark|index|funding_rate))?\.feather$")
+
+
+def pair_to_filename(pair: str) -> str:
+    return pair.replace("/", "_").replace(":", "_")
+
+
+def candle_file(data_dir: Path, pair: str, timeframe: str) -> Path:
+    return data_dir / f"{pair_to_filename(pair)}-{timeframe}.feather"
+
+
+def load_candles(data_dir: Path, pair: str, timeframe: str) -> pd.DataFrame:
+    """The stored candles sorted by date, without duplicates; empty frame if there is no file."""
+    path = candle_file(data_dir, pair, timeframe)
+    if not path.exists():
+        return pd.DataFrame(columns=COLUMNS)
+    frame = pd.read_feather(path, columns=COLUMNS)
+    frame["date"] = pd.to_datetime(frame["date"], utc=True)
+    frame = frame.drop_duplicates(subset="date", keep="last").sort_values("date")
+    return frame.reset_index(drop=True)
+
+
+def available_data(data_dir: Path) -> list[tuple[str, str, str]]:
+    """``(pair, timeframe, candle_type)`` for every file on disk, sorted."""
+    if not data_dir.is_dir():
+        return []
+    found = []
+    for path in data_dir.iterdir():
+        match = _FILE.match(path.name)
+        if match:
+            base, _, quote = match["pair"].partition("_")
+            found.append((f"{base}/{quote}", match["tf"], match["ct"] or "spot"))
+    return sorted(found)

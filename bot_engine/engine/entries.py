@@ -1,0 +1,114 @@
+"""New entries: signals on whitelisted pairs, within max_open_trades, stake and locks."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot_engine.engine import analysis, locks, pricing, wallet
+from bot_engine.engine.orders import open_trade
+from bot_engine.exceptions import ExchangeError, OperationalError
+from bot_engine.exchange.base import Market
+from bot_engine.models import Trade
+from bot_engine.runtime import RunningBot
+
+logger = logging.getLogger(__name__)
+
+AMOUNT_RESERVE = 1.05  # stay above the exchange minimum after fees and rounding
+
+
+def open_trade_count(bot: RunningBot) -> int:
+    return Trade.objects.for_bot(bot.bot_id).open().count()
+
+
+def slots_left(bot: RunningBot) -> bool:
+    limit = bot.config.max_open_trades
+    return limit < 0 or open_trade_count(bot) < limit
+
+
+def handle_entries(bot: RunningBot, now: datetime) -> None:
+    """Enter every pair with a fresh entry signal while trade slots and stake last."""
+    open_pairs = set(Trade.objects.for_bot(bot.bot_id).open().values_list("pair", flat=True))
+    for pair in bot.whitelist:
+        if not slots_left(bot):
+            return
+        if pair in open_pairs or locks.is_pair_locked(bot.bot_id, pair, now):
+            continue
+        signal = analysis.last_signal(bot.dataframes.get(pair))
+        if not signal["enter_long"]:
+            continue
+        try:
+            enter_position(bot, pair, enter_tag=signal["enter_tag"])
+        except OperationalError as exc:
+            logger.info("Not entering %s: %s", pair, exc)
+            continue
+        open_pairs.add(pair)
+
+
+def stake_for_entry(bot: RunningBot, pair: str, price: float, stake: float | None = None) -> float:
+    """The stake of the next trade: configured or split evenly ('unlimited'), checked."""
+    current = wallet.stake_wallet(bot.bot_id, bot.config)
+    if stake is None:
+        if bot.config.unlimited_stake:
+            stake = wallet.unlimited_stake(current, max_open_trades=bot.config.max_open_trades,
+                                           open_trades=open_trade_count(bot))
+        else:
+            stake = float(bot.config.stake_amount)
+    available = current.available_stake
+    if stake > available + 1e-12:
+        raise OperationalError(
+            f"Available balance ({available:.8f} {bot.config.stake_currency}) is lower than "
+            f"stake amount ({stake:.8f} {bot.config.stake_currency})"
+        )
+    minimum = min_stake(bot.exchange.markets().get(pair), price)
+    if stake < minimum:
+        raise OperationalError(f"Stake {stake:.8f} is below the minimum {minimum:.8f} for {pair}")
+    return stake
+
+
+def min_stake(market: Market | None, price: float) -> float:
+    if market is None:
+        return 0.0
+    limits = [market.min_cost or 0.0, (market.min_amount or 0.0) * price]
+    return max(limits) * AMOUNT_RESERVE
+
+
+def round_amount(market: Market | None, amount: float) -> float:
+    """Round down to the market's amount step, so the order never exceeds the stake."""
+    step = market.amount_precision if market else None
+    if not step:
+        return amount
+    if step >= 1 and float(step).is_integer() and market.precision_mode != 4:
+        return float(int(amount * 10**int(step)) / 10**int(step))
+    return float(int(amount / step + 1e-9) * step)
+
+
+def enter_position(
+    bot: RunningBot, pair: str, *, enter_tag: str | None, price: float | None = None,
+    order_type: str | None = None, stake: float | None = None,
+) -> Trade:
+    """Place an entry order for ``pair`` and record the trade."""
+    rate = price or pricing.entry_price(bot, pair)
+    stake = stake_for_entry(bot, pair, rate, stake)
+    stake = bot.strategy.custom_stake_amount(
+        pair=pair, current_time=bot.exchange.now(), current_rate=rate, proposed_stake=stake,
+        min_stake=None, max_stake=stake, leverage=1.0, entry_tag=enter_tag, side="long",
+    ) or stake
+    market = bot.exchange.markets().get(pair)
+    amount = round_amount(market, stake / rate)
+    order_type = order_type or bot.rules.order_types.get("entry", "limit")
+    if not bot.strategy.confirm_trade_entry(
+        pair=pair, order_type=order_type, amount=amount, rate=rate, time_in_force="GTC",
+        current_time=bot.exchange.now(), entry_tag=enter_tag, side="long",
+    ):
+        raise OperationalError(f"Strategy refused the entry on {pair}")
+    try:
+        result = bot.exchange.create_order(
+            pair=pair, order_type=order_type, side="buy", amount=amount,
+            price=None if order_type == "market" else rate,
+        )
+    except ExchangeError as exc:
+        raise OperationalError(f"Failed to enter position for {pair}: {exc}") from exc
+    if result.price is None:
+        result.price = result.average or rate
+    return open_trade(bot, pair=pair, result=result, stake=stake, enter_tag=enter_tag)

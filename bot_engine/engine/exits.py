@@ -1,0 +1,135 @@
+"""Exit decisions for open trades: stoploss, trailing stop, ROI, exit signal, custom exit."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+
+from bot_engine.engine import analysis, locks, pricing
+from bot_engine.engine.orders import record_exit_order
+from bot_engine.exceptions import ExchangeError, OperationalError
+from bot_engine.models import Trade
+from bot_engine.runtime import RunningBot
+
+logger = logging.getLogger(__name__)
+
+ROI = "roi"
+STOP_LOSS = "stop_loss"
+TRAILING_STOP_LOSS = "trailing_stop_loss"
+EXIT_SIGNAL = "exit_signal"
+CUSTOM_EXIT = "custom_exit"
+FORCE_EXIT = "force_exit"
+AUTO_LOCK = "Auto lock"
+
+
+def update_stoploss(bot: RunningBot, trade: Trade, rate: float, profit: float) -> bool:
+    """Move a trailing stop up behind the price; returns True when the stop moved."""
+    rules = bot.rules
+    if not rules.trailing_stop:
+        return False
+    offset = rules.trailing_stop_positive_offset
+    if rules.trailing_only_offset_is_reached and profit <= offset:
+        return False
+    distance = rules.stoploss
+    if rules.trailing_stop_positive is not None and profit > offset:
+        distance = rules.trailing_stop_positive
+    new_stop = rate * (1 - abs(distance) / trade.leverage)
+    if new_stop <= trade.stop_loss:
+        return False
+    trade.stop_loss = new_stop
+    trade.stop_loss_pct = -abs(distance)
+    trade.is_stop_loss_trailing = True
+    return True
+
+
+def exit_reason_for(bot: RunningBot, trade: Trade, rate: float, now: datetime) -> str | None:
+    """Freqtrade's order: exit signal, stoploss, ROI, then a trailing stop."""
+    rules = bot.rules
+    profit = trade.calc_profit_ratio(rate)
+    signal = analysis.last_signal(bot.dataframes.get(trade.pair))
+    stop_hit = rate <= trade.stop_loss
+    if rules.use_exit_signal and signal["exit_long"] and not signal["enter_long"]:
+        if not rules.exit_profit_only or profit > rules.exit_profit_offset:
+            return signal.get("exit_tag") or EXIT_SIGNAL
+    custom = bot.strategy.custom_exit(
+        pair=trade.pair, trade=trade, current_time=now, current_rate=rate, current_profit=profit
+    )
+    if custom:
+        return str(custom)[:64] if isinstance(custom, str) else CUSTOM_EXIT
+    if stop_hit and not trade.is_stop_loss_trailing:
+        return STOP_LOSS
+    ignore_roi = rules.ignore_roi_if_entry_signal and signal["enter_long"]
+    minutes_open = int((now - trade.open_date).total_seconds() // 60)
+    roi = rules.roi_for(minutes_open)
+    if not ignore_roi and roi is not None and profit > roi:
+        return ROI
+    if stop_hit:
+        return TRAILING_STOP_LOSS
+    return None
+
+
+def handle_exits(bot: RunningBot, now: datetime) -> None:
+    """Check every open trade whose entry has filled and that has no exit order pending."""
+    changed = []
+    for trade in Trade.objects.for_bot(bot.bot_id).open().order_by("trade_id"):
+        if trade.amount <= 0 or trade.orders.filter(ft_is_open=True).exists():
+            continue
+        rate = bot.current_rate(trade.pair)
+        if rate is None:
+            continue
+        moved = _track_rates(trade, rate)
+        moved |= update_stoploss(bot, trade, rate, trade.calc_profit_ratio(rate))
+        reason = exit_reason_for(bot, trade, rate, now)
+        if reason:
+            execute_exit(bot, trade, reason=reason)
+        elif moved:
+            changed.append(trade)
+    if changed:
+        with transaction.atomic():
+            for trade in changed:
+                trade.save(update_fields=["max_rate", "min_rate", "stop_loss", "stop_loss_pct",
+                                          "is_stop_loss_trailing"])
+
+
+def _track_rates(trade: Trade, rate: float) -> bool:
+    before = (trade.max_rate, trade.min_rate)
+    trade.max_rate = max(trade.max_rate or rate, rate)
+    trade.min_rate = min(trade.min_rate or rate, rate)
+    return before != (trade.max_rate, trade.min_rate)
+
+
+def execute_exit(
+    bot: RunningBot, trade: Trade, *, reason: str, order_type: str | None = None,
+    price: float | None = None,
+) -> bool:
+    """Place the exit order; a filled exit closes the trade and locks the pair for a candle."""
+    rules = bot.rules
+    if order_type is None:
+        order_type = rules.order_types.get("stoploss" if "stop_loss" in reason else "exit", "limit")
+        if reason == FORCE_EXIT:
+            order_type = rules.order_types.get("force_exit", rules.order_types["exit"])
+    now = bot.exchange.now()
+    rate = price or pricing.exit_price(bot, trade.pair)
+    if not bot.strategy.confirm_trade_exit(
+        pair=trade.pair, trade=trade, order_type=order_type, amount=trade.amount, rate=rate,
+        time_in_force="GTC", exit_reason=reason, current_time=now,
+    ):
+        logger.info("Strategy refused to exit %s (%s)", trade.pair, reason)
+        return False
+    try:
+        result = bot.exchange.create_order(
+            pair=trade.pair, order_type=order_type, side="sell", amount=trade.amount,
+            price=None if order_type == "market" else rate,
+        )
+    except ExchangeError as exc:
+        logger.warning("Could not place the exit order for %s: %s", trade.pair, exc)
+        if reason == FORCE_EXIT:
+            raise OperationalError("Failed to exit trade.") from exc
+        return False
+    record_exit_order(bot, trade, result, exit_reason=reason)
+    if not trade.is_open:
+        locks.lock_pair(bot.bot_id, trade.pair, until=now, now=now, timeframe=bot.timeframe,
+                        reason=AUTO_LOCK)
+    return True

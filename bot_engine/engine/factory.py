@@ -1,0 +1,94 @@
+"""Assemble a RunningBot from a config: database row, strategy, exchange, rules, restored orders."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from django.db.models import Max, Min
+
+from bot_engine.config.model import BotConfig
+from bot_engine.engine.rules import TradingRules
+from bot_engine.exceptions import ConfigError
+from bot_engine.exchange.base import Exchange, OrderResult
+from bot_engine.exchange.dry_run import DryRunExchange
+from bot_engine.exchange.replay import ReplayExchange
+from bot_engine.models import Bot, Order, Trade
+from bot_engine.runtime import BotState, RunningBot
+from bot_engine.strategy.loader import load_strategy
+
+logger = logging.getLogger(__name__)
+
+
+def strategy_dirs(config: BotConfig) -> list:
+    dirs = [config.user_data_dir / "strategies"]
+    if config.strategy_path:
+        dirs.insert(0, config.strategy_path)
+    return dirs
+
+
+def bot_row(config: BotConfig) -> Bot:
+    """The bot's row, created on first start with Freqtrade's bot_start_time rule (§3.4)."""
+    bot, _ = Bot.objects.get_or_create(name=config.bot_name)
+    if bot.bot_start_time is None:
+        first = Trade.objects.for_bot(bot.pk).aggregate(first=Min("open_date"))["first"]
+        bot.bot_start_time = first or datetime.now(UTC)
+        bot.save(update_fields=["bot_start_time"])
+    return bot
+
+
+def resume_point(bot: Bot) -> datetime | None:
+    """The newest date the bot recorded: a replay restarts there instead of from the start."""
+    dates = Trade.objects.for_bot(bot.pk).aggregate(o=Max("open_date"), c=Max("close_date"))
+    order = Order.objects.filter(bot_id=bot.pk).aggregate(d=Max("order_date"))["d"]
+    candidates = [d for d in (dates["o"], dates["c"], order) if d]
+    return max(candidates) if candidates else None
+
+
+def build_exchange(config: BotConfig, timeframe: str, start: datetime | None) -> Exchange:
+    if config.exchange.is_replay:
+        if not config.dry_run:
+            raise ConfigError("exchange.name: the replay exchange only trades in dry_run mode")
+        data = ReplayExchange(
+            data_dir=config.data_dir, pairs=list(config.exchange.pair_whitelist),
+            timeframe=timeframe, speed=config.exchange.replay.speed,
+            stake_currency=config.stake_currency, start=start,
+        )
+        return DryRunExchange(data, fee=config.exchange.fee)
+    from bot_engine.exchange.ccxt_exchange import CcxtExchange
+
+    live = CcxtExchange(config.exchange)
+    return DryRunExchange(live, fee=config.exchange.fee) if config.dry_run else live
+
+
+def restore_open_orders(bot: RunningBot) -> None:
+    """Dry-run orders live in memory: after a restart, put the open ones back."""
+    if not isinstance(bot.exchange, DryRunExchange):
+        return
+    for order in Order.objects.filter(bot_id=bot.bot_id, ft_is_open=True):
+        bot.exchange.restore_order(OrderResult(
+            id=order.order_id, symbol=order.ft_pair, side=order.side or "buy",
+            type=order.order_type or "limit", status="open", amount=order.ft_amount,
+            price=order.price, filled=order.filled or 0.0,
+            remaining=order.remaining or order.ft_amount, timestamp=order.order_date,
+        ))
+
+
+def build_running_bot(config: BotConfig) -> RunningBot:
+    bot = bot_row(config)
+    strategy = load_strategy(config.strategy, config=config.raw, search_dirs=strategy_dirs(config))
+    rules = TradingRules.resolve(config, strategy)
+    exchange = build_exchange(config, rules.timeframe, resume_point(bot))
+    running = RunningBot(
+        config=config, bot=bot, strategy=strategy, exchange=exchange,
+        timeframe=rules.timeframe, rules=rules, state=BotState(config.initial_state),
+        whitelist=list(config.exchange.pair_whitelist),
+        blacklist=list(config.exchange.pair_blacklist),
+        startup_time=datetime.now(UTC),
+    )
+    restore_open_orders(running)
+    open_count = Trade.objects.for_bot(bot.pk).open().count()
+    if open_count:
+        logger.info("Resuming %d open trade(s) from the database", open_count)
+    strategy.bot_start()
+    return running

@@ -1,0 +1,129 @@
+"""The engine loop: refresh candles, analyse, follow orders, exit, enter; then wait a tick."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import UTC, datetime
+
+from django.db import close_old_connections, connection
+
+from bot_engine import events
+from bot_engine.engine import analysis, entries, exits, order_updates, pairlist
+from bot_engine.exceptions import ExchangeError, TemporaryExchangeError
+from bot_engine.runtime import BotState, RunningBot
+
+logger = logging.getLogger(__name__)
+
+ERROR_BACKOFF_SECS = 5.0
+IDLE_SECS = 1.0
+
+
+class Engine:
+    """Runs ``RunningBot`` until ``stop_event`` is set; every change happens on this thread."""
+
+    def __init__(self, bot: RunningBot, *, reload_config=None) -> None:
+        self.bot = bot
+        self.reload_config = reload_config
+        self.stop_event = threading.Event()
+        self._errors_in_row = 0
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.bot.wake()
+
+    def run(self) -> None:
+        bot = self.bot
+        logger.info("Bot %s started in state %s (%s, strategy %s, timeframe %s)",
+                    bot.config.bot_name, bot.state.value, bot.runmode,
+                    type(bot.strategy).__name__, bot.timeframe)
+        events.publish({"type": "startup", "status": f"Bot {bot.config.bot_name} started"})
+        try:
+            while not self.stop_event.is_set():
+                bot.run_pending_commands()
+                if bot.state == BotState.RELOAD_CONFIG and self.reload_config:
+                    self.reload_config()
+                delay = self.step()
+                if not self.stop_event.is_set():
+                    bot.wait_for_command(delay)
+        finally:
+            bot.run_pending_commands()
+            logger.info("Bot %s stopped", bot.config.bot_name)
+            connection.close()
+
+    def step(self) -> float:
+        """One iteration; returns how long to wait before the next one."""
+        bot = self.bot
+        if bot.state not in (BotState.RUNNING, BotState.PAUSED):
+            return IDLE_SECS
+        close_old_connections()
+        try:
+            self.iteration()
+        except TemporaryExchangeError as exc:
+            return self._backoff(f"Exchange temporarily unavailable: {exc}", warn=True)
+        except ExchangeError as exc:
+            return self._backoff(f"Exchange error: {exc}", warn=True)
+        except Exception:
+            logger.exception("Unexpected error in the bot loop; continuing")
+            return self._backoff(None, warn=False)
+        self._errors_in_row = 0
+        return self._advance_clock()
+
+    def _backoff(self, message: str | None, *, warn: bool) -> float:
+        self._errors_in_row += 1
+        if message and warn:
+            logger.warning(message)
+        return min(ERROR_BACKOFF_SECS * self._errors_in_row, 60.0)
+
+    def _advance_clock(self) -> float:
+        bot = self.bot
+        exchange = bot.exchange
+        if exchange.finished:
+            if not bot.replay_finished:
+                bot.replay_finished = True
+                logger.info("Replay finished: the candle data ends at %s. No new trades will be "
+                            "entered; the bot stays up for the API.", exchange.now())
+            return max(IDLE_SECS, bot.config.process_throttle_secs)
+        exchange.advance()
+        return exchange.next_tick_delay(bot.config.process_throttle_secs)
+
+    def iteration(self) -> None:
+        bot = self.bot
+        now = bot.exchange.now()
+        markets = bot.exchange.markets()
+        bot.whitelist = pairlist.active_whitelist(
+            bot.config.exchange.pair_whitelist if not bot.whitelist_override else bot.whitelist,
+            bot.blacklist, markets, bot.config.stake_currency,
+        )
+        open_pairs = list(
+            bot.bot.trades.filter(is_open=True).values_list("pair", flat=True).distinct()
+        )
+        for pair in dict.fromkeys([*bot.whitelist, *open_pairs]):
+            analysis.refresh_pair(bot, pair)
+            try:
+                bot.tickers[pair] = bot.exchange.fetch_ticker(pair)
+            except ExchangeError as exc:
+                logger.warning("No price for %s: %s", pair, exc)
+        order_updates.handle_open_orders(bot, now)
+        exits.handle_exits(bot, now)
+        if bot.state == BotState.RUNNING and not bot.exchange.finished:
+            entries.handle_entries(bot, now)
+        bot.last_process = datetime.now(UTC)
+
+
+def run_in_thread(engine: Engine) -> threading.Thread:
+    thread = threading.Thread(target=engine.run, name="bot-engine", daemon=True)
+    engine.bot.attach_engine_thread(thread)
+    thread.start()
+    return thread
+
+
+def wait_until(predicate, timeout: float, interval: float = 0.05) -> bool:
+    """Poll ``predicate`` (used by tests and the benchmark)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()

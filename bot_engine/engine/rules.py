@@ -1,0 +1,68 @@
+"""The trading rules in force: the strategy's values, overridden by the config (Freqtrade order)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot_engine.config.model import BotConfig
+from bot_engine.strategy.base import IStrategy
+
+DEFAULT_ORDER_TYPES = {
+    "entry": "limit", "exit": "limit", "stoploss": "market", "stoploss_on_exchange": False,
+}
+
+
+@dataclass(frozen=True)
+class TradingRules:
+    timeframe: str
+    minimal_roi: Mapping[int, float]
+    stoploss: float
+    trailing_stop: bool
+    trailing_stop_positive: float | None
+    trailing_stop_positive_offset: float
+    trailing_only_offset_is_reached: bool
+    use_exit_signal: bool
+    exit_profit_only: bool
+    exit_profit_offset: float
+    ignore_roi_if_entry_signal: bool
+    order_types: Mapping[str, Any]
+
+    @classmethod
+    def resolve(cls, config: BotConfig, strategy: IStrategy) -> TradingRules:
+        def pick(name: str) -> Any:
+            value = getattr(config, name, None)
+            return value if value is not None else getattr(strategy, name)
+
+        roi = config.minimal_roi if config.minimal_roi is not None else strategy.minimal_roi
+        order_types = {**DEFAULT_ORDER_TYPES, **(strategy.order_types or {})}
+        if config.raw.get("order_types"):
+            order_types.update(config.order_types)
+        return cls(
+            timeframe=config.timeframe or strategy.timeframe,
+            minimal_roi={int(k): float(v) for k, v in sorted(roi.items(), key=lambda i: int(i[0]))},
+            stoploss=float(pick("stoploss")),
+            trailing_stop=bool(pick("trailing_stop")),
+            trailing_stop_positive=pick("trailing_stop_positive"),
+            trailing_stop_positive_offset=float(pick("trailing_stop_positive_offset") or 0.0),
+            trailing_only_offset_is_reached=bool(pick("trailing_only_offset_is_reached")),
+            use_exit_signal=_flag(config, strategy, "use_exit_signal", True),
+            exit_profit_only=_flag(config, strategy, "exit_profit_only", False),
+            exit_profit_offset=float(config.raw.get("exit_profit_offset",
+                                                    strategy.exit_profit_offset)),
+            ignore_roi_if_entry_signal=_flag(config, strategy, "ignore_roi_if_entry_signal", False),
+            order_types=order_types,
+        )
+
+    def roi_for(self, minutes_open: int) -> float | None:
+        """The ROI threshold in force after ``minutes_open`` minutes (largest key <= duration)."""
+        keys = [k for k in self.minimal_roi if k <= minutes_open]
+        return self.minimal_roi[max(keys)] if keys else None
+
+
+def _flag(config: BotConfig, strategy: IStrategy, name: str, default: bool) -> bool:
+    """Config wins only when the user wrote the key; else the strategy's attribute."""
+    if name in config.raw:
+        return bool(config.raw[name])
+    return bool(getattr(strategy, name, default))

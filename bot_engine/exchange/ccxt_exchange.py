@@ -1,0 +1,339 @@
+"""The live exchange: ccxt behind the engine's Exchange interface (the one ccxt importer)."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import ccxt
+import pandas as pd
+
+from bot_engine.config.model import ExchangeConfig
+from bot_engine.exceptions import (
+    ConfigError,
+    ExchangeError,
+    InsufficientFundsError,
+    InvalidOrderError,
+    TemporaryExchangeError,
+)
+from bot_engine.exchange.base import BalanceEntry, Exchange, Market, OrderResult, Ticker
+from bot_engine.exchange.retry import retrying
+
+T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
+
+OHLCV_COLUMNS = ["date", "open", "high", "low", "close", "volume"]
+REDACTED = "***"
+
+# First match wins, so subclasses come before their parents (OrderNotFound is an InvalidOrder;
+# OperationFailed is ccxt's parent of NetworkError, DDoSProtection, RateLimitExceeded,
+# RequestTimeout, ExchangeNotAvailable and InvalidNonce: the failures worth retrying).
+ERROR_TABLE: tuple[tuple[type[Exception], type[ExchangeError]], ...] = (
+    (ccxt.InsufficientFunds, InsufficientFundsError),
+    (ccxt.InvalidOrder, InvalidOrderError),
+    (ccxt.OperationFailed, TemporaryExchangeError),
+    (ccxt.BaseError, ExchangeError),
+)
+
+
+class _RedactSecrets(logging.Filter):
+    """Scrubs credentials from ccxt's own debug records (it logs request headers verbatim)."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = secrets
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        scrubbed = _scrub(message, self.secrets)
+        if scrubbed != message:
+            record.msg, record.args = scrubbed, ()
+        return True
+
+
+def _scrub(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+class CcxtExchange(Exchange):
+    """A real exchange reached through ccxt's synchronous unified API."""
+
+    def __init__(
+        self,
+        config: ExchangeConfig,
+        *,
+        client: Any | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.name = config.name
+        # Longest first, so a secret containing another is replaced whole.
+        self._secrets = sorted(
+            {s for s in (config.key, config.secret, config.password, config.uid) if s},
+            key=len,
+            reverse=True,
+        )
+        self._client = client if client is not None else _build_client(config)
+        self._sleep = sleep
+        self._markets: dict[str, Market] | None = None
+        self._log_filter = _RedactSecrets(self._secrets)
+        client_logger = getattr(self._client, "logger", None)
+        self._client_logger = client_logger if isinstance(client_logger, logging.Logger) else None
+        if self._client_logger is not None and self._secrets:
+            self._client_logger.addFilter(self._log_filter)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def markets(self) -> dict[str, Market]:
+        """Spot markets, loaded on first use and cached for the life of this object."""
+        if self._markets is None:
+            raw = self._read("load_markets", lambda: self._client.load_markets(False))
+            mode = getattr(self._client, "precisionMode", None)
+            self._markets = {
+                symbol: _market(m, mode) for symbol, m in raw.items() if m.get("spot", True)
+            }
+        return self._markets
+
+    def fetch_ticker(self, pair: str) -> Ticker:
+        raw = self._read(f"fetch_ticker {pair}", lambda: self._client.fetch_ticker(pair))
+        last = _num(raw.get("last")) or _num(raw.get("close"))
+        if not last:
+            raise ExchangeError(f"fetch_ticker {pair}: the exchange reported no last price")
+        # A missing (or zero) side happens on thin books; the last trade is the best stand-in.
+        return Ticker(
+            symbol=pair,
+            last=last,
+            bid=_num(raw.get("bid")) or last,
+            ask=_num(raw.get("ask")) or last,
+            timestamp=_from_ms(raw.get("timestamp")) or self.now(),
+        )
+
+    def fetch_ohlcv(self, pair: str, timeframe: str, limit: int) -> pd.DataFrame:
+        """The last ``limit`` closed candles; the still-forming one is dropped."""
+        label = f"fetch_ohlcv {pair} {timeframe}"
+        with self._mapped_errors(label):
+            timeframe_ms = self._client.parse_timeframe(timeframe) * 1000
+        # One extra, because the newest candle is usually still open and gets dropped.
+        rows = self._read(label, lambda: self._client.fetch_ohlcv(pair, timeframe, limit=limit + 1))
+        frame = _ohlcv_frame(rows)
+        if not frame.empty:
+            now_ms = int(self.now().timestamp() * 1000)
+            open_ms = frame["date"].iloc[-1].value // 1_000_000
+            if open_ms + timeframe_ms > now_ms:
+                frame = frame.iloc[:-1]
+        return frame.tail(limit).reset_index(drop=True)
+
+    def fetch_balance(self) -> dict[str, BalanceEntry]:
+        raw = self._read("fetch_balance", self._client.fetch_balance)
+        totals = raw.get("total") or {}
+        entries = {}
+        for currency, total in totals.items():
+            if not total:
+                continue
+            account = raw.get(currency) or {}
+            entries[currency] = BalanceEntry(
+                currency=currency,
+                free=_num(account.get("free")) or 0.0,
+                used=_num(account.get("used")) or 0.0,
+                total=float(total),
+            )
+        return entries
+
+    def create_order(
+        self, *, pair: str, order_type: str, side: str, amount: float, price: float | None
+    ) -> OrderResult:
+        """Place an order, rounding amount and price to the market's precision first.
+
+        Deliberately not retried: when a create times out the exchange may still have accepted
+        it, and sending it again could open a second position. The caller sees the
+        TemporaryExchangeError and reconciles by fetching orders instead.
+        """
+        label = f"create_order {pair}"
+        if order_type != "market" and price is None:
+            raise InvalidOrderError(f"{label}: a {order_type} order needs a price")
+        self.markets()
+        with self._mapped_errors(label):
+            sent_amount = float(self._client.amount_to_precision(pair, amount))
+            # Market orders fill at the book; they are sent without a price.
+            sent_price = (
+                None if order_type == "market" else self._client.price_to_precision(pair, price)
+            )
+            raw = self._client.create_order(pair, order_type, side, sent_amount, _num(sent_price))
+        return _order_result(raw, pair)
+
+    def fetch_order(self, order_id: str, pair: str) -> OrderResult:
+        raw = self._read(
+            f"fetch_order {pair} {order_id}", lambda: self._client.fetch_order(order_id, pair)
+        )
+        return _order_result(raw, pair)
+
+    def cancel_order(self, order_id: str, pair: str) -> OrderResult:
+        # Retrying a cancel is safe: at worst the repeat finds the order already gone and
+        # reports it as not found (InvalidOrderError), which callers handle anyway.
+        raw = self._read(
+            f"cancel_order {pair} {order_id}", lambda: self._client.cancel_order(order_id, pair)
+        )
+        return _order_result(raw, pair)
+
+    def amount_to_precision(self, pair: str, amount: float) -> float:
+        """``amount`` rounded the way the exchange accepts it (ccxt truncates amounts)."""
+        self.markets()
+        with self._mapped_errors(f"amount_to_precision {pair}"):
+            return float(self._client.amount_to_precision(pair, amount))
+
+    def price_to_precision(self, pair: str, price: float) -> float:
+        """``price`` rounded to the market's tick (ccxt rounds prices to nearest)."""
+        self.markets()
+        with self._mapped_errors(f"price_to_precision {pair}"):
+            return float(self._client.price_to_precision(pair, price))
+
+    def close(self) -> None:
+        if self._client_logger is not None:
+            self._client_logger.removeFilter(self._log_filter)
+        close = getattr(self._client, "close", None)
+        if callable(close):
+            close()
+
+    def _read(self, operation: str, fn: Callable[[], T]) -> T:
+        """A read-only call: errors mapped, temporary failures retried with backoff."""
+
+        def attempt() -> T:
+            with self._mapped_errors(operation):
+                return fn()
+
+        return retrying(attempt, sleep=self._sleep, logger=logger, label=operation)
+
+    @contextmanager
+    def _mapped_errors(self, operation: str) -> Iterator[None]:
+        """Turn ccxt's exceptions into the engine's, prefixed with the operation."""
+        try:
+            yield
+        except ccxt.BaseError as exc:
+            error_class = next(ours for theirs, ours in ERROR_TABLE if isinstance(exc, theirs))
+            original = f"{type(exc).__name__}: {exc}"
+            message = _scrub(original, self._secrets)
+            # Chain the original only when it is safe to show: tracebacks print the cause.
+            cause = exc if message == original else None
+            raise error_class(f"{operation}: {message}") from cause
+
+
+def _build_client(config: ExchangeConfig) -> Any:
+    exchange_id = config.name.lower()
+    if exchange_id not in ccxt.exchanges:
+        known = ", ".join(ccxt.exchanges[:8])
+        raise ConfigError(
+            f"exchange.name: unknown exchange '{config.name}'; ccxt supports: {known}, ... "
+            f"({len(ccxt.exchanges)} in all)"
+        )
+    settings = {
+        "apiKey": config.key,
+        "secret": config.secret,
+        "password": config.password,
+        "uid": config.uid,
+        "enableRateLimit": True,
+        # Copied: ccxt keeps (and may mutate) nested dicts such as "options".
+        **copy.deepcopy(dict(config.ccxt_config)),
+    }
+    return getattr(ccxt, exchange_id)(settings)
+
+
+def _market(raw: dict, precision_mode: int | None) -> Market:
+    precision = raw.get("precision") or {}
+    limits = raw.get("limits") or {}
+    return Market(
+        symbol=raw["symbol"],
+        base=raw["base"],
+        quote=raw["quote"],
+        active=raw.get("active") is not False,  # ccxt uses None for "unknown": assume tradable
+        spot=bool(raw.get("spot", True)),
+        amount_precision=_num(precision.get("amount")),
+        price_precision=_num(precision.get("price")),
+        precision_mode=precision_mode,
+        min_amount=_num((limits.get("amount") or {}).get("min")),
+        min_cost=_num((limits.get("cost") or {}).get("min")),
+        fee_taker=_num_or(raw.get("taker"), Market.fee_taker),
+        fee_maker=_num_or(raw.get("maker"), Market.fee_maker),
+    )
+
+
+def _ohlcv_frame(rows: list[list]) -> pd.DataFrame:
+    frame = pd.DataFrame([row[:6] for row in rows], columns=OHLCV_COLUMNS)
+    frame["date"] = pd.to_datetime(frame["date"].astype("int64"), unit="ms", utc=True).astype(
+        "datetime64[ns, UTC]"
+    )
+    for column in OHLCV_COLUMNS[1:]:
+        frame[column] = frame[column].astype("float64")
+    # Exchanges occasionally repeat the newest candle across pages; keep its latest values.
+    frame = frame.drop_duplicates("date", keep="last").sort_values("date")
+    return frame.reset_index(drop=True)
+
+
+def _order_result(raw: dict, pair: str) -> OrderResult:
+    amount = _num(raw.get("amount")) or 0.0
+    filled = _num(raw.get("filled")) or 0.0
+    remaining = _num(raw.get("remaining"))
+    average = _num(raw.get("average"))
+    cost = _num(raw.get("cost"))
+    fee_cost, fee_currency, fee_rate = _fee(raw)
+    status = raw.get("status") or "open"
+    return OrderResult(
+        id=str(raw["id"]),
+        symbol=raw.get("symbol") or pair,
+        side=raw.get("side") or "",
+        type=raw.get("type") or "",
+        status=status,
+        amount=amount,
+        price=_num(raw.get("price")),
+        filled=filled,
+        remaining=remaining if remaining is not None else max(amount - filled, 0.0),
+        average=average,
+        cost=cost if cost is not None else filled * (average or 0.0),
+        fee_cost=fee_cost,
+        fee_currency=fee_currency,
+        fee_rate=fee_rate,
+        timestamp=_from_ms(raw.get("timestamp")),
+        filled_at=_filled_at(raw, status),
+        info=raw.get("info") or {},
+    )
+
+
+def _fee(raw: dict) -> tuple[float | None, str | None, float | None]:
+    """(cost, currency, rate) from ccxt's ``fee``, else summed from ``fees`` in one currency."""
+    fee = raw.get("fee")
+    if fee and fee.get("cost") is not None:
+        return _num(fee["cost"]), fee.get("currency"), _num(fee.get("rate"))
+    fees = [f for f in raw.get("fees") or [] if f and f.get("cost") is not None]
+    if not fees:
+        return None, None, None
+    currency = fees[0].get("currency")
+    # Fees paid in a second currency (e.g. BNB discounts) cannot be added to the first.
+    total = sum(float(f["cost"]) for f in fees if f.get("currency") == currency)
+    return total, currency, _num(fees[0].get("rate"))
+
+
+def _filled_at(raw: dict, status: str) -> datetime | None:
+    if raw.get("lastTradeTimestamp"):
+        return _from_ms(raw["lastTradeTimestamp"])
+    if status == "closed":
+        return _from_ms(raw.get("lastUpdateTimestamp") or raw.get("timestamp"))
+    return None
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _num_or(value: Any, default: float) -> float:
+    return default if value is None else float(value)
+
+
+def _from_ms(ms: Any) -> datetime | None:
+    return None if ms is None else datetime.fromtimestamp(int(ms) / 1000, tz=UTC)

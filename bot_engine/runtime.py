@@ -1,0 +1,138 @@
+"""The running bot as the API sees it: one object registered per process while runbot runs.
+
+Everything that changes engine state runs on the engine's own thread (``RunningBot.call``), so
+the loop needs no locks; readers get the cached state (tickers, analysed candles) as it was after
+the last iteration and never wait for one.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from bot_engine.config.model import BotConfig
+from bot_engine.engine.rules import TradingRules
+from bot_engine.exchange.base import Exchange, Ticker
+from bot_engine.models import Bot
+from bot_engine.strategy.base import IStrategy
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+COMMAND_TIMEOUT = 30.0
+
+
+class BotState(enum.StrEnum):
+    RUNNING = "running"
+    STOPPED = "stopped"
+    PAUSED = "paused"
+    RELOAD_CONFIG = "reload_config"
+
+
+@dataclass
+class AnalysedFrame:
+    frame: pd.DataFrame
+    analysed_at: datetime  # wall clock, for last_analyzed
+
+
+@dataclass
+class RunningBot:
+    """The service object: config, strategy, exchange, state and the caches the API reads."""
+
+    config: BotConfig
+    bot: Bot
+    strategy: IStrategy
+    exchange: Exchange
+    timeframe: str
+    state: BotState = BotState.STOPPED
+    whitelist: list[str] = field(default_factory=list)
+    blacklist: list[str] = field(default_factory=list)
+    whitelist_override: bool = False  # StaticPairList's whitelist edited at run time
+    tickers: dict[str, Ticker] = field(default_factory=dict)
+    dataframes: dict[str, AnalysedFrame] = field(default_factory=dict)
+    startup_time: datetime | None = None
+    last_process: datetime | None = None
+    rules: TradingRules | None = None
+    replay_finished: bool = False
+    _commands: queue.Queue = field(default_factory=queue.Queue)
+    _wake: threading.Event = field(default_factory=threading.Event)
+    _engine_thread: threading.Thread | None = None
+
+    @property
+    def bot_id(self) -> int:
+        return self.bot.pk
+
+    @property
+    def runmode(self) -> str:
+        return "dry_run" if self.config.dry_run else "live"
+
+    @property
+    def stoploss(self) -> float:
+        return self.rules.stoploss
+
+    def exchange_fee(self, pair: str) -> float:
+        if self.config.exchange.fee is not None:
+            return self.config.exchange.fee
+        market = self.exchange.markets().get(pair)
+        return market.fee_taker if market else 0.001
+
+    # -- running work on the engine thread ------------------------------------------------------
+    def attach_engine_thread(self, thread: threading.Thread | None) -> None:
+        self._engine_thread = thread
+
+    def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn`` on the engine thread between two steps and return its result."""
+        thread = self._engine_thread
+        if thread is None or thread is threading.current_thread() or not thread.is_alive():
+            return fn(*args, **kwargs)
+        future: Future = Future()
+        self._commands.put((fn, args, kwargs, future))
+        self._wake.set()
+        return future.result(timeout=COMMAND_TIMEOUT)
+
+    def run_pending_commands(self) -> None:
+        while True:
+            try:
+                fn, args, kwargs, future = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as exc:  # the caller re-raises it on its own thread
+                future.set_exception(exc)
+
+    def wait_for_command(self, timeout: float) -> None:
+        """Sleep up to ``timeout`` seconds, waking early when a command arrives."""
+        if self._commands.empty():
+            self._wake.wait(max(0.0, timeout))
+        self._wake.clear()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # -- cached reads -----------------------------------------------------------------------------
+    def current_rate(self, pair: str) -> float | None:
+        ticker = self.tickers.get(pair)
+        return ticker.last if ticker else None
+
+
+_running: RunningBot | None = None
+
+
+def register(bot: RunningBot | None) -> None:
+    global _running
+    _running = bot
+
+
+def get_running_bot() -> RunningBot | None:
+    return _running

@@ -1,0 +1,33 @@
+"""Strategies: the IStrategy base class, hyperopt parameters and the loader by class name."""
+
+from bot_engine.strategy.base import SIGNAL_COLUMNS, TAG_COLUMNS, IStrategy
+from bot_engine.strategy.loader import (
+    install_freqtrade_shim,
+    list_strategies,
+    load_strategy,
+    strategy_source,
+)
+from bot_engine.strategy.parameters import (
+    BaseParameter,
+    BooleanParameter,
+    CategoricalParameter,
+    DecimalParameter,
+    IntParameter,
+    RealParameter,
+)
+
+__all__ = [
+    "SIGNAL_COLUMNS",
+    "TAG_COLUMNS",
+    "BaseParameter",
+    "BooleanParameter",
+    "CategoricalParameter",
+    "DecimalParameter",
+    "IStrategy",
+    "IntParameter",
+    "RealParameter",
+    "install_freqtrade_shim",
+    "list_strategies",
+    "load_strategy",
+    "strategy_source",
+]

@@ -1,0 +1,270 @@
+"""IStrategy: the base class of every strategy, in Freqtrade's interface-version-3 shape."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas import DataFrame
+
+from bot_engine.exceptions import StrategyError
+from bot_engine.strategy.parameters import PREFIX_SPACES, BaseParameter, bind_parameters
+
+logger = logging.getLogger(__name__)
+
+SIGNAL_COLUMNS = ("enter_long", "exit_long", "enter_short", "exit_short")
+TAG_COLUMNS = ("enter_tag", "exit_tag")
+# Interface v2 column names and their v3 equivalents.
+LEGACY_ENTRY_COLUMNS = {"buy": "enter_long", "buy_tag": "enter_tag"}
+LEGACY_EXIT_COLUMNS = {"sell": "exit_long"}
+
+
+class IStrategy(ABC):
+    """Subclass this, set the class attributes and implement the populate_* methods.
+
+    The engine calls :meth:`analyze` with a candle window for one pair and reads the
+    ``enter_*``/``exit_*`` columns of the last candle; the callbacks below are called at the
+    matching points of a trade's life and default to "do nothing special".
+    """
+
+    INTERFACE_VERSION: int = 3
+
+    timeframe: str = "5m"
+    minimal_roi: dict[str | int, float] = {}
+    stoploss: float = -0.10
+
+    trailing_stop: bool = False
+    trailing_stop_positive: float | None = None
+    trailing_stop_positive_offset: float = 0.0
+    trailing_only_offset_is_reached: bool = False
+    use_custom_stoploss: bool = False
+
+    use_exit_signal: bool = True
+    exit_profit_only: bool = False
+    exit_profit_offset: float = 0.0
+    ignore_roi_if_entry_signal: bool = False
+
+    startup_candle_count: int = 0
+    process_only_new_candles: bool = True
+    can_short: bool = False
+    position_adjustment_enable: bool = False
+    max_entry_position_adjustment: int = -1
+
+    order_types: dict[str, Any] | None = {
+        "entry": "limit",
+        "exit": "limit",
+        "stoploss": "limit",
+        "stoploss_on_exchange": False,
+        "stoploss_on_exchange_interval": 60,
+    }
+    order_time_in_force: dict[str, str] = {"entry": "GTC", "exit": "GTC"}
+    plot_config: dict[str, Any] = {}
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.config = config
+        self.dp: Any = None  # the engine's data provider, set before bot_start
+        self.wallets: Any = None
+        self.__file__: str | None = None  # set by the loader, as Freqtrade does
+        saved = {space: dict(getattr(self, f"{space}_params", None) or {})
+                 for space in PREFIX_SPACES}
+        self._parameters: list[BaseParameter] = bind_parameters(self, saved)
+
+    # Identity
+
+    def get_strategy_name(self) -> str:
+        return type(self).__name__
+
+    def version(self) -> str | None:
+        """The strategy's own version string (``/show_config`` ``strategy_version``)."""
+        return None
+
+    def roi_table(self) -> dict[int, float]:
+        """``minimal_roi`` with int minute keys, ascending."""
+        table = {int(minutes): float(roi) for minutes, roi in self.minimal_roi.items()}
+        return dict(sorted(table.items()))
+
+    def roi_at(self, trade_minutes: float) -> float | None:
+        """The ROI that applies to a trade open for ``trade_minutes`` (None: no entry yet)."""
+        applicable = [roi for minutes, roi in self.roi_table().items()
+                      if minutes <= trade_minutes]
+        return applicable[-1] if applicable else None
+
+    def describe_parameters(self) -> list[dict[str, Any]]:
+        """Hyperopt parameters in the contract's StrategyParam shape (§2.9)."""
+        return [param.describe() for param in self._parameters]
+
+    # The populate_* methods a strategy implements
+
+    @abstractmethod
+    def populate_indicators(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        """Add indicator columns to ``dataframe`` and return it."""
+
+    def populate_entry_trend(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        """Set ``enter_long`` (and ``enter_short``, ``enter_tag``) to 1 where to enter."""
+        return self.populate_buy_trend(dataframe, metadata)
+
+    def populate_exit_trend(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        """Set ``exit_long`` (and ``exit_short``, ``exit_tag``) to 1 where to exit."""
+        return self.populate_sell_trend(dataframe, metadata)
+
+    def populate_buy_trend(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        """Interface v2 name of :meth:`populate_entry_trend` (writes ``buy``)."""
+        raise StrategyError(f"{self.get_strategy_name()} implements no populate_entry_trend.")
+
+    def populate_sell_trend(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        """Interface v2 name of :meth:`populate_exit_trend` (writes ``sell``)."""
+        raise StrategyError(f"{self.get_strategy_name()} implements no populate_exit_trend.")
+
+    # What the engine calls
+
+    def analyze(self, dataframe: DataFrame, pair: str) -> DataFrame:
+        """Indicators and signals for one pair's candles; the input frame is left untouched."""
+        metadata = {"pair": pair}
+        df = dataframe.copy()
+        if df.columns.dtype != object:
+            # pandas 3 reads column labels as Arrow strings, which makes every column insert
+            # several times slower; plain object labels behave the same and are cheap.
+            df.columns = df.columns.astype(object)
+        try:
+            df = self.populate_indicators(df, metadata)
+            df = self._advise_entry(df, metadata)
+            df = self._advise_exit(df, metadata)
+        except StrategyError:
+            raise
+        except Exception as exc:
+            raise StrategyError(
+                f"Strategy {self.get_strategy_name()} failed analysing {pair}: {exc!r}"
+            ) from exc
+        self._check_shape(dataframe, df, pair)
+        return _normalise_signals(df)
+
+    def _advise_entry(self, df: DataFrame, metadata: dict) -> DataFrame:
+        df = self.populate_entry_trend(df, metadata)
+        return _rename_legacy(df, LEGACY_ENTRY_COLUMNS)
+
+    def _advise_exit(self, df: DataFrame, metadata: dict) -> DataFrame:
+        df = self.populate_exit_trend(df, metadata)
+        return _rename_legacy(df, LEGACY_EXIT_COLUMNS)
+
+    def _check_shape(self, before: DataFrame, after: Any, pair: str) -> None:
+        """Freqtrade refuses frames whose rows the strategy dropped or reordered; so do we."""
+        name = self.get_strategy_name()
+        if not isinstance(after, DataFrame):
+            raise StrategyError(f"Strategy {name} returned {type(after).__name__}, not a "
+                                f"DataFrame, for {pair}.")
+        if len(after) != len(before):
+            raise StrategyError(f"Dataframe returned from strategy {name} has mismatching "
+                                f"length for {pair}.")
+        if len(before) and "date" in before.columns and (
+                after["date"].iloc[-1] != before["date"].iloc[-1]):
+            raise StrategyError(f"Dataframe returned from strategy {name} has mismatching "
+                                f"last date for {pair}.")
+
+    # Callbacks (Freqtrade signatures; defaults change nothing)
+
+    def bot_start(self, **kwargs: Any) -> None:
+        """Called once after the strategy is loaded and ``dp`` is set."""
+        return None
+
+    def bot_loop_start(self, current_time: datetime, **kwargs: Any) -> None:
+        """Called at the start of every engine iteration."""
+        return None
+
+    def informative_pairs(self) -> list[tuple[str, str]]:
+        """Extra ``(pair, timeframe)`` candles the engine should fetch for ``dp``."""
+        return []
+
+    def confirm_trade_entry(self, pair: str, order_type: str, amount: float, rate: float,
+                            time_in_force: str, current_time: datetime,
+                            entry_tag: str | None, side: str, **kwargs: Any) -> bool:
+        return True
+
+    def confirm_trade_exit(self, pair: str, trade: Any, order_type: str, amount: float,
+                           rate: float, time_in_force: str, exit_reason: str,
+                           current_time: datetime, **kwargs: Any) -> bool:
+        return True
+
+    def custom_stake_amount(self, pair: str, current_time: datetime, current_rate: float,
+                            proposed_stake: float, min_stake: float | None, max_stake: float,
+                            leverage: float, entry_tag: str | None, side: str,
+                            **kwargs: Any) -> float:
+        return proposed_stake
+
+    def custom_entry_price(self, pair: str, trade: Any, current_time: datetime,
+                           proposed_rate: float, entry_tag: str | None, side: str,
+                           **kwargs: Any) -> float:
+        return proposed_rate
+
+    def custom_exit_price(self, pair: str, trade: Any, current_time: datetime,
+                          proposed_rate: float, current_profit: float, exit_tag: str | None,
+                          **kwargs: Any) -> float:
+        return proposed_rate
+
+    def custom_exit(self, pair: str, trade: Any, current_time: datetime, current_rate: float,
+                    current_profit: float, **kwargs: Any) -> str | bool | None:
+        """Return a string (the exit reason) or True to exit now; None to keep the trade."""
+        return None
+
+    def custom_stoploss(self, pair: str, trade: Any, current_time: datetime,
+                        current_rate: float, current_profit: float, after_fill: bool = False,
+                        **kwargs: Any) -> float | None:
+        """Only called when ``use_custom_stoploss``; a ratio below the current rate."""
+        return self.stoploss
+
+    def adjust_trade_position(self, trade: Any, current_time: datetime, current_rate: float,
+                              current_profit: float, min_stake: float | None,
+                              max_stake: float, **kwargs: Any) -> float | None:
+        return None
+
+    def leverage(self, pair: str, current_time: datetime, current_rate: float,
+                 proposed_leverage: float, max_leverage: float, entry_tag: str | None,
+                 side: str, **kwargs: Any) -> float:
+        return 1.0
+
+    def check_entry_timeout(self, pair: str, trade: Any, order: Any, current_time: datetime,
+                            **kwargs: Any) -> bool:
+        """True cancels the unfilled entry order."""
+        return False
+
+    def check_exit_timeout(self, pair: str, trade: Any, order: Any, current_time: datetime,
+                           **kwargs: Any) -> bool:
+        """True cancels the unfilled exit order."""
+        return False
+
+    def order_filled(self, pair: str, trade: Any, order: Any, current_time: datetime,
+                     **kwargs: Any) -> None:
+        """Called after an order of the trade filled."""
+        return None
+
+
+def _rename_legacy(df: DataFrame, names: Mapping[str, str]) -> DataFrame:
+    """Map v2 ``buy``/``sell`` columns to v3 names, unless the v3 column was written."""
+    for old, new in names.items():
+        if old in df.columns and new not in df.columns:
+            df = df.rename(columns={old: new})
+    return df
+
+
+def _normalise_signals(df: DataFrame) -> DataFrame:
+    """Every signal column present (NaN when never set) and tags as objects, None when unset."""
+    for column in SIGNAL_COLUMNS:
+        if column not in df.columns:
+            df[column] = np.nan
+    for column in TAG_COLUMNS:
+        if column not in df.columns:
+            df[column] = pd.Series(None, index=df.index, dtype=object)
+            continue
+        values = df[column].to_numpy(dtype=object)
+        unset = pd.isna(values)
+        # Rewrite only when something other than None marks "no tag" (NaN from .loc, pd.NA).
+        if df[column].dtype != object or (unset & np.not_equal(values, None)).any():
+            values = values.copy()
+            values[unset] = None
+            # An explicit object Series: pandas 3 would infer its NaN-only str dtype otherwise.
+            df[column] = pd.Series(values, index=df.index, dtype=object)
+    return df

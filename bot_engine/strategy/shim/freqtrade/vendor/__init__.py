@@ -1,0 +1,1 @@
+"""Vendored helper libraries that Freqtrade strategy files import."""

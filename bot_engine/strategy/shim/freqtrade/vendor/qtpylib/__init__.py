@@ -1,0 +1,1 @@
+"""``freqtrade.vendor.qtpylib``: pandas indicator helpers (see ``indicators``)."""

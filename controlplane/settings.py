@@ -1,0 +1,122 @@
+"""Django settings, built from the bot config (``TRADEPLANE_CONFIG``) and the environment."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from controlplane.bootstrap import config_path, database_url, peek_config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BOT_CONFIG_PATH = config_path()
+_config = peek_config(BOT_CONFIG_PATH)
+_api = _config.get("api_server") if isinstance(_config.get("api_server"), dict) else {}
+
+# Sessions (admin, browsable API) are signed with a key derived from the JWT secret, so a
+# restart keeps logins; without a configured secret every process gets a fresh random key.
+_jwt_secret = str(_api.get("jwt_secret_key") or "")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
+    hashlib.sha256(f"tradeplane-django:{_jwt_secret}".encode()).hexdigest()
+    if _jwt_secret
+    else secrets.token_hex(32)
+)
+DEBUG = os.environ.get("TRADEPLANE_DEBUG", "").lower() in {"1", "true", "yes"}
+ALLOWED_HOSTS = ["*"]  # the API is bound to an explicit address; Host is not a trust boundary
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "channels",
+    "bot_engine",
+    "api",
+]
+
+MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "controlplane.urls"
+APPEND_SLASH = False  # contract §0: /api/v1/status is served directly, never redirected
+ASGI_APPLICATION = "controlplane.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    db = dj_database_url.parse(database_url(_config, BOT_CONFIG_PATH), conn_max_age=600)
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the API read while the engine writes; IMMEDIATE avoids lock-upgrade deadlocks.
+        db["CONN_MAX_AGE"] = 0
+        db["OPTIONS"] = {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        name = db.get("NAME") or ""
+        if name and name != ":memory:":
+            Path(name).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    else:
+        db["CONN_HEALTH_CHECKS"] = True
+    return db
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+CORS_ALLOWED_ORIGINS = [str(o).rstrip("/") for o in _api.get("CORS_origins") or [] if o != "*"]
+CORS_ALLOW_CREDENTIALS = True
+CORS_PREFLIGHT_MAX_AGE = 600
+
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s - %(name)s - %(levelname)s - %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "uvicorn.access": {"level": "INFO" if _api.get("verbosity") == "info" else "WARNING"},
+    },
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env python
+"""Django's command-line utility; ``--config``/``--db-url`` are read before settings load."""
+
+import os
+import sys
+
+
+def _export_bot_flags(argv: list[str]) -> None:
+    """Settings are built from the bot config, so the flags must be known before Django starts."""
+    flags = {"--config": "TRADEPLANE_CONFIG", "-c": "TRADEPLANE_CONFIG", "--db-url": "TRADEPLANE_DB_URL"}
+    for i, arg in enumerate(argv):
+        name, sep, value = arg.partition("=")
+        if name in flags:
+            if not sep and i + 1 < len(argv):
+                value = argv[i + 1]
+            if value:
+                os.environ[flags[name]] = value
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "controlplane.settings")
+    _export_bot_flags(sys.argv[2:])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()
