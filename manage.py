@@ -7,7 +7,11 @@ import sys
 
 def _export_bot_flags(argv: list[str]) -> None:
     """Settings are built from the bot config, so the flags must be known before Django starts."""
-    flags = {"--config": "TRADEPLANE_CONFIG", "-c": "TRADEPLANE_CONFIG", "--db-url": "TRADEPLANE_DB_URL"}
+    flags = {
+        "--config": "TRADEPLANE_CONFIG",
+        "-c": "TRADEPLANE_CONFIG",
+        "--db-url": "TRADEPLANE_DB_URL",
+    }
     for i, arg in enumerate(argv):
         name, sep, value = arg.partition("=")
         if name in flags:

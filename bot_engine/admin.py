@@ -22,8 +22,19 @@ class OrderInline(admin.TabularInline):
     model = Order
     extra = 0
     can_delete = False
-    fields = ("order_id", "ft_order_side", "order_type", "status", "price", "average", "amount",
-              "filled", "cost", "order_date", "order_filled_date")
+    fields = (
+        "order_id",
+        "ft_order_side",
+        "order_type",
+        "status",
+        "price",
+        "average",
+        "amount",
+        "filled",
+        "cost",
+        "order_date",
+        "order_filled_date",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -41,9 +52,21 @@ class BotAdmin(ReadOnlyAdmin):
 
 @admin.register(Trade)
 class TradeAdmin(ReadOnlyAdmin):
-    list_display = ("trade_id", "bot", "pair", "is_open", "open_date", "close_date", "open_rate",
-                    "close_rate", "stake_amount", "close_profit_abs", "close_profit", "exit_reason",
-                    "enter_tag")
+    list_display = (
+        "trade_id",
+        "bot",
+        "pair",
+        "is_open",
+        "open_date",
+        "close_date",
+        "open_rate",
+        "close_rate",
+        "stake_amount",
+        "close_profit_abs",
+        "close_profit",
+        "exit_reason",
+        "enter_tag",
+    )
     list_filter = ("bot", "is_open", "exit_reason", "strategy", "pair")
     search_fields = ("pair", "enter_tag", "exit_reason", "=trade_id")
     date_hierarchy = "open_date"
@@ -54,8 +77,19 @@ class TradeAdmin(ReadOnlyAdmin):
 
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdmin):
-    list_display = ("order_id", "bot", "ft_pair", "ft_order_side", "order_type", "status",
-                    "price", "average", "filled", "cost", "order_date")
+    list_display = (
+        "order_id",
+        "bot",
+        "ft_pair",
+        "ft_order_side",
+        "order_type",
+        "status",
+        "price",
+        "average",
+        "filled",
+        "cost",
+        "order_date",
+    )
     list_filter = ("bot", "status", "ft_order_side", "order_type", "ft_pair")
     search_fields = ("order_id", "ft_pair")
     list_select_related = ("bot",)

@@ -40,4 +40,9 @@ def _send(message: dict[str, Any]) -> None:
 
 def publish(message: dict[str, Any]) -> None:
     """Send now, or after the surrounding transaction commits."""
-    transaction.on_commit(lambda: _send(message))
+    if isinstance(_publisher, NullPublisher):
+        return
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _send(message))
+    else:
+        _send(message)

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from bot_engine.config.model import BotConfig
+from bot_engine.engine.book import TradeBook
 from bot_engine.engine.rules import TradingRules
 from bot_engine.exchange.base import Exchange, Ticker
 from bot_engine.models import Bot
@@ -61,6 +62,7 @@ class RunningBot:
     startup_time: datetime | None = None
     last_process: datetime | None = None
     rules: TradingRules | None = None
+    book: TradeBook | None = None
     replay_finished: bool = False
     _commands: queue.Queue = field(default_factory=queue.Queue)
     _wake: threading.Event = field(default_factory=threading.Event)
@@ -92,7 +94,10 @@ class RunningBot:
         """Run ``fn`` on the engine thread between two steps and return its result."""
         thread = self._engine_thread
         if thread is None or thread is threading.current_thread() or not thread.is_alive():
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.trades_changed()
         future: Future = Future()
         self._commands.put((fn, args, kwargs, future))
         self._wake.set()
@@ -110,12 +115,19 @@ class RunningBot:
                 future.set_result(fn(*args, **kwargs))
             except BaseException as exc:  # the caller re-raises it on its own thread
                 future.set_exception(exc)
+            finally:
+                self.trades_changed()
 
     def wait_for_command(self, timeout: float) -> None:
         """Sleep up to ``timeout`` seconds, waking early when a command arrives."""
         if self._commands.empty():
             self._wake.wait(max(0.0, timeout))
         self._wake.clear()
+
+    def trades_changed(self) -> None:
+        """Rows of this bot changed: the engine re-reads its open trades before using them."""
+        if self.book is not None:
+            self.book.mark_dirty()
 
     def wake(self) -> None:
         self._wake.set()

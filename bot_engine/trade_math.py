@@ -78,6 +78,12 @@ def calc_profit_ratio(
     return profit_ratio(opened, closed, is_short=is_short, leverage=leverage)
 
 
+def closed_profit_ratio(profit_abs: float, entry_value: float, *, leverage: float = 1.0) -> float:
+    """A closed trade's ``close_profit``: its (rounded) realised profit over what the entries cost
+    including fees -- not rounded again, exactly as Freqtrade stores it (contract §3.1)."""
+    return profit_abs / entry_value * leverage if entry_value else 0.0
+
+
 def total_profit_ratio(
     total_profit_abs: float, max_stake_amount: float | None, fee_open: float, *, is_short: bool
 ) -> float | None:

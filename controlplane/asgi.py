@@ -1,8 +1,9 @@
-"""The ASGI application runbot serves: Django over HTTP (websockets are added by the API app)."""
+"""The ASGI application runbot serves: the API, the admin and its static files."""
 
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "controlplane.settings")
-application = get_asgi_application()
+
+from api.asgi_app import build_application  # noqa: E402  (needs the settings module set)
+
+application = build_application()

@@ -10,6 +10,12 @@ from pathlib import Path
 import dj_database_url
 
 from controlplane.bootstrap import config_path, database_url, peek_config
+from controlplane.settings_api import (  # noqa: F401  (Django reads them from this module)
+    API_ENABLE_OPENAPI,
+    REST_FRAMEWORK,
+    SIMPLE_JWT,
+    SPECTACULAR_SETTINGS,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BOT_CONFIG_PATH = config_path()

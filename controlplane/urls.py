@@ -7,3 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("api.urls")),
 ]
+
+handler404 = "api.views.errors.not_found"
+handler500 = "api.views.errors.server_error"

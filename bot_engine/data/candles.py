@@ -8,8 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 COLUMNS = ["date", "open", "high", "low", "close", "volume"]
-_FILE = re.compile(r"^(?P<pair>[A-Za-z0-9]+_[A-Za-z0-9]+(?:_[A-Za-z0-9]+)?)-(?P<tf>\d+[mhdwM])"
-                   r"(?:-(?P<ct>futures|mark|index|funding_rate))?\.feather$")
+_FILE = re.compile(
+    r"^(?P<pair>[A-Za-z0-9]+_[A-Za-z0-9]+(?:_[A-Za-z0-9]+)?)-(?P<tf>\d+[mhdwM])"
+    r"(?:-(?P<ct>futures|mark|index|funding_rate))?\.feather$"
+)
 
 
 def pair_to_filename(pair: str) -> str:

@@ -35,8 +35,11 @@ def refresh_pair(bot: RunningBot, pair: str) -> AnalysedFrame | None:
     try:
         frame = bot.strategy.analyze(candles, pair)
     except Exception:
-        logger.exception("Strategy %s failed analysing %s; skipping the pair this time",
-                         type(bot.strategy).__name__, pair)
+        logger.exception(
+            "Strategy %s failed analysing %s; skipping the pair this time",
+            type(bot.strategy).__name__,
+            pair,
+        )
         return None
     analysed = AnalysedFrame(frame=frame, analysed_at=datetime.now(UTC))
     bot.dataframes[pair] = analysed

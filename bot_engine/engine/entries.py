@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot_engine.engine import analysis, locks, pricing, wallet
+from bot_engine.engine import analysis, pricing, wallet
 from bot_engine.engine.orders import open_trade
 from bot_engine.exceptions import ExchangeError, OperationalError
 from bot_engine.exchange.base import Market
@@ -18,7 +18,7 @@ AMOUNT_RESERVE = 1.05  # stay above the exchange minimum after fees and rounding
 
 
 def open_trade_count(bot: RunningBot) -> int:
-    return Trade.objects.for_bot(bot.bot_id).open().count()
+    return len(bot.book.open_trades())
 
 
 def slots_left(bot: RunningBot) -> bool:
@@ -28,11 +28,11 @@ def slots_left(bot: RunningBot) -> bool:
 
 def handle_entries(bot: RunningBot, now: datetime) -> None:
     """Enter every pair with a fresh entry signal while trade slots and stake last."""
-    open_pairs = set(Trade.objects.for_bot(bot.bot_id).open().values_list("pair", flat=True))
+    open_pairs = bot.book.open_pairs()
     for pair in bot.whitelist:
         if not slots_left(bot):
             return
-        if pair in open_pairs or locks.is_pair_locked(bot.bot_id, pair, now):
+        if pair in open_pairs or bot.book.is_pair_locked(pair, now):
             continue
         signal = analysis.last_signal(bot.dataframes.get(pair))
         if not signal["enter_long"]:
@@ -50,8 +50,11 @@ def stake_for_entry(bot: RunningBot, pair: str, price: float, stake: float | Non
     current = wallet.stake_wallet(bot.bot_id, bot.config)
     if stake is None:
         if bot.config.unlimited_stake:
-            stake = wallet.unlimited_stake(current, max_open_trades=bot.config.max_open_trades,
-                                           open_trades=open_trade_count(bot))
+            stake = wallet.unlimited_stake(
+                current,
+                max_open_trades=bot.config.max_open_trades,
+                open_trades=open_trade_count(bot),
+            )
         else:
             stake = float(bot.config.stake_amount)
     available = current.available_stake
@@ -79,32 +82,56 @@ def round_amount(market: Market | None, amount: float) -> float:
     if not step:
         return amount
     if step >= 1 and float(step).is_integer() and market.precision_mode != 4:
-        return float(int(amount * 10**int(step)) / 10**int(step))
+        return float(int(amount * 10 ** int(step)) / 10 ** int(step))
     return float(int(amount / step + 1e-9) * step)
 
 
 def enter_position(
-    bot: RunningBot, pair: str, *, enter_tag: str | None, price: float | None = None,
-    order_type: str | None = None, stake: float | None = None,
+    bot: RunningBot,
+    pair: str,
+    *,
+    enter_tag: str | None,
+    price: float | None = None,
+    order_type: str | None = None,
+    stake: float | None = None,
 ) -> Trade:
     """Place an entry order for ``pair`` and record the trade."""
     rate = price or pricing.entry_price(bot, pair)
     stake = stake_for_entry(bot, pair, rate, stake)
-    stake = bot.strategy.custom_stake_amount(
-        pair=pair, current_time=bot.exchange.now(), current_rate=rate, proposed_stake=stake,
-        min_stake=None, max_stake=stake, leverage=1.0, entry_tag=enter_tag, side="long",
-    ) or stake
+    stake = (
+        bot.strategy.custom_stake_amount(
+            pair=pair,
+            current_time=bot.exchange.now(),
+            current_rate=rate,
+            proposed_stake=stake,
+            min_stake=None,
+            max_stake=stake,
+            leverage=1.0,
+            entry_tag=enter_tag,
+            side="long",
+        )
+        or stake
+    )
     market = bot.exchange.markets().get(pair)
     amount = round_amount(market, stake / rate)
     order_type = order_type or bot.rules.order_types.get("entry", "limit")
     if not bot.strategy.confirm_trade_entry(
-        pair=pair, order_type=order_type, amount=amount, rate=rate, time_in_force="GTC",
-        current_time=bot.exchange.now(), entry_tag=enter_tag, side="long",
+        pair=pair,
+        order_type=order_type,
+        amount=amount,
+        rate=rate,
+        time_in_force="GTC",
+        current_time=bot.exchange.now(),
+        entry_tag=enter_tag,
+        side="long",
     ):
         raise OperationalError(f"Strategy refused the entry on {pair}")
     try:
         result = bot.exchange.create_order(
-            pair=pair, order_type=order_type, side="buy", amount=amount,
+            pair=pair,
+            order_type=order_type,
+            side="buy",
+            amount=amount,
             price=None if order_type == "market" else rate,
         )
     except ExchangeError as exc:

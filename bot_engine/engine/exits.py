@@ -73,8 +73,8 @@ def exit_reason_for(bot: RunningBot, trade: Trade, rate: float, now: datetime) -
 def handle_exits(bot: RunningBot, now: datetime) -> None:
     """Check every open trade whose entry has filled and that has no exit order pending."""
     changed = []
-    for trade in Trade.objects.for_bot(bot.bot_id).open().order_by("trade_id"):
-        if trade.amount <= 0 or trade.orders.filter(ft_is_open=True).exists():
+    for trade in bot.book.open_trades():
+        if trade.amount <= 0 or bot.book.has_open_order(trade):
             continue
         rate = bot.current_rate(trade.pair)
         if rate is None:
@@ -89,8 +89,15 @@ def handle_exits(bot: RunningBot, now: datetime) -> None:
     if changed:
         with transaction.atomic():
             for trade in changed:
-                trade.save(update_fields=["max_rate", "min_rate", "stop_loss", "stop_loss_pct",
-                                          "is_stop_loss_trailing"])
+                trade.save(
+                    update_fields=[
+                        "max_rate",
+                        "min_rate",
+                        "stop_loss",
+                        "stop_loss_pct",
+                        "is_stop_loss_trailing",
+                    ]
+                )
 
 
 def _track_rates(trade: Trade, rate: float) -> bool:
@@ -101,7 +108,11 @@ def _track_rates(trade: Trade, rate: float) -> bool:
 
 
 def execute_exit(
-    bot: RunningBot, trade: Trade, *, reason: str, order_type: str | None = None,
+    bot: RunningBot,
+    trade: Trade,
+    *,
+    reason: str,
+    order_type: str | None = None,
     price: float | None = None,
 ) -> bool:
     """Place the exit order; a filled exit closes the trade and locks the pair for a candle."""
@@ -113,14 +124,23 @@ def execute_exit(
     now = bot.exchange.now()
     rate = price or pricing.exit_price(bot, trade.pair)
     if not bot.strategy.confirm_trade_exit(
-        pair=trade.pair, trade=trade, order_type=order_type, amount=trade.amount, rate=rate,
-        time_in_force="GTC", exit_reason=reason, current_time=now,
+        pair=trade.pair,
+        trade=trade,
+        order_type=order_type,
+        amount=trade.amount,
+        rate=rate,
+        time_in_force="GTC",
+        exit_reason=reason,
+        current_time=now,
     ):
         logger.info("Strategy refused to exit %s (%s)", trade.pair, reason)
         return False
     try:
         result = bot.exchange.create_order(
-            pair=trade.pair, order_type=order_type, side="sell", amount=trade.amount,
+            pair=trade.pair,
+            order_type=order_type,
+            side="sell",
+            amount=trade.amount,
             price=None if order_type == "market" else rate,
         )
     except ExchangeError as exc:
@@ -130,6 +150,8 @@ def execute_exit(
         return False
     record_exit_order(bot, trade, result, exit_reason=reason)
     if not trade.is_open:
-        locks.lock_pair(bot.bot_id, trade.pair, until=now, now=now, timeframe=bot.timeframe,
-                        reason=AUTO_LOCK)
+        locks.lock_pair(
+            bot.bot_id, trade.pair, until=now, now=now, timeframe=bot.timeframe, reason=AUTO_LOCK
+        )
+        bot.trades_changed()
     return True

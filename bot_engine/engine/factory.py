@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from django.db.models import Max, Min
 
 from bot_engine.config.model import BotConfig
+from bot_engine.engine.book import TradeBook
 from bot_engine.engine.rules import TradingRules
 from bot_engine.exceptions import ConfigError
 from bot_engine.exchange.base import Exchange, OrderResult
@@ -16,6 +17,7 @@ from bot_engine.exchange.replay import ReplayExchange
 from bot_engine.models import Bot, Order, Trade
 from bot_engine.runtime import BotState, RunningBot
 from bot_engine.strategy.loader import load_strategy
+from bot_engine.strategy.pandas_options import use_object_strings
 
 logger = logging.getLogger(__name__)
 
@@ -45,14 +47,27 @@ def resume_point(bot: Bot) -> datetime | None:
     return max(candidates) if candidates else None
 
 
-def build_exchange(config: BotConfig, timeframe: str, start: datetime | None) -> Exchange:
+def replay_start(config: BotConfig, resume: datetime | None) -> datetime | None:
+    """``exchange.replay.start`` (YYYYMMDD[-HHMM]) or where the bot stopped, whichever is later."""
+    configured = None
+    if config.exchange.replay.start:
+        fmt = "%Y%m%d-%H%M" if "-" in config.exchange.replay.start else "%Y%m%d"
+        configured = datetime.strptime(config.exchange.replay.start, fmt).replace(tzinfo=UTC)
+    candidates = [d for d in (configured, resume) if d]
+    return max(candidates) if candidates else None
+
+
+def build_exchange(config: BotConfig, timeframe: str, resume: datetime | None) -> Exchange:
     if config.exchange.is_replay:
         if not config.dry_run:
             raise ConfigError("exchange.name: the replay exchange only trades in dry_run mode")
         data = ReplayExchange(
-            data_dir=config.data_dir, pairs=list(config.exchange.pair_whitelist),
-            timeframe=timeframe, speed=config.exchange.replay.speed,
-            stake_currency=config.stake_currency, start=start,
+            data_dir=config.data_dir,
+            pairs=list(config.exchange.pair_whitelist),
+            timeframe=timeframe,
+            speed=config.exchange.replay.speed,
+            stake_currency=config.stake_currency,
+            start=replay_start(config, resume),
         )
         return DryRunExchange(data, fee=config.exchange.fee)
     from bot_engine.exchange.ccxt_exchange import CcxtExchange
@@ -66,25 +81,40 @@ def restore_open_orders(bot: RunningBot) -> None:
     if not isinstance(bot.exchange, DryRunExchange):
         return
     for order in Order.objects.filter(bot_id=bot.bot_id, ft_is_open=True):
-        bot.exchange.restore_order(OrderResult(
-            id=order.order_id, symbol=order.ft_pair, side=order.side or "buy",
-            type=order.order_type or "limit", status="open", amount=order.ft_amount,
-            price=order.price, filled=order.filled or 0.0,
-            remaining=order.remaining or order.ft_amount, timestamp=order.order_date,
-        ))
+        bot.exchange.restore_order(
+            OrderResult(
+                id=order.order_id,
+                symbol=order.ft_pair,
+                side=order.side or "buy",
+                type=order.order_type or "limit",
+                status="open",
+                amount=order.ft_amount,
+                price=order.price,
+                filled=order.filled or 0.0,
+                remaining=order.remaining or order.ft_amount,
+                timestamp=order.order_date,
+            )
+        )
 
 
 def build_running_bot(config: BotConfig) -> RunningBot:
+    use_object_strings()
     bot = bot_row(config)
     strategy = load_strategy(config.strategy, config=config.raw, search_dirs=strategy_dirs(config))
     rules = TradingRules.resolve(config, strategy)
     exchange = build_exchange(config, rules.timeframe, resume_point(bot))
     running = RunningBot(
-        config=config, bot=bot, strategy=strategy, exchange=exchange,
-        timeframe=rules.timeframe, rules=rules, state=BotState(config.initial_state),
+        config=config,
+        bot=bot,
+        strategy=strategy,
+        exchange=exchange,
+        timeframe=rules.timeframe,
+        rules=rules,
+        state=BotState(config.initial_state),
         whitelist=list(config.exchange.pair_whitelist),
         blacklist=list(config.exchange.pair_blacklist),
         startup_time=datetime.now(UTC),
+        book=TradeBook(bot.pk),
     )
     restore_open_orders(running)
     open_count = Trade.objects.for_bot(bot.pk).open().count()

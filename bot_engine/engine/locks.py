@@ -25,8 +25,14 @@ def is_pair_locked(bot_id: int, pair: str, now: datetime, side: str = "long") ->
 
 
 def lock_pair(
-    bot_id: int, pair: str, *, until: datetime, now: datetime, timeframe: str,
-    reason: str | None = None, side: str = ALL_PAIRS,
+    bot_id: int,
+    pair: str,
+    *,
+    until: datetime,
+    now: datetime,
+    timeframe: str,
+    reason: str | None = None,
+    side: str = ALL_PAIRS,
 ) -> PairLock:
     """Lock until the candle boundary after ``until`` (rounded up); never twice the same lock."""
     end = next_candle_boundary(until, timeframe)
@@ -37,12 +43,19 @@ def lock_pair(
         if existing:
             return existing
         return PairLock.objects.create(
-            bot_id=bot_id, pair=pair, side=side, reason=reason, lock_time=now,
-            lock_end_time=end, active=True,
+            bot_id=bot_id,
+            pair=pair,
+            side=side,
+            reason=reason,
+            lock_time=now,
+            lock_end_time=end,
+            active=True,
         )
 
 
-def unlock(bot_id: int, *, now: datetime, lock_id: int | None = None, pair: str | None = None) -> int:
+def unlock(
+    bot_id: int, *, now: datetime, lock_id: int | None = None, pair: str | None = None
+) -> int:
     """Deactivate locks (kept in the table, end set to now); returns how many changed."""
     locks = active_locks(bot_id, now)
     if lock_id is not None:

@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 ERROR_BACKOFF_SECS = 5.0
 IDLE_SECS = 1.0
+CONNECTION_CHECK_SECS = 60.0
 
 
 class Engine:
@@ -28,6 +29,7 @@ class Engine:
         self.reload_config = reload_config
         self.stop_event = threading.Event()
         self._errors_in_row = 0
+        self._last_recycle = time.monotonic()
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -35,9 +37,14 @@ class Engine:
 
     def run(self) -> None:
         bot = self.bot
-        logger.info("Bot %s started in state %s (%s, strategy %s, timeframe %s)",
-                    bot.config.bot_name, bot.state.value, bot.runmode,
-                    type(bot.strategy).__name__, bot.timeframe)
+        logger.info(
+            "Bot %s started in state %s (%s, strategy %s, timeframe %s)",
+            bot.config.bot_name,
+            bot.state.value,
+            bot.runmode,
+            type(bot.strategy).__name__,
+            bot.timeframe,
+        )
         events.publish({"type": "startup", "status": f"Bot {bot.config.bot_name} started"})
         try:
             while not self.stop_event.is_set():
@@ -57,7 +64,7 @@ class Engine:
         bot = self.bot
         if bot.state not in (BotState.RUNNING, BotState.PAUSED):
             return IDLE_SECS
-        close_old_connections()
+        self._recycle_connection()
         try:
             self.iteration()
         except TemporaryExchangeError as exc:
@@ -69,6 +76,13 @@ class Engine:
             return self._backoff(None, warn=False)
         self._errors_in_row = 0
         return self._advance_clock()
+
+    def _recycle_connection(self) -> None:
+        """Drop a broken or too-old DB connection now and then (never per candle: too slow)."""
+        if time.monotonic() - self._last_recycle > CONNECTION_CHECK_SECS:
+            self._last_recycle = time.monotonic()
+            if not connection.in_atomic_block:
+                close_old_connections()
 
     def _backoff(self, message: str | None, *, warn: bool) -> float:
         self._errors_in_row += 1
@@ -82,8 +96,11 @@ class Engine:
         if exchange.finished:
             if not bot.replay_finished:
                 bot.replay_finished = True
-                logger.info("Replay finished: the candle data ends at %s. No new trades will be "
-                            "entered; the bot stays up for the API.", exchange.now())
+                logger.info(
+                    "Replay finished: the candle data ends at %s. No new trades will be "
+                    "entered; the bot stays up for the API.",
+                    exchange.now(),
+                )
             return max(IDLE_SECS, bot.config.process_throttle_secs)
         exchange.advance()
         return exchange.next_tick_delay(bot.config.process_throttle_secs)
@@ -94,12 +111,12 @@ class Engine:
         markets = bot.exchange.markets()
         bot.whitelist = pairlist.active_whitelist(
             bot.config.exchange.pair_whitelist if not bot.whitelist_override else bot.whitelist,
-            bot.blacklist, markets, bot.config.stake_currency,
+            bot.blacklist,
+            markets,
+            bot.config.stake_currency,
         )
-        open_pairs = list(
-            bot.bot.trades.filter(is_open=True).values_list("pair", flat=True).distinct()
-        )
-        for pair in dict.fromkeys([*bot.whitelist, *open_pairs]):
+        bot.book.refresh()
+        for pair in dict.fromkeys([*bot.whitelist, *sorted(bot.book.open_pairs())]):
             analysis.refresh_pair(bot, pair)
             try:
                 bot.tickers[pair] = bot.exchange.fetch_ticker(pair)

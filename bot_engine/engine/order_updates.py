@@ -23,13 +23,13 @@ def timeout_delta(timeout: UnfilledTimeout, *, entry: bool) -> timedelta:
 
 
 def handle_open_orders(bot: RunningBot, now: datetime) -> None:
-    orders = Order.objects.filter(bot_id=bot.bot_id, ft_is_open=True).select_related("trade")
-    for order in orders:
+    for order in bot.book.open_orders():
         try:
             result = bot.exchange.fetch_order(order.order_id, order.ft_pair)
         except ExchangeError as exc:
-            logger.warning("Could not check order %s for %s: %s", order.order_id, order.ft_pair,
-                           exc)
+            logger.warning(
+                "Could not check order %s for %s: %s", order.order_id, order.ft_pair, exc
+            )
             continue
         entry = order.ft_order_side == "buy"
         if result.status == "open":
@@ -38,6 +38,7 @@ def handle_open_orders(bot: RunningBot, now: datetime) -> None:
             ):
                 cancel_order(bot, order, reason="timeout")
             continue
+        bot.trades_changed()
         with transaction.atomic():
             update_order_row(order, result)
             if result.status == "closed":
@@ -52,6 +53,7 @@ def handle_open_orders(bot: RunningBot, now: datetime) -> None:
 def cancel_order(bot: RunningBot, order: Order, *, reason: str) -> None:
     """Cancel on the exchange, then record it; a never-filled entry removes its trade."""
     result = bot.exchange.cancel_order(order.order_id, order.ft_pair)
+    bot.trades_changed()
     with transaction.atomic():
         update_order_row(order, result)
         order.ft_cancel_reason = reason
@@ -69,12 +71,23 @@ def _after_cancel(bot: RunningBot, order: Order, *, reason: str) -> None:
     trade = order.trade
     order.save()
     kind = "entry_cancel" if order.ft_order_side == "buy" else "exit_cancel"
-    events.publish({"type": kind, "trade_id": trade.trade_id, "pair": trade.pair,
-                    "reason": reason, "direction": "Long"})
+    events.publish(
+        {
+            "type": kind,
+            "trade_id": trade.trade_id,
+            "pair": trade.pair,
+            "reason": reason,
+            "direction": "Long",
+        }
+    )
     if order.ft_order_side == "buy" and not (order.filled or 0) and trade.amount_requested:
         if not trade.orders.exclude(pk=order.pk).filter(filled__gt=0).exists():
-            logger.info("Entry order for %s cancelled (%s); removing trade %s", trade.pair,
-                        reason, trade.trade_id)
+            logger.info(
+                "Entry order for %s cancelled (%s); removing trade %s",
+                trade.pair,
+                reason,
+                trade.trade_id,
+            )
             trade.delete()
             return
     if order.ft_order_side == "sell":

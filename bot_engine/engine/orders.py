@@ -21,9 +21,17 @@ EXIT_REASON_FORCE = "force_exit"
 
 def _order_row(trade: Trade, result: OrderResult, *, ft_side: str, tag: str | None) -> Order:
     order = Order(
-        trade=trade, bot_id=trade.bot_id, ft_order_side=ft_side, ft_pair=trade.pair,
-        ft_amount=result.amount, ft_price=result.price or 0.0, ft_order_tag=tag,
-        order_id=result.id, symbol=result.symbol, side=result.side, order_type=result.type,
+        trade=trade,
+        bot_id=trade.bot_id,
+        ft_order_side=ft_side,
+        ft_pair=trade.pair,
+        ft_amount=result.amount,
+        ft_price=result.price or 0.0,
+        ft_order_tag=tag,
+        order_id=result.id,
+        symbol=result.symbol,
+        side=result.side,
+        order_type=result.type,
         order_date=result.timestamp,
     )
     update_order_row(order, result)
@@ -66,20 +74,32 @@ def open_trade(
     now = result.timestamp or bot.exchange.now()
     with transaction.atomic():
         trade = Trade.objects.create(
-            bot_id=bot.bot_id, trade_id=next_trade_id(bot.bot_id),
-            exchange=bot.exchange.name, pair=pair, base_currency=pair.split("/")[0],
-            stake_currency=bot.config.stake_currency, is_open=True,
-            fee_open=bot.exchange_fee(pair), fee_close=bot.exchange_fee(pair),
-            open_rate=result.price or 0.0, open_rate_requested=result.price,
-            amount=result.amount, amount_requested=result.amount, stake_amount=stake,
-            max_stake_amount=stake, open_date=now, strategy=type(bot.strategy).__name__,
-            enter_tag=enter_tag, timeframe=timeframe_to_minutes(bot.timeframe),
+            bot_id=bot.bot_id,
+            trade_id=next_trade_id(bot.bot_id),
+            exchange=bot.exchange.name,
+            pair=pair,
+            base_currency=pair.split("/")[0],
+            stake_currency=bot.config.stake_currency,
+            is_open=True,
+            fee_open=bot.exchange_fee(pair),
+            fee_close=bot.exchange_fee(pair),
+            open_rate=result.price or 0.0,
+            open_rate_requested=result.price,
+            amount=result.amount,
+            amount_requested=result.amount,
+            stake_amount=stake,
+            max_stake_amount=stake,
+            open_date=now,
+            strategy=type(bot.strategy).__name__,
+            enter_tag=enter_tag,
+            timeframe=timeframe_to_minutes(bot.timeframe),
             trading_mode=bot.config.trading_mode,
             amount_precision=market.amount_precision if market else None,
             price_precision=market.price_precision if market else None,
             precision_mode=market.precision_mode if market else None,
             precision_mode_price=market.precision_mode if market else None,
-            max_rate=result.price, min_rate=result.price,
+            max_rate=result.price,
+            min_rate=result.price,
         )
         trade.recalc_open_trade_value()
         set_initial_stoploss(trade, bot.stoploss)
@@ -89,9 +109,17 @@ def open_trade(
         events.publish(trade_event(bot, trade, "entry", order))
         if result.status == "closed":
             apply_entry_fill(bot, trade, order)
-    logger.info("Entered %s (trade %s): %.8f @ %.8f, stake %.8f %s, tag %s",
-                pair, trade.trade_id, trade.amount, trade.open_rate, trade.stake_amount,
-                trade.stake_currency, enter_tag)
+    bot.trades_changed()
+    logger.info(
+        "Entered %s (trade %s): %.8f @ %.8f, stake %.8f %s, tag %s",
+        pair,
+        trade.trade_id,
+        trade.amount,
+        trade.open_rate,
+        trade.stake_amount,
+        trade.stake_currency,
+        enter_tag,
+    )
     return trade
 
 
@@ -124,7 +152,9 @@ def apply_exit_fill(bot: RunningBot, trade: Trade, order: Order, *, when: dateti
     trade.fee_close_currency = trade.stake_currency
     trade.close_rate = rate
     trade.close_profit_abs = trade.calc_profit(rate)
-    trade.close_profit = trade.calc_profit_ratio(rate)
+    trade.close_profit = trade_math.closed_profit_ratio(
+        trade.close_profit_abs, trade.open_trade_value, leverage=trade.leverage
+    )
     trade.realized_profit = trade.close_profit_abs
     trade.close_date = order.order_filled_date or when
     trade.is_open = False
@@ -132,9 +162,16 @@ def apply_exit_fill(bot: RunningBot, trade: Trade, order: Order, *, when: dateti
     trade.save()
     order.save()
     events.publish(trade_event(bot, trade, "exit_fill", order))
-    logger.info("Exited %s (trade %s) @ %.8f: %s, profit %.8f %s (%.2f%%)", trade.pair,
-                trade.trade_id, rate, trade.exit_reason, trade.close_profit_abs,
-                trade.stake_currency, trade.close_profit * 100)
+    logger.info(
+        "Exited %s (trade %s) @ %.8f: %s, profit %.8f %s (%.2f%%)",
+        trade.pair,
+        trade.trade_id,
+        rate,
+        trade.exit_reason,
+        trade.close_profit_abs,
+        trade.stake_currency,
+        trade.close_profit * 100,
+    )
 
 
 def record_exit_order(
@@ -149,29 +186,46 @@ def record_exit_order(
         events.publish(trade_event(bot, trade, "exit", order))
         if result.status == "closed":
             apply_exit_fill(bot, trade, order, when=result.filled_at or bot.exchange.now())
+    bot.trades_changed()
     return order
 
 
 def trade_event(bot: RunningBot, trade: Trade, kind: str, order: Order) -> dict:
     """The websocket message of contract §4 for an entry/exit event."""
     message = {
-        "type": kind, "trade_id": trade.trade_id, "exchange": bot.exchange.name.capitalize(),
-        "pair": trade.pair, "leverage": trade.leverage,
+        "type": kind,
+        "trade_id": trade.trade_id,
+        "exchange": bot.exchange.name.capitalize(),
+        "pair": trade.pair,
+        "leverage": trade.leverage,
         "direction": "Short" if trade.is_short else "Long",
-        "limit": order.safe_price, "order_rate": order.safe_price, "open_rate": trade.open_rate,
-        "order_type": order.order_type, "amount": order.safe_amount,
-        "stake_amount": trade.stake_amount, "stake_currency": trade.stake_currency,
-        "base_currency": trade.base_currency, "quote_currency": trade.stake_currency,
-        "fiat_currency": bot.config.fiat_display_currency or None, "open_date": trade.open_date,
-        "current_rate": bot.current_rate(trade.pair), "sub_trade": False,
-        "buy_tag": trade.enter_tag, "enter_tag": trade.enter_tag,
+        "limit": order.safe_price,
+        "order_rate": order.safe_price,
+        "open_rate": trade.open_rate,
+        "order_type": order.order_type,
+        "amount": order.safe_amount,
+        "stake_amount": trade.stake_amount,
+        "stake_currency": trade.stake_currency,
+        "base_currency": trade.base_currency,
+        "quote_currency": trade.stake_currency,
+        "fiat_currency": bot.config.fiat_display_currency or None,
+        "open_date": trade.open_date,
+        "current_rate": bot.current_rate(trade.pair),
+        "sub_trade": False,
+        "buy_tag": trade.enter_tag,
+        "enter_tag": trade.enter_tag,
     }
     if kind.startswith("exit"):
         profit = trade.close_profit_abs if not trade.is_open else None
         message.update(
-            gain="profit" if (profit or 0) > 0 else "loss", close_rate=trade.close_rate,
-            profit_amount=profit, profit_ratio=trade.close_profit, exit_reason=trade.exit_reason,
-            close_date=trade.close_date, cumulative_profit=profit,
-            final_profit_ratio=trade.close_profit, is_final_exit=not trade.is_open,
+            gain="profit" if (profit or 0) > 0 else "loss",
+            close_rate=trade.close_rate,
+            profit_amount=profit,
+            profit_ratio=trade.close_profit,
+            exit_reason=trade.exit_reason,
+            close_date=trade.close_date,
+            cumulative_profit=profit,
+            final_profit_ratio=trade.close_profit,
+            is_final_exit=not trade.is_open,
         )
     return message

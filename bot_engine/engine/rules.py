@@ -10,7 +10,10 @@ from bot_engine.config.model import BotConfig
 from bot_engine.strategy.base import IStrategy
 
 DEFAULT_ORDER_TYPES = {
-    "entry": "limit", "exit": "limit", "stoploss": "market", "stoploss_on_exchange": False,
+    "entry": "limit",
+    "exit": "limit",
+    "stoploss": "market",
+    "stoploss_on_exchange": False,
 }
 
 
@@ -49,8 +52,9 @@ class TradingRules:
             trailing_only_offset_is_reached=bool(pick("trailing_only_offset_is_reached")),
             use_exit_signal=_flag(config, strategy, "use_exit_signal", True),
             exit_profit_only=_flag(config, strategy, "exit_profit_only", False),
-            exit_profit_offset=float(config.raw.get("exit_profit_offset",
-                                                    strategy.exit_profit_offset)),
+            exit_profit_offset=float(
+                config.raw.get("exit_profit_offset", strategy.exit_profit_offset)
+            ),
             ignore_roi_if_entry_signal=_flag(config, strategy, "ignore_roi_if_entry_signal", False),
             order_types=order_types,
         )

@@ -42,17 +42,20 @@ def stake_wallet(bot_id: int, config: BotConfig) -> StakeWallet:
     else:
         total = (free + sums["open_stakes"]) * config.tradable_balance_ratio
     return StakeWallet(
-        free=free, used=pending, open_stakes=sums["open_stakes"],
-        closed_profit=sums["closed_profit"], realized_open=sums["realized_open"],
+        free=free,
+        used=pending,
+        open_stakes=sums["open_stakes"],
+        closed_profit=sums["closed_profit"],
+        realized_open=sums["realized_open"],
         total_stake_amount=total,
     )
 
 
 def _pending_entry_stake(bot_id: int) -> float:
     """Stake reserved by open, unfilled entry orders (the wallet's ``used``)."""
-    rows = Order.objects.filter(
-        bot_id=bot_id, ft_is_open=True, ft_order_side="buy"
-    ).values_list("ft_amount", "ft_price", "filled")
+    rows = Order.objects.filter(bot_id=bot_id, ft_is_open=True, ft_order_side="buy").values_list(
+        "ft_amount", "ft_price", "filled"
+    )
     return sum((amount - (filled or 0.0)) * price for amount, price, filled in rows)
 
 

@@ -75,8 +75,14 @@ class DryRunExchange(Exchange):
         now = self.now()
         order = OrderResult(
             id=f"dry_run_{side}_{pair.replace('/', '_')}_{int(now.timestamp())}_{next(self._ids)}",
-            symbol=pair, side=side, type=order_type, status="open", amount=amount,
-            price=price, remaining=amount, timestamp=now,
+            symbol=pair,
+            side=side,
+            type=order_type,
+            status="open",
+            amount=amount,
+            price=price,
+            remaining=amount,
+            timestamp=now,
         )
         ticker = self.fetch_ticker(pair)
         market_price = ticker.ask if side == "buy" else ticker.bid
@@ -129,8 +135,15 @@ class DryRunExchange(Exchange):
         cost = order.amount * price
         quote = order.symbol.split("/")[1]
         return replace(
-            order, status="closed", filled=order.amount, remaining=0.0, average=price,
-            price=order.price if order.price is not None else price, cost=cost,
-            fee_cost=cost * fee_rate, fee_currency=quote, fee_rate=fee_rate,
+            order,
+            status="closed",
+            filled=order.amount,
+            remaining=0.0,
+            average=price,
+            price=order.price if order.price is not None else price,
+            cost=cost,
+            fee_cost=cost * fee_rate,
+            fee_currency=quote,
+            fee_rate=fee_rate,
             filled_at=self.now(),
         )

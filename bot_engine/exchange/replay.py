@@ -83,9 +83,14 @@ class ReplayExchange(Exchange):
         for pair, _tf, _ct in available_data(self.data_dir):
             base, quote = pair.split("/")
             markets[pair] = Market(
-                symbol=pair, base=base, quote=quote, amount_precision=1e-8,
-                price_precision=1e-8, min_cost=0.0001 if quote == "BTC" else None,
-                fee_taker=REPLAY_FEE, fee_maker=REPLAY_FEE,
+                symbol=pair,
+                base=base,
+                quote=quote,
+                amount_precision=1e-8,
+                price_precision=1e-8,
+                min_cost=0.0001 if quote == "BTC" else None,
+                fee_taker=REPLAY_FEE,
+                fee_maker=REPLAY_FEE,
             )
         return markets
 
@@ -137,7 +142,9 @@ class ReplayExchange(Exchange):
 
     def fetch_ohlcv(self, pair: str, timeframe: str, limit: int) -> pd.DataFrame:
         if timeframe != self.timeframe:
-            raise ExchangeError(f"Replay exchange serves {self.timeframe} candles, not {timeframe}.")
+            raise ExchangeError(
+                f"Replay exchange serves {self.timeframe} candles, not {timeframe}."
+            )
         series = self._series_for(pair)
         stop = series.closed_count(self._now_ts())
         return series.frame.iloc[max(0, stop - limit) : stop]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from datetime import datetime
@@ -14,8 +13,6 @@ from pandas import DataFrame
 
 from bot_engine.exceptions import StrategyError
 from bot_engine.strategy.parameters import PREFIX_SPACES, BaseParameter, bind_parameters
-
-logger = logging.getLogger(__name__)
 
 SIGNAL_COLUMNS = ("enter_long", "exit_long", "enter_short", "exit_short")
 TAG_COLUMNS = ("enter_tag", "exit_tag")
@@ -252,19 +249,29 @@ def _rename_legacy(df: DataFrame, names: Mapping[str, str]) -> DataFrame:
 
 def _normalise_signals(df: DataFrame) -> DataFrame:
     """Every signal column present (NaN when never set) and tags as objects, None when unset."""
+    added: dict[str, np.ndarray] = {}
     for column in SIGNAL_COLUMNS:
         if column not in df.columns:
-            df[column] = np.nan
+            added[column] = np.full(len(df), np.nan)
     for column in TAG_COLUMNS:
         if column not in df.columns:
-            df[column] = pd.Series(None, index=df.index, dtype=object)
+            added[column] = np.full(len(df), None, dtype=object)
             continue
-        values = df[column].to_numpy(dtype=object)
-        unset = pd.isna(values)
-        # Rewrite only when something other than None marks "no tag" (NaN from .loc, pd.NA).
-        if df[column].dtype != object or (unset & np.not_equal(values, None)).any():
-            values = values.copy()
-            values[unset] = None
-            # An explicit object Series: pandas 3 would infer its NaN-only str dtype otherwise.
-            df[column] = pd.Series(values, index=df.index, dtype=object)
+        tags = df[column]
+        if tags.dtype == object and not _has_nan_tags(tags.to_numpy()):
+            continue
+        # pandas 3 stores strings as its str dtype, whose "missing" is NaN, not None.
+        # An explicit object Series: pandas 3 would infer its str dtype from the array.
+        df[column] = pd.Series(tags.to_numpy(dtype=object, na_value=None), index=df.index,
+                               dtype=object)
+    if added:
+        # One concat, not one insert per column: this runs every candle for every pair.
+        extra = DataFrame({name: pd.Series(values, index=df.index, dtype=values.dtype)
+                           for name, values in added.items()})
+        df = pd.concat([df, extra], axis=1)
     return df
+
+
+def _has_nan_tags(values: np.ndarray) -> bool:
+    """True when something other than None marks "no tag" (NaN from ``.loc``, ``pd.NA``)."""
+    return bool((pd.isna(values) & np.not_equal(values, None)).any())

@@ -30,8 +30,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         path = self._config_path(options["config"])
         overrides = {
-            "db_url": options["db_url"], "strategy": options["strategy"],
-            "strategy_path": options["strategy_path"], "user_data_dir": options["user_data_dir"],
+            "db_url": options["db_url"],
+            "strategy": options["strategy"],
+            "strategy_path": options["strategy_path"],
+            "user_data_dir": options["user_data_dir"],
         }
         try:
             config = load_config(path, overrides=overrides)
@@ -80,11 +82,16 @@ class Command(BaseCommand):
             f"(user '{api.username}'; password in the config file)"
         )
         self.stdout.flush()
-        server = uvicorn.Server(uvicorn.Config(
-            "controlplane.asgi:application", host=api.listen_ip_address, port=api.listen_port,
-            log_level="info" if api.verbosity == "info" else "warning", lifespan="off",
-            access_log=api.verbosity == "info",
-        ))
+        server = uvicorn.Server(
+            uvicorn.Config(
+                "controlplane.asgi:application",
+                host=api.listen_ip_address,
+                port=api.listen_port,
+                log_level="info" if api.verbosity == "info" else "warning",
+                lifespan="off",
+                access_log=api.verbosity == "info",
+            )
+        )
         server.run()
 
     def _wait_for_signal(self, engine: Engine) -> None:

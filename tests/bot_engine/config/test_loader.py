@@ -289,7 +289,7 @@ def test_default_paths_next_to_user_data_config(tmp_path, monkeypatch):
     (tmp_path / "user_data").mkdir()
     cfg = load_config(write(tmp_path / "user_data", base_config()))
     assert cfg.user_data_dir == tmp_path / "user_data"
-    assert cfg.db_url == f"sqlite:///{tmp_path}/user_data/tradesv3.dryrun.sqlite"
+    assert cfg.db_url == f"sqlite:///{tmp_path}/user_data/tradesv3.sqlite"
 
 
 def test_default_paths_elsewhere(tmp_path, monkeypatch):

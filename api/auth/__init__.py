@@ -1,0 +1,1 @@
+"""Authentication of the API: HTTP Basic, Freqtrade-format JWTs and browser sessions."""

@@ -1,0 +1,77 @@
+"""What a request knows about "the bot": the running one, or the config and database row
+of the bot a webserver-mode process serves (no engine in this process)."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+
+from bot_engine.config.loader import build_config
+from bot_engine.config.model import BotConfig
+from bot_engine.exceptions import BotNotRunning
+from bot_engine.models import Bot
+from bot_engine.runtime import RunningBot, get_running_bot
+from controlplane.bootstrap import peek_config
+
+_webserver_config: BotConfig | None = None
+
+
+def configure_webserver(config: BotConfig | None) -> None:
+    """Set the config served when no bot runs in this process (None: the peeked config file)."""
+    global _webserver_config
+    _webserver_config = config
+
+
+@functools.lru_cache(maxsize=1)
+def _peeked_config() -> BotConfig:
+    path = settings.BOT_CONFIG_PATH
+    return build_config(peek_config(path), path=path)
+
+
+def webserver_config() -> BotConfig:
+    return _webserver_config or _peeked_config()
+
+
+@dataclass(frozen=True)
+class BotContext:
+    config: BotConfig
+    bot_id: int  # -1 when the database has no row for this bot yet: every read is empty
+    running: RunningBot | None
+    bot_start: datetime | None = None  # the persisted bot_start_time (contract §3.4)
+
+    def require_running(self) -> RunningBot:
+        if self.running is None:
+            raise BotNotRunning("Bot is not in the correct state.")
+        return self.running
+
+    def now(self) -> datetime:
+        """The bot's clock: the replay clock on replay, else the wall clock."""
+        return self.running.exchange.now() if self.running else datetime.now(UTC)
+
+    def current_rates(self) -> dict[str, float]:
+        if self.running is None:
+            return {}
+        return {pair: ticker.last for pair, ticker in dict(self.running.tickers).items()}
+
+    def current_rate(self, pair: str) -> float | None:
+        return self.running.current_rate(pair) if self.running else None
+
+
+def bot_context() -> BotContext:
+    running = get_running_bot()
+    if running is not None:
+        return BotContext(config=running.config, bot_id=running.bot_id, running=running,
+                          bot_start=running.bot.bot_start_time)
+    config = webserver_config()
+    row = Bot.objects.filter(name=config.bot_name).values_list("pk", "bot_start_time").first()
+    bot_id, bot_start = row if row else (-1, None)
+    return BotContext(config=config, bot_id=bot_id, running=None, bot_start=bot_start)
+
+
+def api_server_config():
+    """The ``api_server`` section in force (the running bot's, else the served config's)."""
+    running = get_running_bot()
+    return (running.config if running else webserver_config()).api_server

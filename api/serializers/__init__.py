@@ -1,0 +1,1 @@
+"""Serializers named after the contract's schemas: request validation and the OpenAPI schema."""

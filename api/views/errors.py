@@ -1,0 +1,22 @@
+"""JSON answers for paths and errors Django handles outside DRF (contract §0)."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+
+from api.exceptions import NOT_FOUND
+from api.renderers import dumps
+
+
+def json_response(body: dict, status: int) -> HttpResponse:
+    return HttpResponse(dumps(body), status=status, content_type="application/json")
+
+
+def not_found(request, exception=None, **kwargs) -> HttpResponse:
+    """Unknown path → 404 ``{"detail":"Not Found"}`` (also usable as ``handler404``)."""
+    return json_response({"detail": NOT_FOUND}, 404)
+
+
+def server_error(request, *args, **kwargs) -> HttpResponse:
+    """``handler500``: a crash is still JSON, so freqtrade-client's ``resp.json()`` works."""
+    return json_response({"detail": "Internal Server Error"}, 500)

@@ -1,0 +1,88 @@
+"""Info endpoints: ping, version, show_config, logs, sysinfo, health, edge (contract §2.1)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.context import bot_context
+from api.params import parse_query
+from api.serializers.info import (
+    HealthSchema,
+    LogsQuery,
+    LogsSchema,
+    PingSchema,
+    ShowConfigSchema,
+    SysInfoSchema,
+    VersionSchema,
+)
+from bot_engine import logbuffer
+from bot_engine.exceptions import OperationalError
+from bot_engine.selectors import system
+from bot_engine.selectors.config_view import show_config
+
+EDGE_DISABLED = "Edge is not enabled."
+NOT_IN_STATE = "Bot is not in the correct state."
+
+
+class PingView(APIView):
+    """The one public endpoint; FreqUI polls it to tell whether the bot is online."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=PingSchema, auth=[])
+    def get(self, request):
+        return Response({"status": "pong"})
+
+
+class VersionView(APIView):
+    @extend_schema(responses=VersionSchema)
+    def get(self, request):
+        return Response(system.version_info())
+
+
+class ShowConfigView(APIView):
+    @extend_schema(responses=ShowConfigSchema)
+    def get(self, request):
+        ctx = bot_context()
+        bot = ctx.running
+        if bot is None:
+            return Response(show_config(config=ctx.config, state="", runmode="webserver"))
+        return Response(show_config(config=bot.config, state=bot.state.value,
+                                    runmode=bot.runmode, rules=bot.rules, strategy=bot.strategy))
+
+
+class LogsView(APIView):
+    @extend_schema(parameters=[LogsQuery], responses=LogsSchema)
+    def get(self, request):
+        limit = parse_query(request, LogsQuery).get("limit")
+        rows = logbuffer.recent_logs(limit)
+        return Response({"log_count": len(rows), "logs": rows})
+
+
+class SysInfoView(APIView):
+    @extend_schema(responses=SysInfoSchema)
+    def get(self, request):
+        return Response(system.sysinfo())
+
+
+class HealthView(APIView):
+    @extend_schema(responses=HealthSchema)
+    def get(self, request):
+        ctx = bot_context()
+        if ctx.running is None:
+            raise OperationalError(NOT_IN_STATE)
+        bot = ctx.running
+        return Response(system.health(last_process=bot.last_process, bot_start=ctx.bot_start,
+                                      bot_startup=bot.startup_time))
+
+
+class EdgeView(APIView):
+    """Edge does not exist in Tradeplane; this is the contract's normal answer (§2.2)."""
+
+    @extend_schema(responses={502: None})
+    def get(self, request):
+        raise OperationalError(EDGE_DISABLED)

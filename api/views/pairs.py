@@ -1,0 +1,103 @@
+"""Pair lists and locks: whitelist, blacklist (GET/POST/DELETE), locks (contract §2.4, §3.13)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.context import bot_context
+from api.params import parse_body, parse_path, parse_query
+from api.serializers.pairs import (
+    BlacklistPayload,
+    BlacklistSchema,
+    DeleteBlacklistQuery,
+    DeleteLockRequest,
+    LocksPayload,
+    LocksSchema,
+    WhitelistSchema,
+)
+from bot_engine.engine.pairlist import expand_blacklist
+from bot_engine.runtime import RunningBot
+from bot_engine.selectors.locks import locks_summary
+from bot_engine.services import locks as lock_services
+from bot_engine.services import pairs as pair_services
+
+
+def pairlist_methods(bot: RunningBot) -> list[str]:
+    return [str(handler.get("method")) for handler in bot.config.pairlists]
+
+
+def blacklist_body(bot: RunningBot, errors: dict | None = None) -> dict:
+    blacklist = list(bot.blacklist)
+    return {
+        "blacklist": blacklist,
+        "blacklist_expanded": expand_blacklist(blacklist, sorted(bot.exchange.markets())),
+        "errors": errors or {},
+        "length": len(blacklist),
+        "method": pairlist_methods(bot),
+    }
+
+
+class WhitelistView(APIView):
+    @extend_schema(responses=WhitelistSchema)
+    def get(self, request):
+        bot = bot_context().require_running()
+        whitelist = list(bot.whitelist)
+        return Response({"whitelist": whitelist, "length": len(whitelist),
+                         "method": pairlist_methods(bot)})
+
+
+class BlacklistView(APIView):
+    @extend_schema(responses=BlacklistSchema)
+    def get(self, request):
+        return Response(blacklist_body(bot_context().require_running()))
+
+    @extend_schema(request=BlacklistPayload, responses=BlacklistSchema)
+    def post(self, request):
+        bot = bot_context().require_running()
+        pairs = parse_body(request, BlacklistPayload)["blacklist"]
+        return Response(blacklist_body(bot, pair_services.blacklist_add(bot=bot, pairs=pairs)))
+
+    @extend_schema(parameters=[DeleteBlacklistQuery], responses=BlacklistSchema)
+    def delete(self, request):
+        bot = bot_context().require_running()
+        pairs = parse_query(request, DeleteBlacklistQuery)["pairs_to_delete"]
+        return Response(blacklist_body(bot, pair_services.blacklist_remove(bot=bot, pairs=pairs)))
+
+
+class LocksView(APIView):
+    @extend_schema(responses=LocksSchema)
+    def get(self, request):
+        ctx = bot_context()
+        return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))
+
+    @extend_schema(request=LocksPayload(many=True), responses=LocksSchema)
+    def post(self, request):
+        ctx = bot_context()
+        bot = ctx.require_running()
+        lock_services.locks_add(bot=bot, new_locks=parse_body(request, LocksPayload, many=True))
+        return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))
+
+
+class LockDeleteView(APIView):
+    @extend_schema(parameters=[OpenApiParameter("lockid", int, OpenApiParameter.PATH)],
+                   responses=LocksSchema)
+    def delete(self, request, lockid: str):
+        lock_id = parse_path(lockid, serializers.IntegerField(), "lockid")
+        ctx = bot_context()
+        lock_services.locks_delete(bot=ctx.require_running(), lock_id=lock_id)
+        return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))
+
+
+class LocksDeleteView(APIView):
+    """``POST /locks/delete`` with ``{"pair"?, "lockid"?}``."""
+
+    @extend_schema(request=DeleteLockRequest, responses=LocksSchema)
+    def post(self, request):
+        ctx = bot_context()
+        bot = ctx.require_running()
+        body = parse_body(request, DeleteLockRequest)
+        lock_services.locks_delete(bot=bot, lock_id=body.get("lockid"), pair=body.get("pair"))
+        return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))

@@ -1,0 +1,117 @@
+"""Statistics: profit, profit_all, performance/entries/exits/mix_tags, daily/weekly/monthly,
+stats, balance (contract §3.4–3.7, §3.14). All read the database; none waits for the engine."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.context import bot_context
+from api.params import parse_query
+from api.serializers.stats import (
+    BalancesSchema,
+    EntrySchema,
+    ExitSchema,
+    MixTagSchema,
+    PairFilterQuery,
+    PerformanceEntrySchema,
+    ProfitAllSchema,
+    ProfitSchema,
+    StatsSchema,
+    TimescaleQuery,
+    TimeUnitProfitSchema,
+)
+from bot_engine.selectors import balance, performance, profit, stats, timeunit
+
+
+def _profit(direction: str | None = None) -> dict:
+    ctx = bot_context()
+    return profit.profit_summary(
+        bot_id=ctx.bot_id, config=ctx.config, current_rates=ctx.current_rates(),
+        bot_start=ctx.bot_start, now=ctx.now(), direction=direction,
+    )
+
+
+class ProfitView(APIView):
+    @extend_schema(responses=ProfitSchema)
+    def get(self, request):
+        return Response(_profit())
+
+
+class ProfitAllView(APIView):
+    @extend_schema(responses=ProfitAllSchema)
+    def get(self, request):
+        spot = bot_context().config.trading_mode == "spot"
+        return Response({"all": _profit(), "long": None if spot else _profit("long"),
+                         "short": None if spot else _profit("short")})
+
+
+class PerformanceView(APIView):
+    @extend_schema(responses=PerformanceEntrySchema(many=True))
+    def get(self, request):
+        return Response(performance.pair_performance(bot_id=bot_context().bot_id))
+
+
+class EntriesView(APIView):
+    @extend_schema(parameters=[PairFilterQuery], responses=EntrySchema(many=True))
+    def get(self, request):
+        pair = parse_query(request, PairFilterQuery).get("pair")
+        return Response(performance.entry_tag_performance(bot_id=bot_context().bot_id, pair=pair))
+
+
+class ExitsView(APIView):
+    @extend_schema(parameters=[PairFilterQuery], responses=ExitSchema(many=True))
+    def get(self, request):
+        pair = parse_query(request, PairFilterQuery).get("pair")
+        return Response(performance.exit_reason_performance(bot_id=bot_context().bot_id,
+                                                            pair=pair))
+
+
+class MixTagsView(APIView):
+    @extend_schema(parameters=[PairFilterQuery], responses=MixTagSchema(many=True))
+    def get(self, request):
+        pair = parse_query(request, PairFilterQuery).get("pair")
+        return Response(performance.mix_tag_performance(bot_id=bot_context().bot_id, pair=pair))
+
+
+class TimeUnitProfitView(APIView):
+    """``/daily`` (7 days), ``/weekly`` (4 weeks), ``/monthly`` (3 months) by default."""
+
+    unit = "days"
+    default_timescale = 7
+
+    @extend_schema(parameters=[TimescaleQuery], responses=TimeUnitProfitSchema)
+    def get(self, request):
+        timescale = parse_query(request, TimescaleQuery).get("timescale", self.default_timescale)
+        ctx = bot_context()
+        return Response(timeunit.time_unit_profit(
+            bot_id=ctx.bot_id, config=ctx.config, unit=self.unit, timescale=timescale,
+            now=ctx.now(),
+        ))
+
+
+class DailyView(TimeUnitProfitView):
+    unit, default_timescale = "days", 7
+
+
+class WeeklyView(TimeUnitProfitView):
+    unit, default_timescale = "weeks", 4
+
+
+class MonthlyView(TimeUnitProfitView):
+    unit, default_timescale = "months", 3
+
+
+class StatsView(APIView):
+    @extend_schema(responses=StatsSchema)
+    def get(self, request):
+        return Response(stats.trade_stats(bot_id=bot_context().bot_id))
+
+
+class BalanceView(APIView):
+    @extend_schema(responses=BalancesSchema)
+    def get(self, request):
+        ctx = bot_context()
+        return Response(balance.balance_summary(bot_id=ctx.bot_id, config=ctx.config,
+                                                current_rates=ctx.current_rates()))

@@ -1,0 +1,134 @@
+"""Trades: status, trades, trade/{id}, count, and the trade actions (contract §2.2–2.3)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.context import BotContext, bot_context
+from api.exceptions import DetailError
+from api.params import parse_body, parse_path, parse_query
+from api.serializers.trades import (
+    CountSchema,
+    DeleteTradeSchema,
+    ForceEnterPayload,
+    ForceExitPayload,
+    OpenTradeSchema,
+    ResultMsgSchema,
+    TradeResponseSchema,
+    TradeSchema,
+    TradesQuery,
+)
+from bot_engine.exceptions import OperationalError
+from bot_engine.models import Trade
+from bot_engine.runtime import BotState
+from bot_engine.selectors import trade_views
+from bot_engine.selectors import trades as trade_selectors
+from bot_engine.services import trades as trade_services
+
+TRADE_NOT_FOUND = "Trade not found."
+NOT_RUNNING = trade_services.NOT_RUNNING
+TRADE_ID = OpenApiParameter("tradeid", int, OpenApiParameter.PATH)
+
+
+def trade_id_from(value: str) -> int:
+    return parse_path(value, serializers.IntegerField(), "tradeid")
+
+
+def open_view(ctx: BotContext, trade: Trade) -> dict:
+    """TradeOpen of ``trade`` priced at the bot's cached rate."""
+    rate = ctx.current_rate(trade.pair) if trade.is_open else None
+    return trade_views.trade_open(trade, list(trade.orders.all()), current_rate=rate)
+
+
+class StatusView(APIView):
+    @extend_schema(responses=OpenTradeSchema(many=True))
+    def get(self, request):
+        ctx = bot_context()
+        trades = trade_selectors.open_trades(bot_id=ctx.bot_id)
+        return Response([open_view(ctx, trade) for trade in trades])
+
+
+class TradesView(APIView):
+    @extend_schema(parameters=[TradesQuery], responses=TradeResponseSchema)
+    def get(self, request):
+        params = parse_query(request, TradesQuery)
+        return Response(trade_selectors.closed_trades_page(bot_id=bot_context().bot_id,
+                                                           **params))
+
+
+class TradeView(APIView):
+    @extend_schema(parameters=[TRADE_ID], responses=OpenTradeSchema)
+    def get(self, request, tradeid: str):
+        ctx = bot_context()
+        trade = trade_selectors.get_trade(bot_id=ctx.bot_id, trade_id=trade_id_from(tradeid))
+        if trade is None:
+            raise DetailError(TRADE_NOT_FOUND, 404)
+        return Response(open_view(ctx, trade))
+
+
+class TradeDeleteView(APIView):
+    @extend_schema(parameters=[TRADE_ID], responses=DeleteTradeSchema)
+    def delete(self, request, tradeid: str):
+        trade_id = trade_id_from(tradeid)
+        bot = bot_context().require_running()
+        return Response(trade_services.delete_trade(bot=bot, trade_id=trade_id))
+
+
+class TradeOpenOrderView(APIView):
+    @extend_schema(parameters=[TRADE_ID], responses=OpenTradeSchema)
+    def delete(self, request, tradeid: str):
+        trade_id = trade_id_from(tradeid)
+        ctx = bot_context()
+        trade = trade_services.cancel_open_order(bot=ctx.require_running(), trade_id=trade_id)
+        return Response(open_view(ctx, trade))
+
+
+class TradeReloadView(APIView):
+    @extend_schema(parameters=[TRADE_ID], request=None, responses=OpenTradeSchema)
+    def post(self, request, tradeid: str):
+        trade_id = trade_id_from(tradeid)
+        ctx = bot_context()
+        trade = trade_services.reload_trade(bot=ctx.require_running(), trade_id=trade_id)
+        return Response(open_view(ctx, trade))
+
+
+class CountView(APIView):
+    @extend_schema(responses=CountSchema)
+    def get(self, request):
+        ctx = bot_context()
+        if ctx.running is not None and ctx.running.state == BotState.STOPPED:
+            raise OperationalError(NOT_RUNNING)
+        current, total_stake = trade_selectors.open_trades_count_and_stake(bot_id=ctx.bot_id)
+        return Response({"current": current, "max": int(ctx.config.max_open_trades),
+                         "total_stake": total_stake})
+
+
+class ForceEnterView(APIView):
+    """``/forceenter`` and the legacy ``/forcebuy``."""
+
+    @extend_schema(request=ForceEnterPayload, responses=TradeSchema)
+    def post(self, request):
+        bot = bot_context().require_running()
+        body = parse_body(request, ForceEnterPayload)
+        trade = trade_services.force_entry(
+            bot=bot, pair=body["pair"], side=body["side"], price=body.get("price"),
+            order_type=body.get("ordertype"), stake_amount=body.get("stakeamount"),
+            enter_tag=body.get("entry_tag"),
+        )
+        return Response(trade_views.trade_base(trade, list(trade.orders.all())))
+
+
+class ForceExitView(APIView):
+    """``/forceexit`` and the legacy ``/forcesell``."""
+
+    @extend_schema(request=ForceExitPayload, responses=ResultMsgSchema)
+    def post(self, request):
+        bot = bot_context().require_running()
+        body = parse_body(request, ForceExitPayload)
+        return Response(trade_services.force_exit(
+            bot=bot, trade_id=body["tradeid"], order_type=body.get("ordertype"),
+            amount=body.get("amount"), price=body.get("price"),
+        ))

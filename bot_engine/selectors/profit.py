@@ -1,0 +1,570 @@
+"""``/profit``: the Profit object (contract §2.9, §3.4), vectorised over the bot's trades.
+
+The closed-trade columns (and what only depends on them: best pair, trading volume of their
+orders) are cached in-process, keyed on a one-query fingerprint of the bot's closed trades, so a
+poll of ``/profit`` over 100k trades reads one aggregate row plus the open trades. Everything
+that depends on the wallet or on prices is recomputed on every call.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from django.db.models import Count, Max, Sum
+
+from bot_engine.config.model import BotConfig
+from bot_engine.engine.wallet import StakeWallet
+from bot_engine.models import Order, Trade
+from bot_engine.selectors.frames import (
+    DATETIME_PRINT_FORMAT,
+    NAT,
+    bn_std,
+    entry_order_costs,
+    fetch_columns,
+    finite_or_none,
+    format_us,
+    pairwise_sum,
+    rows_of,
+    seq_sum,
+    trade_columns,
+    us_to_datetime,
+    us_to_ms,
+)
+from bot_engine.selectors.performance import rank_groups
+from bot_engine.selectors.trade_views import FINAL_ORDER_STATUSES, profit_at
+from bot_engine.selectors.trades import open_trades
+
+SQRT_365 = math.sqrt(365)
+
+
+@dataclass(frozen=True)
+class ClosedTrades:
+    """The bot's closed trades as /profit needs them: columns in trade-id order (datetimes in
+    µs, UTC), their filled entry orders' stakes and the cost of their filled orders."""
+
+    pks: np.ndarray
+    trade_ids: np.ndarray
+    pair_codes: np.ndarray  # index into pair_labels
+    pair_labels: np.ndarray
+    is_short: np.ndarray
+    ratio: np.ndarray  # close_profit, NULL -> 0
+    profit_abs: np.ndarray  # close_profit_abs, NULL -> 0
+    open_us: np.ndarray
+    close_us: np.ndarray
+    by_close: np.ndarray  # permutation: sorted by close date (stable)
+    cost_rows: np.ndarray  # per filled entry order: its trade's row
+    costs: np.ndarray
+    volume_order_pks: np.ndarray  # per closed, filled order with a cost
+    volume_rows: np.ndarray
+    volume_costs: np.ndarray
+    profit_sum: float  # Σ close_profit_abs in primary-key order (the wallet's SQL SUM)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def only(self, direction: str | None) -> ClosedTrades:
+        """The subset of one direction ("long"/"short"); all trades otherwise."""
+        if direction not in ("long", "short"):
+            return self
+        keep = self.is_short == (direction == "short")
+        new_row = np.cumsum(keep) - 1
+        cost_keep = keep[self.cost_rows]
+        volume_keep = keep[self.volume_rows]
+        return replace(
+            self,
+            **{name: getattr(self, name)[keep] for name in (
+                "pks", "trade_ids", "pair_codes", "is_short", "ratio", "profit_abs", "open_us",
+                "close_us",
+            )},
+            by_close=new_row[self.by_close[keep[self.by_close]]],
+            cost_rows=new_row[self.cost_rows[cost_keep]],
+            costs=self.costs[cost_keep],
+            volume_order_pks=self.volume_order_pks[volume_keep],
+            volume_rows=new_row[self.volume_rows[volume_keep]],
+            volume_costs=self.volume_costs[volume_keep],
+            memo={},
+        )
+
+    def best_pair(self, direction: str | None) -> tuple[str, float, float, int] | None:
+        """(pair, ratio, Σ profit_abs, count) of the best pair, computed once per direction."""
+        if direction not in self.memo:
+            subset = self.only(direction)
+            ranked = rank_groups(subset.pair_labels, subset.pair_codes, subset.profit_abs,
+                                 subset.cost_rows, subset.costs)
+            self.memo[direction] = ranked[0] if ranked else None
+        return self.memo[direction]
+
+
+# bot id -> (fingerprint, columns); one entry per bot, replaced when the fingerprint moves.
+_cache: dict[int, tuple[tuple, ClosedTrades]] = {}
+
+
+def profit_summary(
+    *,
+    bot_id: int,
+    config: BotConfig,
+    current_rates: Mapping[str, float | None],
+    bot_start: datetime | None,
+    now: datetime,
+    direction: str | None = None,
+) -> dict:
+    """The Profit object: every key always present; NaN/inf written as None (null).
+
+    ``current_rates`` maps pair -> current exit price for the open trades (missing -> NaN, which
+    makes the all-trade sums null, as in Freqtrade). ``direction`` "long"/"short" filters
+    the trades for ``/profit_all``. ``bot_start`` is the persisted bot start time; when unset,
+    the earliest trade open date stands in for it (what Freqtrade would have stored), then
+    ``now``.
+    """
+    all_closed = closed_trades(bot_id)
+    all_open = open_trades(bot_id=bot_id)
+    wallet = _wallet(config, all_closed, all_open)
+    start_balance = starting_balance(config, wallet)
+    closed = all_closed.only(direction)
+
+    trades_open = [t for t in all_open if _matches(t, direction)]
+    open_ids, open_ratio, open_abs = _open_profits(trades_open, current_rates)
+    all_ids = np.concatenate([closed.trade_ids, open_ids])
+    order = np.argsort(all_ids, kind="stable")
+    all_ratio = np.concatenate([closed.ratio, open_ratio])[order]
+    all_abs = np.concatenate([closed.profit_abs, open_abs])[order]
+
+    first_us, last_us = _first_and_last_open(closed, trades_open)
+    drawdown = _drawdown(closed, start_balance)
+    closed_count = len(closed.trade_ids)
+    result = {
+        **_profit_block("closed", closed.ratio, closed.profit_abs, start_balance),
+        **_profit_block("all", all_ratio, all_abs, start_balance),
+        "trade_count": closed_count + len(trades_open),
+        "closed_trade_count": closed_count,
+        "first_trade_date": format_us(first_us),
+        "first_trade_humanized": _humanized(first_us, now),
+        "first_trade_timestamp": us_to_ms(first_us) if first_us is not None else 0,
+        "latest_trade_date": format_us(last_us),
+        "latest_trade_humanized": _humanized(last_us, now),
+        "latest_trade_timestamp": us_to_ms(last_us) if last_us is not None else 0,
+        "avg_duration": _avg_duration(closed),
+        **_best_pair(all_closed.best_pair(direction)),
+        **_win_loss(closed),
+        **_expectancy(closed),
+        **_ratios(closed, start_balance, first_us, last_us, wallet.total_stake_amount,
+                  drawdown),
+        **_drawdown_block(drawdown),
+        "trading_volume": _trading_volume(closed, trades_open),
+        **_bot_start(bot_start, all_closed, all_open, now),
+    }
+    return {key: _jsonable(value) for key, value in result.items()}
+
+
+def starting_balance(config: BotConfig, wallet: StakeWallet) -> float:
+    """Freqtrade's starting balance (contract §3.4): available_capital, else the wallet's
+    (free − Σ closed profit + Σ open stakes) · tradable_balance_ratio."""
+    if config.available_capital is not None:
+        return float(config.available_capital)
+    return (
+        (wallet.free - wallet.closed_profit + wallet.open_stakes) * config.tradable_balance_ratio
+    )
+
+
+def naturaltime(delta: timedelta) -> str:
+    """How long ago (or ahead) ``delta`` is, in humanize's words: "5 minutes ago", "9 years ago"."""
+    past = delta >= timedelta(0)
+    words = _naturaldelta(abs(delta))
+    if words == "a moment":
+        return "now"
+    return f"{words} ago" if past else f"{words} from now"
+
+
+def _humanized(us: int | None, now: datetime) -> str:
+    return naturaltime(now - us_to_datetime(us)) if us is not None else ""
+
+
+def clear_cache() -> None:
+    """Forget the cached closed-trade columns (tests; the fingerprint makes this optional)."""
+    _cache.clear()
+
+
+def _naturaldelta(delta: timedelta) -> str:
+    seconds = delta.seconds
+    days = delta.days
+    years, days = divmod(days, 365)
+    months = int(days // 30.5)
+    if not years and days < 1:
+        if seconds == 0:
+            return "a moment"
+        if seconds == 1:
+            return "a second"
+        if seconds < 60:
+            return f"{seconds} seconds"
+        if seconds < 120:
+            return "a minute"
+        if seconds < 3600:
+            return f"{seconds // 60} minutes"
+        if seconds < 7200:
+            return "an hour"
+        return f"{seconds // 3600} hours"
+    if years == 0:
+        if days == 1:
+            return "a day"
+        if not months:
+            return f"{days} days"
+        return "a month" if months == 1 else f"{months} months"
+    if years == 1:
+        if not months and not days:
+            return "a year"
+        if not months:
+            return "1 year, a day" if days == 1 else f"1 year, {days} days"
+        return "1 year, 1 month" if months == 1 else f"1 year, {months} months"
+    return f"{years:,} years"
+
+
+def closed_trades(bot_id: int) -> ClosedTrades:
+    """The bot's closed trades, from the in-process cache while its fingerprint holds.
+
+    The fingerprint only uses index-covered aggregates (count and Σ primary key of the closed
+    trades, newest close date, highest trade id); Σ close_profit_abs would need a scan of the
+    whole table, which is what the cache is there to avoid.
+    """
+    closed = Trade.objects.for_bot(bot_id).closed()
+    fingerprint = (
+        *closed.aggregate(count=Count("id"), pk_sum=Sum("id")).values(),
+        closed.aggregate(last_close=Max("close_date"))["last_close"],
+        closed.aggregate(last_id=Max("trade_id"))["last_id"],
+    )
+    cached = _cache.get(bot_id)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    loaded = _load_closed(bot_id)
+    _cache[bot_id] = (fingerprint, loaded)
+    return loaded
+
+
+def _load_closed(bot_id: int) -> ClosedTrades:
+    cols = trade_columns(
+        bot_id,
+        ["id", "trade_id", "pair", "is_short", "leverage", "close_profit", "close_profit_abs",
+         "open_date", "close_date"],
+    )
+    cost_rows, costs = entry_order_costs(bot_id, cols["id"], cols["is_short"], cols["leverage"])
+    volume = fetch_columns(
+        Order.objects.filter(
+            bot_id=bot_id, status="closed", order_filled_date__isnull=False, cost__isnull=False
+        ).order_by("id"),
+        {"id": "int", "trade_id": "int", "cost": "float"},
+    )
+    volume_rows, of_closed = rows_of(cols["id"], volume["trade_id"])
+    pair_labels, pair_codes = np.unique(cols["pair"], return_inverse=True)
+    profit_abs = cols["close_profit_abs"]
+    return ClosedTrades(
+        pks=cols["id"],
+        trade_ids=cols["trade_id"],
+        pair_codes=pair_codes,
+        pair_labels=pair_labels,
+        is_short=cols["is_short"],
+        ratio=np.nan_to_num(cols["close_profit"]),
+        profit_abs=np.nan_to_num(profit_abs),
+        open_us=cols["open_date"],
+        close_us=cols["close_date"],
+        by_close=np.argsort(cols["close_date"], kind="stable"),
+        cost_rows=cost_rows,
+        costs=costs,
+        volume_order_pks=volume["id"][of_closed],
+        volume_rows=volume_rows[of_closed],
+        volume_costs=volume["cost"][of_closed],
+        profit_sum=seq_sum(np.nan_to_num(profit_abs[np.argsort(cols["id"], kind="stable")])),
+    )
+
+
+def _wallet(config: BotConfig, closed: ClosedTrades, trades_open: list[Trade]) -> StakeWallet:
+    """``engine.wallet.stake_wallet`` rebuilt from what is already loaded (same formulas and
+    summation order), sparing two aggregate scans of the whole trade table per call."""
+    by_pk = sorted(trades_open, key=lambda trade: trade.pk)
+    open_stakes = seq_sum([trade.stake_amount for trade in by_pk])
+    realized_open = seq_sum([trade.realized_profit for trade in by_pk])
+    pending = sum(
+        (o.ft_amount - (o.filled or 0.0)) * o.ft_price
+        for o in sorted((o for t in trades_open for o in t.orders.all()), key=lambda o: o.pk)
+        if o.ft_is_open and o.ft_order_side == "buy"
+    )
+    free = config.dry_run_wallet + closed.profit_sum + realized_open
+    free -= open_stakes
+    if config.available_capital:
+        total = config.available_capital + closed.profit_sum
+    else:
+        total = (free + open_stakes) * config.tradable_balance_ratio
+    return StakeWallet(
+        free=free, used=pending, open_stakes=open_stakes, closed_profit=closed.profit_sum,
+        realized_open=realized_open, total_stake_amount=total,
+    )
+
+
+def _matches(trade: Trade, direction: str | None) -> bool:
+    return direction not in ("long", "short") or trade.is_short == (direction == "short")
+
+
+def _open_profits(
+    trades: list[Trade], current_rates: Mapping[str, float | None]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(trade id, ratio, total profit abs) of open trades with a filled entry (§3.4)."""
+    ids, ratios, profits = [], [], []
+    for trade in trades:
+        entry_side = "sell" if trade.is_short else "buy"
+        orders = trade.orders.all()
+        if not any(
+            o.ft_order_side == entry_side and not o.ft_is_open and o.filled
+            and o.status in FINAL_ORDER_STATUSES
+            for o in orders
+        ):
+            continue  # no filled entry yet: not part of the profit lists
+        rate = current_rates.get(trade.pair)
+        rate = trade.close_rate or (math.nan if rate is None else float(rate))
+        if math.isnan(rate):
+            ratio = profit_abs = math.nan
+        else:
+            profit_abs, ratio = profit_at(trade, rate)
+            profit_abs += trade.realized_profit or 0.0
+        ids.append(trade.trade_id)
+        ratios.append(ratio)
+        profits.append(profit_abs)
+    return (
+        np.array(ids, dtype=np.int64),
+        np.array(ratios, dtype=np.float64),
+        np.array(profits, dtype=np.float64),
+    )
+
+
+def _profit_block(
+    name: str, ratios: np.ndarray, profits: np.ndarray, start_balance: float
+) -> dict:
+    coin = round(seq_sum(profits), 8)
+    ratio_mean = float(np.mean(ratios)) if len(ratios) else 0.0
+    ratio_sum = seq_sum(ratios)
+    from_start = coin / start_balance if start_balance else 0.0
+    return {
+        f"profit_{name}_coin": coin,
+        f"profit_{name}_percent_mean": round(ratio_mean * 100, 2),
+        f"profit_{name}_ratio_mean": ratio_mean,
+        f"profit_{name}_percent_sum": round(ratio_sum * 100, 2),
+        f"profit_{name}_ratio_sum": ratio_sum,
+        f"profit_{name}_ratio": from_start,
+        f"profit_{name}_percent": round(from_start * 100, 2),
+        f"profit_{name}_fiat": 0.0,  # no fiat converter
+    }
+
+
+def _first_and_last_open(
+    closed: ClosedTrades, trades_open: list[Trade]
+) -> tuple[int | None, int | None]:
+    """Open dates (µs) of the lowest- and highest-id trade, open ones included."""
+    candidates = []
+    if len(closed.trade_ids):
+        candidates += [
+            (int(closed.trade_ids[0]), int(closed.open_us[0])),
+            (int(closed.trade_ids[-1]), int(closed.open_us[-1])),
+        ]
+    candidates += [(t.trade_id, _us(t.open_date)) for t in trades_open]
+    if not candidates:
+        return None, None
+    return min(candidates)[1], max(candidates)[1]
+
+
+def _avg_duration(closed: ClosedTrades) -> str:
+    has_close = closed.close_us != NAT
+    seconds = (closed.close_us[has_close] - closed.open_us[has_close]) / 1e6
+    mean = seq_sum(seconds) / float(len(seconds) or 1)
+    return str(timedelta(seconds=mean)).split(".")[0]
+
+
+def _best_pair(best: tuple[str, float, float, int] | None) -> dict:
+    """The pair with the largest Σ profit_abs and its cost-weighted ratio (§3.4, §3.6)."""
+    if best is None:
+        return {"best_pair": "", "best_rate": 0, "best_pair_profit_ratio": 0,
+                "best_pair_profit_abs": 0}
+    pair, ratio, profit_abs, _count = best
+    return {
+        "best_pair": pair,
+        "best_rate": round(ratio * 100, 2),
+        "best_pair_profit_ratio": ratio,
+        "best_pair_profit_abs": profit_abs,
+    }
+
+
+def _win_loss(closed: ClosedTrades) -> dict:
+    """Winning = close_profit ≥ 0 (ratio, not abs); profit_factor ∞ without losses."""
+    winning = closed.ratio >= 0
+    won = seq_sum(closed.profit_abs[winning])
+    lost = seq_sum(closed.profit_abs[~winning])
+    count = len(closed.ratio)
+    return {
+        "winning_trades": int(winning.sum()),
+        "losing_trades": int(count - winning.sum()),
+        "profit_factor": won / abs(lost) if lost else math.inf,
+        "winrate": int(winning.sum()) / count if count else 0,
+    }
+
+
+def _df_profits(closed: ClosedTrades) -> np.ndarray:
+    """profit_abs of the closed trades that have a close date (Freqtrade's trades_df)."""
+    return closed.profit_abs[closed.close_us != NAT]
+
+
+def _expectancy(closed: ClosedTrades) -> dict:
+    profits = _df_profits(closed)
+    expectancy, ratio = 0.0, 100.0
+    if len(profits):
+        wins = profits[profits > 0]
+        losses = profits[profits < 0]
+        average_win = pairwise_sum(wins) / len(wins) if len(wins) else 0
+        average_loss = abs(pairwise_sum(losses)) / len(losses) if len(losses) else 0
+        winrate = len(wins) / len(profits)
+        loserate = len(losses) / len(profits)
+        expectancy = winrate * average_win - loserate * average_loss
+        if average_loss > 0:
+            ratio = (1 + average_win / average_loss) * winrate - 1
+    return {"expectancy": expectancy, "expectancy_ratio": ratio}
+
+
+def _ratios(
+    closed: ClosedTrades,
+    start_balance: float,
+    first_us: int | None,
+    last_us: int | None,
+    final: float,
+    drawdown: dict | None,
+) -> dict:
+    """sharpe, sortino, calmar, sqn and cagr (contract §3.4)."""
+    profits = _df_profits(closed)
+    days = 1
+    if first_us is not None and last_us is not None:
+        days = max(1, (us_to_datetime(last_us) - us_to_datetime(first_us)).days)
+    sharpe = sortino = calmar = 0.0
+    sqn = 0.0
+    if len(profits):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scaled = profits / start_balance
+            if first_us != last_us:
+                mean_per_day = pairwise_sum(scaled) / days
+                sharpe = _or_minus_100(mean_per_day, bn_std(scaled))
+                sortino = _or_minus_100(mean_per_day, bn_std(scaled[profits < 0]))
+                total = pairwise_sum(profits) / start_balance / days * 100
+                calmar = _or_minus_100(total, drawdown["relative"] if drawdown else 0.0)
+            std = bn_std(scaled, ddof=1)
+            if std != 0 and not math.isnan(std):
+                sqn = round(math.sqrt(len(profits)) * (float(np.mean(scaled)) / std), 4)
+            else:
+                sqn = -100.0
+    if final < 0 or start_balance <= 0:
+        cagr = 0.0
+    else:
+        cagr = (final / start_balance) ** (1 / (days / 365)) - 1
+    return {"sharpe": sharpe, "sortino": sortino, "sqn": sqn, "calmar": calmar, "cagr": cagr}
+
+
+def _or_minus_100(numerator: float, denominator: float) -> float:
+    """Freqtrade's "not optimal" marker when the spread is zero or undefined."""
+    if denominator == 0 or math.isnan(denominator):
+        return -100.0
+    return numerator / denominator * SQRT_365
+
+
+def _drawdown(closed: ClosedTrades, start_balance: float) -> dict | None:
+    """Max and current drawdown over the closed trades in close-date order (contract §3.4).
+
+    A zero point is put before the first trade, as Freqtrade does, so that a series without
+    any loss reports a zero drawdown dated at the first close.
+    """
+    order = closed.by_close[closed.close_us[closed.by_close] != NAT]
+    if not len(order):
+        return None
+    dates = closed.close_us[order]
+    cumulative = np.concatenate([[0.0], np.cumsum(closed.profit_abs[order])])
+    high = np.concatenate([[0.0], np.maximum(0.0, np.maximum.accumulate(cumulative[1:]))])
+    drawdown = cumulative - high
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if start_balance:
+            peak_balance = start_balance + high
+            relative = (peak_balance - (start_balance + cumulative)) / peak_balance
+        else:
+            relative = (high - cumulative) / high
+    relative[0] = 0.0
+    low_idx = int(np.argmin(drawdown))
+    high_idx = int(np.argmax(high[: low_idx + 1]))
+    current_high_idx = int(np.argmax(high[:-1]))
+    return {
+        "abs": abs(float(drawdown[low_idx])),
+        "relative": float(relative[low_idx]),
+        "high_us": int(dates[max(high_idx - 1, 0)]),
+        "low_us": int(dates[max(low_idx - 1, 0)]),
+        "current_relative": float(relative[-1]),
+        "current_abs": float(high[-1] - cumulative[-1]),
+        "current_high": float(high[-1]),
+        "current_high_us": int(dates[max(current_high_idx - 1, 0)]),
+    }
+
+
+def _drawdown_block(dd: dict | None) -> dict:
+    if dd is None:
+        return {
+            "max_drawdown": 0.0, "max_drawdown_abs": 0.0,
+            "max_drawdown_start": "", "max_drawdown_start_timestamp": 0,
+            "max_drawdown_end": "", "max_drawdown_end_timestamp": 0,
+            "current_drawdown": 0.0, "current_drawdown_abs": 0.0, "current_drawdown_high": 0.0,
+            "current_drawdown_start": "", "current_drawdown_start_timestamp": 0,
+        }
+    return {
+        "max_drawdown": dd["relative"],
+        "max_drawdown_abs": dd["abs"],
+        "max_drawdown_start": format_us(dd["high_us"]),
+        "max_drawdown_start_timestamp": us_to_ms(dd["high_us"]),
+        "max_drawdown_end": format_us(dd["low_us"]),
+        "max_drawdown_end_timestamp": us_to_ms(dd["low_us"]),
+        "current_drawdown": dd["current_relative"],
+        "current_drawdown_abs": dd["current_abs"],
+        "current_drawdown_high": dd["current_high"],
+        "current_drawdown_start": format_us(dd["current_high_us"]),
+        "current_drawdown_start_timestamp": us_to_ms(dd["current_high_us"]),
+    }
+
+
+def _trading_volume(closed: ClosedTrades, trades_open: list[Trade]) -> float:
+    """Σ cost of closed, filled orders in order-id order (SQLite SUM's order), open trades'
+    orders merged in."""
+    extra = sorted(
+        (o.pk, o.cost)
+        for trade in trades_open
+        for o in trade.orders.all()
+        if o.status == "closed" and o.order_filled_date is not None and o.cost is not None
+    )
+    if not extra:
+        return seq_sum(closed.volume_costs)
+    ids = np.concatenate([closed.volume_order_pks, [pk for pk, _ in extra]])
+    costs = np.concatenate([closed.volume_costs, [cost for _, cost in extra]])
+    return seq_sum(costs[np.argsort(ids, kind="stable")])
+
+
+def _bot_start(
+    bot_start: datetime | None, closed: ClosedTrades, all_open: list[Trade], now: datetime
+) -> dict:
+    if bot_start is None:
+        opens = [int(closed.open_us.min())] if len(closed.open_us) else []
+        opens += [_us(t.open_date) for t in all_open]
+        bot_start = us_to_datetime(min(opens)) if opens else now
+    return {
+        "bot_start_timestamp": int(bot_start.timestamp() * 1000),
+        "bot_start_date": bot_start.astimezone(UTC).strftime(DATETIME_PRINT_FORMAT),
+    }
+
+
+def _us(value: datetime) -> int:
+    delta = value - us_to_datetime(0)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _jsonable(value):
+    if isinstance(value, float | np.floating):
+        return finite_or_none(float(value))
+    if isinstance(value, np.integer):
+        return int(value)
+    return value

@@ -1,0 +1,83 @@
+"""``/daily``, ``/weekly``, ``/monthly``: closed profit per calendar period (contract §3.5)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+
+from bot_engine.config.model import BotConfig
+from bot_engine.engine.wallet import stake_wallet
+from bot_engine.selectors.frames import group_seq_sums, trade_columns
+
+UNITS = ("days", "weeks", "months")
+
+
+def time_unit_profit(
+    *, bot_id: int, config: BotConfig, unit: str, timescale: int, now: datetime
+) -> dict:
+    """``timescale`` periods (UTC), newest first, each with its closed profit and the balance
+    it started from — computed backwards from the current total stake amount."""
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
+    if timescale < 1:
+        raise ValueError("timescale must be an integer greater than 0")
+    starts = period_starts(unit, timescale, now.astimezone(UTC).date())
+    # Boundaries oldest -> newest, plus the end of the newest period.
+    edges = [*reversed(starts), _shift(starts[0], unit, 1)]
+    edges_us = np.array([_date_us(day) for day in edges], dtype=np.int64)
+
+    cols = trade_columns(
+        bot_id,
+        ["close_date", "close_profit_abs"],
+        closed_since=datetime.combine(edges[0], datetime.min.time(), tzinfo=UTC),
+        order_by=("close_date", "trade_id"),
+    )
+    close_us = cols["close_date"]
+    in_range = close_us < edges_us[-1]
+    # Bucket 0 is the newest period, like the answer's order.
+    buckets = timescale - np.searchsorted(edges_us, close_us[in_range], side="right")
+    profits = np.nan_to_num(cols["close_profit_abs"][in_range])
+    sums = group_seq_sums(buckets, profits, timescale)
+    counts = np.bincount(buckets, minlength=timescale)
+
+    balance = stake_wallet(bot_id, config).total_stake_amount
+    data = []
+    for index, start in enumerate(starts):
+        profit = float(sums[index])
+        balance = balance - profit
+        data.append({
+            "date": start.isoformat(),
+            "abs_profit": profit,
+            "starting_balance": balance,
+            "rel_profit": round(profit / balance, 8) if balance > 0 else 0.0,
+            "fiat_value": 0.0,  # no fiat converter
+            "trade_count": int(counts[index]),
+        })
+    return {
+        "data": data,
+        "fiat_display_currency": config.fiat_display_currency or "",
+        "stake_currency": config.stake_currency,
+    }
+
+
+def period_starts(unit: str, timescale: int, today: date) -> list[date]:
+    """First day of this period and of the ``timescale − 1`` before it, newest first."""
+    if unit == "weeks":
+        today = today - timedelta(days=today.weekday())  # Monday
+    elif unit == "months":
+        today = today.replace(day=1)
+    return [_shift(today, unit, -step) for step in range(timescale)]
+
+
+def _shift(day: date, unit: str, steps: int) -> date:
+    if unit == "days":
+        return day + timedelta(days=steps)
+    if unit == "weeks":
+        return day + timedelta(weeks=steps)
+    months = day.year * 12 + day.month - 1 + steps
+    return day.replace(year=months // 12, month=months % 12 + 1)
+
+
+def _date_us(day: date) -> int:
+    return (day - date(1970, 1, 1)).days * 86_400_000_000

@@ -1,0 +1,56 @@
+"""Reading trades: the ``/trades`` page, open trades, one trade, and the ``/count`` totals."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from bot_engine.models import Order, Trade
+from bot_engine.selectors.frames import seq_sum
+from bot_engine.selectors.trade_views import trade_full
+
+
+def _open(bot_id: int):
+    """The bot's open trades. ``is_open IN (true)`` rather than the bare-column predicate of
+    ``.open()``: only the former lets SQLite use the (bot, is_open) index."""
+    return Trade.objects.for_bot(bot_id).filter(is_open__in=[True]).order_by()
+
+
+def _with_orders(queryset):
+    """Orders in id order, fetched in one extra query for the whole page."""
+    return queryset.prefetch_related(Prefetch("orders", queryset=Order.objects.order_by("id")))
+
+
+def closed_trades_page(
+    *, bot_id: int, limit: int, offset: int, order_by_id: bool = True
+) -> dict:
+    """``/trades``: closed trades only, by id ascending or newest close first (contract §3.2)."""
+    closed = Trade.objects.for_bot(bot_id).closed()
+    ordering = ("trade_id",) if order_by_id else ("-close_date", "-trade_id")
+    page = list(_with_orders(closed.order_by(*ordering))[offset:offset + limit])
+    trades = [trade_full(trade, trade.orders.all()) for trade in page]
+    return {
+        "trades": trades,
+        "trades_count": len(trades),
+        "offset": offset,
+        "total_trades": closed.count(),
+    }
+
+
+def open_trades(*, bot_id: int) -> list[Trade]:
+    """Every open trade of the bot in id order, orders prefetched (``/status``)."""
+    # Sorted here, not in SQL: ORDER BY trade_id would steer SQLite to the (bot, trade_id)
+    # index and a scan of every closed trade instead of the (bot, is_open) lookup.
+    trades = _with_orders(_open(bot_id))
+    return sorted(trades, key=lambda trade: trade.trade_id)
+
+
+def get_trade(*, bot_id: int, trade_id: int) -> Trade | None:
+    """One trade (open or closed) by the bot's trade id, orders prefetched; None if absent."""
+    return _with_orders(Trade.objects.for_bot(bot_id).filter(trade_id=trade_id)).first()
+
+
+def open_trades_count_and_stake(*, bot_id: int) -> tuple[int, float]:
+    """(number of open trades, Σ open_rate·amount) for ``/count`` (not Σ stake_amount)."""
+    rows = sorted(_open(bot_id).values_list("trade_id", "open_rate", "amount"))
+    stakes = [open_rate * amount for _, open_rate, amount in rows]
+    return len(stakes), seq_sum(stakes)

@@ -1,0 +1,83 @@
+"""Bot state control: start, stop, pause (stopentry/stopbuy) and reload_config (contract §3.10)."""
+
+from __future__ import annotations
+
+import logging
+
+from bot_engine.config.loader import load_config
+from bot_engine.engine.rules import TradingRules
+from bot_engine.exceptions import ConfigError, OperationalError
+from bot_engine.runtime import BotState, RunningBot
+
+logger = logging.getLogger(__name__)
+
+STARTING = "starting trader ..."
+ALREADY_RUNNING = "already running"
+STOPPING = "stopping trader ..."
+ALREADY_STOPPED = "already stopped"
+RELOADING = "Reloading config ..."
+PAUSED_FROM_STOPPED = ("starting bot with trader in paused state, no entries will occur. "
+                       "Run /start to enable entries.")
+PAUSED = "paused, no more entries will occur from now. Run /start to enable entries."
+
+
+def bot_start(*, bot: RunningBot) -> dict[str, str]:
+    def change() -> str:
+        if bot.state == BotState.RUNNING:
+            return ALREADY_RUNNING
+        bot.state = BotState.RUNNING
+        logger.info("Bot state changed to running")
+        return STARTING
+
+    return {"status": bot.call(change)}
+
+
+def bot_stop(*, bot: RunningBot) -> dict[str, str]:
+    def change() -> str:
+        if bot.state == BotState.STOPPED:
+            return ALREADY_STOPPED
+        bot.state = BotState.STOPPED
+        logger.info("Bot state changed to stopped")
+        return STOPPING
+
+    return {"status": bot.call(change)}
+
+
+def bot_pause(*, bot: RunningBot) -> dict[str, str]:
+    """No new entries; open trades are still managed (2026.9 ``paused`` state)."""
+
+    def change() -> str:
+        was_stopped = bot.state == BotState.STOPPED
+        bot.state = BotState.PAUSED
+        logger.info("Bot state changed to paused")
+        return PAUSED_FROM_STOPPED if was_stopped else PAUSED
+
+    return {"status": bot.call(change)}
+
+
+def bot_reload_config(*, bot: RunningBot) -> dict[str, str]:
+    """Re-read the config file and the rules derived from it, keeping open trades.
+
+    The pair lists edited through the API are reset to the file's (Freqtrade does the same).
+    """
+
+    def change() -> None:
+        bot.state = BotState.RELOAD_CONFIG
+        try:
+            if bot.config.path is not None:
+                config = load_config(bot.config.path)
+                bot.config = config
+                bot.rules = TradingRules.resolve(config, bot.strategy)
+                bot.whitelist = list(config.exchange.pair_whitelist)
+                bot.blacklist = list(config.exchange.pair_blacklist)
+                bot.whitelist_override = False
+                logger.info("Config reloaded from %s", config.path)
+        except ConfigError as exc:
+            logger.error("Reloading the config failed, keeping the old one: %s", exc)
+            raise OperationalError(f"Reloading the config failed: {exc}") from exc
+        finally:
+            bot.state = BotState.RUNNING
+        bot.wake()
+
+    bot.call(change)
+    return {"status": RELOADING}

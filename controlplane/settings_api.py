@@ -1,0 +1,67 @@
+"""REST framework, JWT and OpenAPI settings of the API app, read from the peeked bot config.
+
+``controlplane/settings.py`` imports the names it needs from here (no star import).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from controlplane.bootstrap import config_path, peek_config
+
+_config = peek_config(config_path())
+_api = _config.get("api_server") if isinstance(_config.get("api_server"), dict) else {}
+
+# Without a configured secret nobody can log in with a JWT anyway; a per-process random key
+# keeps tokens from an unconfigured bot useless instead of forgeable.
+_JWT_SECRET = str(_api.get("jwt_secret_key") or "") or __import__("secrets").token_hex(32)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.authentication.BearerAuthentication",
+        "api.auth.authentication.ConfigBasicAuthentication",
+        "api.auth.authentication.BrowserSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "api.renderers.OrjsonRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.TolerantJSONParser",
+        "api.parsers.AnyContentJSONParser",
+    ],
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+
+# Freqtrade's token format (contract §1.5): {"identity":{"u":...},"exp","iat","type"}.
+SIMPLE_JWT = {
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": _JWT_SECRET,
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=30),
+    "ROTATE_REFRESH_TOKENS": False,
+    "UPDATE_LAST_LOGIN": False,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "TOKEN_TYPE_CLAIM": "type",
+    "JTI_CLAIM": None,
+    "USER_ID_CLAIM": "identity",
+    "USER_ID_FIELD": "username",
+    "AUTH_TOKEN_CLASSES": ("api.auth.tokens.FreqtradeAccessToken",),
+    "LEEWAY": 0,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tradeplane REST API",
+    "DESCRIPTION": "Freqtrade-compatible control API of a Tradeplane bot.",
+    "VERSION": "2.34",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+API_ENABLE_OPENAPI = bool(_api.get("enable_openapi", False))

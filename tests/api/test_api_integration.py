@@ -1,0 +1,168 @@
+"""A real ``runbot`` (replay exchange, speed 0) driven by freqtrade-client and raw JWT requests."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+from freqtrade_client import FtRestClient
+
+from tests.fixtures.api import API_PASSWORD, API_USER, REPO, config_dict
+
+pytestmark = pytest.mark.integration
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("runbot")
+    port = free_port()
+    config = config_dict(initial_state="stopped", max_open_trades=10, stake_amount=0.01,
+                         db_url=f"sqlite:///{tmp / 'trades.sqlite'}")
+    config["api_server"]["listen_port"] = port
+    path = tmp / "config.json"
+    path.write_text(json.dumps(config))
+    env = {k: v for k, v in os.environ.items() if k != "TRADEPLANE_CONFIG"}
+    log = (tmp / "runbot.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "runbot", "--config", str(path)],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"runbot exited: {(tmp / 'runbot.log').read_text()[-3000:]}")
+        try:
+            if requests.get(f"{url}/api/v1/ping", timeout=1).ok:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail(f"runbot did not answer: {(tmp / 'runbot.log').read_text()[-3000:]}")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def client(server) -> FtRestClient:
+    return FtRestClient(server, API_USER, API_PASSWORD)
+
+
+def test_ping_without_credentials(server):
+    response = requests.get(f"{server}/api/v1/ping", timeout=5)
+    assert response.json() == {"status": "pong"}
+    assert response.headers["Content-Type"] == "application/json"
+
+
+def test_freqtrade_client_session(client):
+    assert client.version()["version"]
+    assert client.show_config()["state"] == "stopped"
+    assert client.start() == {"status": "starting trader ..."}
+    assert client.ping() == {"status": "pong"}
+    assert client.start() == {"status": "already running"}
+
+    open_pairs = {t["pair"] for t in client.status()}
+    pair = next(p for p in client.whitelist()["whitelist"] if p not in open_pairs)
+    trade = client.forceenter(pair, "long")
+    assert trade["pair"] == pair and trade["is_open"], trade
+    trade_id = trade["trade_id"]
+    assert any(t["trade_id"] == trade_id for t in client.status())
+    assert client.trade(trade_id)["trade_id"] == trade_id
+    assert client.count()["current"] >= 1
+
+    # At speed 0 the replay races ahead: the strategy may have closed the trade already (ROI,
+    # stoploss), and then the contract's answer is "invalid argument".
+    result = client.forceexit(trade_id)
+    if "error" in result:
+        assert result == {"error": "Error querying /api/v1/forceexit: invalid argument"}
+    else:
+        assert result == {"result": f"Created exit order for trade {trade_id}."}
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and client.trade(trade_id)["is_open"]:
+        time.sleep(0.2)
+    closed = client.trade(trade_id)
+    assert not closed["is_open"] and closed["exit_reason"]
+
+    trades = client.trades()
+    assert trades["total_trades"] >= 1
+    assert any(t["trade_id"] == trade_id for t in client.trades(limit=500)["trades"])
+    assert "profit_closed_coin" in client.profit()
+    assert client.performance() is not None
+    assert len(client.daily(days=3)["data"]) == 3
+
+    blacklist = client.blacklist("DOGE/BTC")
+    assert "DOGE/BTC" in blacklist["blacklist"]
+    assert "DOGE/BTC" in client.blacklist()["blacklist"]
+    until = (datetime.now(UTC) + timedelta(days=3650)).strftime("%Y-%m-%d %H:%M:%SZ")
+    locks = client.lock_add(pair, until, reason="integration")
+    lock = next(item for item in locks["locks"] if item["reason"] == "integration")
+    assert client.delete_lock(lock["id"])["lock_count"] == locks["lock_count"] - 1
+
+    candles = client.pair_candles(pair, "5m", limit=10)
+    assert candles["pair"] == pair and candles["columns"][:6] == [
+        "date", "open", "high", "low", "close", "volume"]
+    assert candles["length"] <= 10
+    with_columns = client.pair_candles(pair, "5m", limit=5, columns=["rsi"])
+    assert "rsi" in with_columns["columns"]
+
+    assert client.stop() == {"status": "stopping trader ..."}
+    assert client.ping() == {"status": "not_running"}
+    assert client.forceenter(pair, "long") == {
+        "error": "Error querying /api/v1/forceenter: trader is not running"}
+    assert client.start() == {"status": "starting trader ..."}
+
+
+def test_raw_requests_with_jwt(server):
+    login = requests.post(f"{server}/api/v1/token/login", auth=(API_USER, API_PASSWORD),
+                          timeout=5)
+    assert login.status_code == 200
+    tokens = login.json()
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    status = requests.get(f"{server}/api/v1/status", headers=headers, timeout=5)
+    assert status.status_code == 200 and isinstance(status.json(), list)
+
+    refreshed = requests.post(f"{server}/api/v1/token/refresh", timeout=5, json={},
+                              headers={"Authorization": f"Bearer {tokens['refresh_token']}"})
+    assert set(refreshed.json()) == {"access_token"}
+    headers = {"Authorization": f"Bearer {refreshed.json()['access_token']}"}
+    assert requests.get(f"{server}/api/v1/profit", headers=headers, timeout=5).ok
+
+    refused = requests.get(f"{server}/api/v1/status", timeout=5,
+                           headers={"Authorization": f"Bearer {tokens['refresh_token']}"})
+    assert refused.status_code == 401
+    assert refused.json() == {"detail": "Could not validate credentials"}
+    assert requests.get(f"{server}/api/v1/nope", headers=headers, timeout=5).json() == {
+        "detail": "Not Found"}
+
+
+def test_scripts_rest_client(server):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("rest_client", REPO / "scripts/rest_client.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    client = module.RestClient(server, API_USER, API_PASSWORD)
+    assert "version" in client.version()
+    assert isinstance(client.status(), list)
+    assert "whitelist" in client.whitelist()
+    assert client.available_pairs()["length"] == 5
+    assert module.RestClient(server, API_USER, "wrong").count() == {"detail": "Unauthorized"}

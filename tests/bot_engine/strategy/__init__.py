@@ -1,0 +1,1 @@
+"""Tests of bot_engine.strategy: base class, parameters, loader, Freqtrade shim, samples."""

@@ -1,0 +1,5 @@
+"""Helper classes in a strategy folder are not strategies."""
+
+
+class Helper:
+    pass
