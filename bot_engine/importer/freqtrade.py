@@ -134,6 +134,11 @@ def _order(row: Mapping[str, Any], bot: Bot, trade_pk: int, fields: set[str]) ->
         if name in values:
             values[name] = _utc(values[name])
     values["ft_is_open"] = bool(values.get("ft_is_open"))
+    # Databases from before Freqtrade stored its own copy of amount and price.
+    if values.get("ft_amount") is None:
+        values["ft_amount"] = values.get("amount") or 0.0
+    if values.get("ft_price") is None:
+        values["ft_price"] = values.get("price") or values.get("average") or 0.0
     return Order(bot=bot, trade_id=trade_pk, **values)
 
 

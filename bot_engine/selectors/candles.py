@@ -18,6 +18,7 @@ from bot_engine.data.candles import load_candles
 from bot_engine.data.timeframes import timeframe_to_seconds
 from bot_engine.exceptions import TradeplaneError
 from bot_engine.runtime import AnalysedFrame
+from bot_engine.strategy.base import normalise_signals
 from bot_engine.strategy.loader import load_strategy
 
 BASE_COLUMNS = ("date", "open", "high", "low", "close", "volume",
@@ -42,7 +43,7 @@ def encode_frame(
     columns: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The PairHistory body for an analysed ``frame`` (already trimmed to the wanted rows)."""
-    df = frame.copy()
+    df = normalise_signals(frame.copy())
     all_columns = [str(c) for c in df.columns]
     if columns is not None:
         wanted = set(BASE_COLUMNS) | set(columns)

@@ -1,8 +1,10 @@
-"""Trade and order columns loaded straight into numpy/pandas, and the float rules that go with them.
+"""Trade and order columns loaded straight into numpy, cached per bot, and the float rules.
 
 Aggregates never build model instances: ``values_list()`` rows go into arrays, and datetime
 columns come back from the database as text (no per-row converter) and are parsed in bulk into
-int64 **microseconds since the epoch, UTC**.
+int64 **microseconds since the epoch, UTC**. ``closed_trades(bot_id)`` keeps a bot's closed
+trades in memory behind a cheap fingerprint query, so ``/profit``, ``/performance``, ``/stats``
+and ``/daily`` over 100k trades do not reload them on every poll.
 
 Summation order is part of the contract: Freqtrade's answers were produced by Python ``sum()`` and
 SQLite ``SUM`` (both plain left-to-right), numpy/pandas ``.sum()``/``.mean()`` (pairwise) and
@@ -16,15 +18,16 @@ import gc
 import math
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Func, QuerySet, TextField
+from django.db.models import Count, Func, Max, QuerySet, Sum, TextField
 
-from bot_engine.models import Order, Trade
+from bot_engine.models import Bot, Order, Trade
 
 DATETIME_PRINT_FORMAT = "%Y-%m-%d %H:%M:%S"
 NAT = np.iinfo(np.int64).min  # missing datetime in a microsecond column
@@ -218,6 +221,211 @@ def group_seq_sums(codes: np.ndarray, values: np.ndarray, groups: int) -> np.nda
     for start, end in zip(starts, ends, strict=True):
         out[sorted_codes[start]] = np.cumsum(sorted_values[start:end])[-1]
     return out
+
+
+def rank_groups(
+    labels: np.ndarray,
+    codes: np.ndarray,
+    profit_abs: np.ndarray,
+    cost_rows: np.ndarray,
+    costs: np.ndarray,
+) -> list[tuple[str, float, float, int]]:
+    """(key, Σ profit_abs / Σ entry stake, Σ profit_abs, count), best Σ profit_abs first.
+
+    ``codes``/``profit_abs`` are per trade (id order), ``codes`` indexing ``labels``; ``costs``
+    per filled entry order with ``cost_rows`` its trade's row. Groups without any filled entry
+    order are left out (an inner join in Freqtrade). Sums run left to right, as SQLite's
+    grouped SUM does (contract §3.6).
+    """
+    if not len(codes):
+        return []
+    profits = group_seq_sums(codes, profit_abs, len(labels))
+    counts = np.bincount(codes, minlength=len(labels))
+    cost_codes = codes[cost_rows]
+    stakes = group_seq_sums(cost_codes, costs, len(labels))
+    has_cost = np.bincount(cost_codes, minlength=len(labels)) > 0
+    rows = [
+        (str(labels[i]), float(profits[i] / stakes[i]), float(profits[i]), int(counts[i]))
+        for i in range(len(labels))
+        if has_cost[i] and counts[i]
+    ]
+    rows.sort(key=lambda row: row[2], reverse=True)
+    return rows
+
+
+OTHER = "Other"  # the group of trades without an enter tag / exit reason (Freqtrade's coalesce)
+_PER_TRADE = (
+    "pks", "trade_ids", "is_short", "pair_codes", "enter_codes", "exit_codes", "ratio",
+    "profit_abs", "open_us", "close_us",
+)
+
+
+@dataclass(frozen=True)
+class ClosedTrades:
+    """A bot's closed trades as columns in trade-id order (datetimes in µs, UTC), with their
+    filled entry orders' stakes and the cost of their filled orders: everything the
+    aggregate endpoints need, loaded once and cached (see ``closed_trades``)."""
+
+    pks: np.ndarray
+    trade_ids: np.ndarray
+    is_short: np.ndarray
+    pair_codes: np.ndarray  # index into pair_labels (likewise enter_/exit_)
+    pair_labels: np.ndarray
+    enter_codes: np.ndarray
+    enter_labels: np.ndarray  # NULL tag -> "Other"
+    exit_codes: np.ndarray
+    exit_labels: np.ndarray
+    ratio: np.ndarray  # close_profit, NULL -> 0
+    profit_abs: np.ndarray  # close_profit_abs, NULL -> 0
+    open_us: np.ndarray
+    close_us: np.ndarray
+    by_close: np.ndarray  # rows by close date, ties by trade id (stable sort)
+    cost_rows: np.ndarray  # per filled entry order (order-id order): its trade's row
+    costs: np.ndarray
+    volume_order_pks: np.ndarray  # per closed, filled order with a cost (order-id order)
+    volume_rows: np.ndarray
+    volume_costs: np.ndarray
+    profit_sum: float  # Σ close_profit_abs in primary-key order (the wallet's SQL SUM)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.trade_ids)
+
+    def subset(self, keep: np.ndarray) -> ClosedTrades:
+        """The trades where ``keep`` is true, with their orders."""
+        new_row = np.cumsum(keep) - 1
+        cost_keep = keep[self.cost_rows]
+        volume_keep = keep[self.volume_rows]
+        return replace(
+            self,
+            **{name: getattr(self, name)[keep] for name in _PER_TRADE},
+            by_close=new_row[self.by_close[keep[self.by_close]]],
+            cost_rows=new_row[self.cost_rows[cost_keep]],
+            costs=self.costs[cost_keep],
+            volume_order_pks=self.volume_order_pks[volume_keep],
+            volume_rows=new_row[self.volume_rows[volume_keep]],
+            volume_costs=self.volume_costs[volume_keep],
+            memo={},
+        )
+
+    def only(self, *, direction: str | None = None, pair: str | None = None) -> ClosedTrades:
+        """The trades of one direction ("long"/"short") and/or one pair; kept for reuse."""
+        if direction not in ("long", "short"):
+            direction = None
+        if direction is None and pair is None:
+            return self
+        key = ("only", direction, pair)
+        if key not in self.memo:
+            keep = np.ones(len(self), dtype=bool)
+            if direction is not None:
+                keep &= self.is_short == (direction == "short")
+            if pair is not None:
+                keep &= np.isin(self.pair_codes, np.flatnonzero(self.pair_labels == pair))
+            self.memo[key] = self.subset(keep)
+        return self.memo[key]
+
+    def ranked(self, column: str) -> list[tuple[str, float, float, int]]:
+        """``rank_groups`` by "pair", "enter_tag" or "exit_reason", computed once."""
+        key = ("ranked", column)
+        if key not in self.memo:
+            prefix = {"pair": "pair", "enter_tag": "enter", "exit_reason": "exit"}[column]
+            self.memo[key] = rank_groups(
+                getattr(self, f"{prefix}_labels"), getattr(self, f"{prefix}_codes"),
+                self.profit_abs, self.cost_rows, self.costs,
+            )
+        return self.memo[key]
+
+
+# bot id -> (fingerprint, columns): one entry per bot, replaced when the fingerprint moves.
+_cache: dict[int, tuple[tuple, ClosedTrades]] = {}
+# Up to this many closed trades the fingerprint also sums the profits (a cheap scan).
+FULL_FINGERPRINT_MAX_TRADES = 10_000
+
+
+def closed_trades(bot_id: int) -> ClosedTrades:
+    """The bot's closed trades, from the in-process cache while its fingerprint holds.
+
+    The fingerprint is a few index-only aggregates: count and Σ primary key of the closed
+    trades, newest close date, highest trade id, plus the bot row's creation time (a test
+    database that rolled back hands out the same ids again). Σ close_profit_abs needs a scan of
+    the whole table, which is what the cache avoids, so it joins the fingerprint only while the
+    bot is small enough for that scan to be cheap. Closed trades are not edited in place by the
+    engine; one that is (outside the engine) shows after the next close.
+    """
+    closed = Trade.objects.for_bot(bot_id).closed()
+    counts = closed.aggregate(count=Count("id"), pk_sum=Sum("id"))
+    fingerprint: tuple = (
+        Bot.objects.filter(pk=bot_id).values_list("created_at", flat=True).first(),
+        *counts.values(),
+        closed.aggregate(last_close=Max("close_date"))["last_close"],
+        closed.aggregate(last_id=Max("trade_id"))["last_id"],
+    )
+    if counts["count"] <= FULL_FINGERPRINT_MAX_TRADES:
+        fingerprint += tuple(
+            closed.aggregate(abs=Sum("close_profit_abs"), ratio=Sum("close_profit")).values()
+        )
+    cached = _cache.get(bot_id)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    loaded = _load_closed(bot_id)
+    _cache[bot_id] = (fingerprint, loaded)
+    return loaded
+
+
+def clear_cache() -> None:
+    """Forget every cached bot (the fingerprint makes this optional)."""
+    _cache.clear()
+
+
+def _load_closed(bot_id: int) -> ClosedTrades:
+    cols = trade_columns(
+        bot_id,
+        ["id", "trade_id", "pair", "is_short", "leverage", "enter_tag", "exit_reason",
+         "close_profit", "close_profit_abs", "open_date", "close_date"],
+    )
+    cost_rows, costs = entry_order_costs(bot_id, cols["id"], cols["is_short"], cols["leverage"])
+    volume = fetch_columns(
+        Order.objects.filter(
+            bot_id=bot_id, status="closed", order_filled_date__isnull=False, cost__isnull=False
+        ).order_by("id"),
+        {"id": "int", "trade_id": "int", "cost": "float"},
+    )
+    volume_rows, of_closed = rows_of(cols["id"], volume["trade_id"])
+    pair_labels, pair_codes = _codes(cols["pair"])
+    enter_labels, enter_codes = _codes(cols["enter_tag"])
+    exit_labels, exit_codes = _codes(cols["exit_reason"])
+    profit_abs = np.nan_to_num(cols["close_profit_abs"])
+    return ClosedTrades(
+        pks=cols["id"],
+        trade_ids=cols["trade_id"],
+        is_short=cols["is_short"],
+        pair_codes=pair_codes,
+        pair_labels=pair_labels,
+        enter_codes=enter_codes,
+        enter_labels=enter_labels,
+        exit_codes=exit_codes,
+        exit_labels=exit_labels,
+        ratio=np.nan_to_num(cols["close_profit"]),
+        profit_abs=profit_abs,
+        open_us=cols["open_date"],
+        close_us=cols["close_date"],
+        by_close=np.argsort(cols["close_date"], kind="stable"),
+        cost_rows=cost_rows,
+        costs=costs,
+        volume_order_pks=volume["id"][of_closed],
+        volume_rows=volume_rows[of_closed],
+        volume_costs=volume["cost"][of_closed],
+        profit_sum=seq_sum(profit_abs[np.argsort(cols["id"], kind="stable")]),
+    )
+
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct labels, per-row index into them); NULL becomes "Other"."""
+    mapped = np.array([OTHER if value is None else str(value) for value in values], dtype=object)
+    if not len(mapped):
+        return np.empty(0, dtype=object), np.empty(0, dtype=np.int64)
+    labels, codes = np.unique(mapped, return_inverse=True)
+    return labels, codes.astype(np.int64)
 
 
 def us_to_datetime(us: int) -> datetime:

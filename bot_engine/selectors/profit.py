@@ -1,104 +1,39 @@
 """``/profit``: the Profit object (contract §2.9, §3.4), vectorised over the bot's trades.
 
-The closed-trade columns (and what only depends on them: best pair, trading volume of their
-orders) are cached in-process, keyed on a one-query fingerprint of the bot's closed trades, so a
-poll of ``/profit`` over 100k trades reads one aggregate row plus the open trades. Everything
-that depends on the wallet or on prices is recomputed on every call.
+The closed trades come from the per-bot cache of ``frames.closed_trades`` (a few index-only
+aggregate queries when nothing changed), the open ones and their orders are read on every call,
+and the wallet is rebuilt from both, so a poll over 100k closed trades stays in the tens of
+milliseconds. Everything that depends on the wallet or on prices is recomputed each time.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from django.db.models import Count, Max, Sum
 
 from bot_engine.config.model import BotConfig
 from bot_engine.engine.wallet import StakeWallet
-from bot_engine.models import Order, Trade
+from bot_engine.models import Trade
 from bot_engine.selectors.frames import (
     DATETIME_PRINT_FORMAT,
     NAT,
+    ClosedTrades,
     bn_std,
-    entry_order_costs,
-    fetch_columns,
+    closed_trades,
     finite_or_none,
     format_us,
     pairwise_sum,
-    rows_of,
     seq_sum,
-    trade_columns,
     us_to_datetime,
     us_to_ms,
 )
-from bot_engine.selectors.performance import rank_groups
 from bot_engine.selectors.trade_views import FINAL_ORDER_STATUSES, profit_at
 from bot_engine.selectors.trades import open_trades
 
 SQRT_365 = math.sqrt(365)
-
-
-@dataclass(frozen=True)
-class ClosedTrades:
-    """The bot's closed trades as /profit needs them: columns in trade-id order (datetimes in
-    µs, UTC), their filled entry orders' stakes and the cost of their filled orders."""
-
-    pks: np.ndarray
-    trade_ids: np.ndarray
-    pair_codes: np.ndarray  # index into pair_labels
-    pair_labels: np.ndarray
-    is_short: np.ndarray
-    ratio: np.ndarray  # close_profit, NULL -> 0
-    profit_abs: np.ndarray  # close_profit_abs, NULL -> 0
-    open_us: np.ndarray
-    close_us: np.ndarray
-    by_close: np.ndarray  # permutation: sorted by close date (stable)
-    cost_rows: np.ndarray  # per filled entry order: its trade's row
-    costs: np.ndarray
-    volume_order_pks: np.ndarray  # per closed, filled order with a cost
-    volume_rows: np.ndarray
-    volume_costs: np.ndarray
-    profit_sum: float  # Σ close_profit_abs in primary-key order (the wallet's SQL SUM)
-    memo: dict = field(default_factory=dict, compare=False, repr=False)
-
-    def only(self, direction: str | None) -> ClosedTrades:
-        """The subset of one direction ("long"/"short"); all trades otherwise."""
-        if direction not in ("long", "short"):
-            return self
-        keep = self.is_short == (direction == "short")
-        new_row = np.cumsum(keep) - 1
-        cost_keep = keep[self.cost_rows]
-        volume_keep = keep[self.volume_rows]
-        return replace(
-            self,
-            **{name: getattr(self, name)[keep] for name in (
-                "pks", "trade_ids", "pair_codes", "is_short", "ratio", "profit_abs", "open_us",
-                "close_us",
-            )},
-            by_close=new_row[self.by_close[keep[self.by_close]]],
-            cost_rows=new_row[self.cost_rows[cost_keep]],
-            costs=self.costs[cost_keep],
-            volume_order_pks=self.volume_order_pks[volume_keep],
-            volume_rows=new_row[self.volume_rows[volume_keep]],
-            volume_costs=self.volume_costs[volume_keep],
-            memo={},
-        )
-
-    def best_pair(self, direction: str | None) -> tuple[str, float, float, int] | None:
-        """(pair, ratio, Σ profit_abs, count) of the best pair, computed once per direction."""
-        if direction not in self.memo:
-            subset = self.only(direction)
-            ranked = rank_groups(subset.pair_labels, subset.pair_codes, subset.profit_abs,
-                                 subset.cost_rows, subset.costs)
-            self.memo[direction] = ranked[0] if ranked else None
-        return self.memo[direction]
-
-
-# bot id -> (fingerprint, columns); one entry per bot, replaced when the fingerprint moves.
-_cache: dict[int, tuple[tuple, ClosedTrades]] = {}
 
 
 def profit_summary(
@@ -122,7 +57,7 @@ def profit_summary(
     all_open = open_trades(bot_id=bot_id)
     wallet = _wallet(config, all_closed, all_open)
     start_balance = starting_balance(config, wallet)
-    closed = all_closed.only(direction)
+    closed = all_closed.only(direction=direction)
 
     trades_open = [t for t in all_open if _matches(t, direction)]
     open_ids, open_ratio, open_abs = _open_profits(trades_open, current_rates)
@@ -146,7 +81,7 @@ def profit_summary(
         "latest_trade_humanized": _humanized(last_us, now),
         "latest_trade_timestamp": us_to_ms(last_us) if last_us is not None else 0,
         "avg_duration": _avg_duration(closed),
-        **_best_pair(all_closed.best_pair(direction)),
+        **_best_pair(closed.ranked("pair")),
         **_win_loss(closed),
         **_expectancy(closed),
         **_ratios(closed, start_balance, first_us, last_us, wallet.total_stake_amount,
@@ -179,11 +114,6 @@ def naturaltime(delta: timedelta) -> str:
 
 def _humanized(us: int | None, now: datetime) -> str:
     return naturaltime(now - us_to_datetime(us)) if us is not None else ""
-
-
-def clear_cache() -> None:
-    """Forget the cached closed-trade columns (tests; the fingerprint makes this optional)."""
-    _cache.clear()
 
 
 def _naturaldelta(delta: timedelta) -> str:
@@ -220,63 +150,6 @@ def _naturaldelta(delta: timedelta) -> str:
     return f"{years:,} years"
 
 
-def closed_trades(bot_id: int) -> ClosedTrades:
-    """The bot's closed trades, from the in-process cache while its fingerprint holds.
-
-    The fingerprint only uses index-covered aggregates (count and Σ primary key of the closed
-    trades, newest close date, highest trade id); Σ close_profit_abs would need a scan of the
-    whole table, which is what the cache is there to avoid.
-    """
-    closed = Trade.objects.for_bot(bot_id).closed()
-    fingerprint = (
-        *closed.aggregate(count=Count("id"), pk_sum=Sum("id")).values(),
-        closed.aggregate(last_close=Max("close_date"))["last_close"],
-        closed.aggregate(last_id=Max("trade_id"))["last_id"],
-    )
-    cached = _cache.get(bot_id)
-    if cached is not None and cached[0] == fingerprint:
-        return cached[1]
-    loaded = _load_closed(bot_id)
-    _cache[bot_id] = (fingerprint, loaded)
-    return loaded
-
-
-def _load_closed(bot_id: int) -> ClosedTrades:
-    cols = trade_columns(
-        bot_id,
-        ["id", "trade_id", "pair", "is_short", "leverage", "close_profit", "close_profit_abs",
-         "open_date", "close_date"],
-    )
-    cost_rows, costs = entry_order_costs(bot_id, cols["id"], cols["is_short"], cols["leverage"])
-    volume = fetch_columns(
-        Order.objects.filter(
-            bot_id=bot_id, status="closed", order_filled_date__isnull=False, cost__isnull=False
-        ).order_by("id"),
-        {"id": "int", "trade_id": "int", "cost": "float"},
-    )
-    volume_rows, of_closed = rows_of(cols["id"], volume["trade_id"])
-    pair_labels, pair_codes = np.unique(cols["pair"], return_inverse=True)
-    profit_abs = cols["close_profit_abs"]
-    return ClosedTrades(
-        pks=cols["id"],
-        trade_ids=cols["trade_id"],
-        pair_codes=pair_codes,
-        pair_labels=pair_labels,
-        is_short=cols["is_short"],
-        ratio=np.nan_to_num(cols["close_profit"]),
-        profit_abs=np.nan_to_num(profit_abs),
-        open_us=cols["open_date"],
-        close_us=cols["close_date"],
-        by_close=np.argsort(cols["close_date"], kind="stable"),
-        cost_rows=cost_rows,
-        costs=costs,
-        volume_order_pks=volume["id"][of_closed],
-        volume_rows=volume_rows[of_closed],
-        volume_costs=volume["cost"][of_closed],
-        profit_sum=seq_sum(np.nan_to_num(profit_abs[np.argsort(cols["id"], kind="stable")])),
-    )
-
-
 def _wallet(config: BotConfig, closed: ClosedTrades, trades_open: list[Trade]) -> StakeWallet:
     """``engine.wallet.stake_wallet`` rebuilt from what is already loaded (same formulas and
     summation order), sparing two aggregate scans of the whole trade table per call."""
@@ -285,7 +158,9 @@ def _wallet(config: BotConfig, closed: ClosedTrades, trades_open: list[Trade]) -
     realized_open = seq_sum([trade.realized_profit for trade in by_pk])
     pending = sum(
         (o.ft_amount - (o.filled or 0.0)) * o.ft_price
-        for o in sorted((o for t in trades_open for o in t.orders.all()), key=lambda o: o.pk)
+        for o in sorted(
+            (o for t in trades_open for o in t.orders.all()), key=lambda o: (o.trade_id, o.pk)
+        )
         if o.ft_is_open and o.ft_order_side == "buy"
     )
     free = config.dry_run_wallet + closed.profit_sum + realized_open
@@ -377,12 +252,12 @@ def _avg_duration(closed: ClosedTrades) -> str:
     return str(timedelta(seconds=mean)).split(".")[0]
 
 
-def _best_pair(best: tuple[str, float, float, int] | None) -> dict:
+def _best_pair(ranked: list[tuple[str, float, float, int]]) -> dict:
     """The pair with the largest Σ profit_abs and its cost-weighted ratio (§3.4, §3.6)."""
-    if best is None:
+    if not ranked:
         return {"best_pair": "", "best_rate": 0, "best_pair_profit_ratio": 0,
                 "best_pair_profit_abs": 0}
-    pair, ratio, profit_abs, _count = best
+    pair, ratio, profit_abs, _count = ranked[0]
     return {
         "best_pair": pair,
         "best_rate": round(ratio * 100, 2),

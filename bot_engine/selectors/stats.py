@@ -4,27 +4,32 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot_engine.selectors.frames import NAT, seq_sum, trade_columns
+from bot_engine.selectors.frames import NAT, closed_trades, seq_sum
 
 OUTCOMES = ("wins", "losses", "draws")
 
 
 def trade_stats(*, bot_id: int) -> dict:
-    """Outcome by close_profit sign (>0 wins, <0 losses, else draws); durations in seconds."""
-    cols = trade_columns(bot_id, ["exit_reason", "close_profit", "open_date", "close_date"])
-    ratio = cols["close_profit"]
-    outcome = np.where(ratio > 0, 0, np.where(ratio < 0, 1, 2))  # NULL counts as a draw
+    """Outcome by close_profit sign (>0 wins, <0 losses, else draws); durations in seconds.
+
+    A trade without an exit reason is listed under "Other" (a null key has no JSON form).
+    """
+    closed = closed_trades(bot_id)
+    outcome = np.where(closed.ratio > 0, 0, np.where(closed.ratio < 0, 1, 2))
 
     exit_reasons: dict[str, dict[str, int]] = {}
-    for reason, kind in zip(cols["exit_reason"], outcome, strict=True):
-        # A NULL reason would be an invalid JSON key; the other endpoints call it "Other".
-        counts = exit_reasons.setdefault(
-            "Other" if reason is None else reason, dict.fromkeys(OUTCOMES, 0)
-        )
-        counts[OUTCOMES[kind]] += 1
+    if len(closed):
+        # Reasons in the order they first occur, as Freqtrade builds the dict trade by trade.
+        reasons, first_seen = np.unique(closed.exit_codes, return_index=True)
+        for code in reasons[np.argsort(first_seen)]:
+            of_reason = outcome[closed.exit_codes == code]
+            exit_reasons[str(closed.exit_labels[code])] = {
+                name: int(np.count_nonzero(of_reason == index))
+                for index, name in enumerate(OUTCOMES)
+            }
 
-    has_dates = (cols["close_date"] != NAT) & (cols["open_date"] != NAT)
-    seconds = (cols["close_date"] - cols["open_date"]) / 1e6
+    has_dates = (closed.close_us != NAT) & (closed.open_us != NAT)
+    seconds = (closed.close_us - closed.open_us) / 1e6
     durations = {}
     for index, name in enumerate(OUTCOMES):
         selected = seconds[has_dates & (outcome == index)]

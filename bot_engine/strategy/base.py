@@ -138,7 +138,9 @@ class IStrategy(ABC):
                 f"Strategy {self.get_strategy_name()} failed analysing {pair}: {exc!r}"
             ) from exc
         self._check_shape(dataframe, df, pair)
-        return _normalise_signals(df)
+        # Missing signal/tag columns are added by ``normalise_signals`` when a frame is shown,
+        # not here: this runs every candle for every pair and the engine reads only the last row.
+        return df
 
     def _advise_entry(self, df: DataFrame, metadata: dict) -> DataFrame:
         df = self.populate_entry_trend(df, metadata)
@@ -247,7 +249,7 @@ def _rename_legacy(df: DataFrame, names: Mapping[str, str]) -> DataFrame:
     return df
 
 
-def _normalise_signals(df: DataFrame) -> DataFrame:
+def normalise_signals(df: DataFrame) -> DataFrame:
     """Every signal column present (NaN when never set) and tags as objects, None when unset."""
     added: dict[str, np.ndarray] = {}
     for column in SIGNAL_COLUMNS:

@@ -26,8 +26,8 @@ from bot_engine.selectors.trades import (
 )
 from tests.fixtures.freqtrade_data import (
     PARITY_NOW,
-    freqtrade_2k_bot,  # noqa: F401 - fixture
-    freqtrade_config,  # noqa: F401 - fixture
+    fixture_freqtrade_2k_bot,  # noqa: F401 - registers the fixture
+    fixture_freqtrade_config,  # noqa: F401 - registers the fixture
     freqtrade_response,
 )
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from bot_engine.exceptions import StrategyError
+from bot_engine.strategy.base import normalise_signals
 from bot_engine.strategy import (
     SIGNAL_COLUMNS,
     BooleanParameter,
@@ -78,8 +79,8 @@ class ParamStrategy(NothingStrategy):
     no_space = IntParameter(1, 3, default=2)
 
 
-def test_analyze_adds_every_missing_signal_column() -> None:
-    out = NothingStrategy({}).analyze(wave(), "ETH/BTC")
+def test_normalise_adds_every_missing_signal_column() -> None:
+    out = normalise_signals(NothingStrategy({}).analyze(wave(), "ETH/BTC"))
     for column in SIGNAL_COLUMNS:
         assert out[column].dtype == float
         assert out[column].isna().all()
@@ -88,8 +89,8 @@ def test_analyze_adds_every_missing_signal_column() -> None:
         assert out[column].map(lambda tag: tag is None).all()
 
 
-def test_analyze_keeps_columns_the_strategy_set() -> None:
-    out = PartialStrategy({}).analyze(wave(), "ETH/BTC")
+def test_normalise_keeps_columns_the_strategy_set() -> None:
+    out = normalise_signals(PartialStrategy({}).analyze(wave(), "ETH/BTC"))
     assert set(out["enter_long"].dropna()) == {1.0}
     assert out["enter_long"].isna().any()
     assert out["enter_short"].dtype.kind == "i"  # an int column the strategy wrote stays int

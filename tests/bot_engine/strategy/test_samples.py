@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from bot_engine.strategy import load_strategy
+from bot_engine.strategy.base import normalise_signals
 
 ROOT = Path(__file__).resolve().parents[3]
 USER_STRATEGIES = ROOT / "user_data" / "strategies"
@@ -25,7 +26,7 @@ def sample():
 
 @pytest.mark.parametrize("pair", PAIRS)
 def test_sample_strategy_enters_and_exits_on_every_pair(sample, pair: str) -> None:
-    out = sample.analyze(bundled_candles(pair), pair)
+    out = normalise_signals(sample.analyze(bundled_candles(pair), pair))
     entries = out["enter_long"] == 1
     exits = out["exit_long"] == 1
     assert entries.sum() > 3

@@ -1,0 +1,150 @@
+"""The engine on the bundled replay data at speed 0: trades, exits, limits, locks, failures."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import pytest
+
+from bot_engine.engine import locks
+from bot_engine.models import Order, Trade
+from tests.fixtures.engine import TEST_STRATEGIES, run_candles
+
+CANDLES = 1500  # about five days of 5m candles: enough for every exit kind to happen
+
+
+def closed_trades(bot) -> list[Trade]:
+    return list(Trade.objects.for_bot(bot.bot_id).closed().order_by("trade_id"))
+
+
+def test_replay_trades_and_profits_match_the_formulas(make_bot):
+    bot = make_bot()
+    run_candles(bot, CANDLES)
+    trades = closed_trades(bot)
+    assert len(trades) >= 5
+    for trade in trades:
+        paid = trade.amount * trade.open_rate * (1 + trade.fee_open)
+        received = trade.amount * trade.close_rate * (1 - trade.fee_close)
+        assert trade.close_profit_abs == pytest.approx(received - paid, abs=1e-8)
+        assert trade.close_profit == pytest.approx((received - paid) / paid, abs=1e-7)
+        assert trade.stake_amount == pytest.approx(trade.amount * trade.open_rate)
+        assert datetime(2018, 1, 10, tzinfo=UTC) < trade.open_date < trade.close_date
+        sides = sorted(o.ft_order_side for o in trade.orders.all())
+        assert sides == ["buy", "sell"]
+        assert all(o.status == "closed" and not o.ft_is_open for o in trade.orders.all())
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, "roi"),
+        ({"minimal_roi": {"0": 10}, "stoploss": -0.5}, "rsi_overbought"),  # the exit signal
+        ({"minimal_roi": {"0": 10}, "use_exit_signal": False, "stoploss": -0.01}, "stop_loss"),
+        (
+            {
+                "minimal_roi": {"0": 10}, "use_exit_signal": False, "stoploss": -0.05,
+                "trailing_stop": True, "trailing_stop_positive": 0.002,
+                "trailing_stop_positive_offset": 0.005, "trailing_only_offset_is_reached": True,
+            },
+            "trailing_stop_loss",
+        ),
+    ],
+    ids=["roi", "exit_signal", "stoploss", "trailing"],
+)
+def test_each_exit_kind_happens(make_bot, changes, expected):
+    bot = make_bot(**changes)
+    run_candles(bot, CANDLES)
+    reasons = {t.exit_reason for t in closed_trades(bot)}
+    assert expected in reasons
+    for trade in closed_trades(bot):
+        if trade.exit_reason == "stop_loss":
+            assert trade.close_rate <= trade.stop_loss
+            assert trade.close_profit < 0
+        if trade.exit_reason == "trailing_stop_loss":
+            assert trade.stop_loss > trade.initial_stop_loss  # the stop really trailed
+        if trade.exit_reason == "roi":
+            assert trade.close_profit > 0
+
+
+def test_max_open_trades_is_never_exceeded(make_bot):
+    bot = make_bot(max_open_trades=1, exchange={
+        "pair_whitelist": ["ETH/BTC", "XLM/BTC", "ADA/BTC"]})
+    run_candles(bot, CANDLES)
+    trades = list(Trade.objects.for_bot(bot.bot_id).order_by("open_date"))
+    assert len(trades) >= 3
+    for earlier, later in zip(trades, trades[1:], strict=False):
+        assert later.open_date >= earlier.close_date  # one position at a time
+
+
+def test_unlimited_stake_splits_the_wallet(make_bot):
+    bot = make_bot(stake_amount="unlimited", max_open_trades=2)
+    run_candles(bot, CANDLES)
+    first = Trade.objects.for_bot(bot.bot_id).order_by("trade_id").first()
+    # (1 BTC wallet x 0.99 tradable) / 2 slots
+    assert first.stake_amount == pytest.approx(0.495, rel=1e-6)
+
+
+def test_locked_pair_gets_no_new_trades_and_exits_lock_a_candle(make_bot):
+    bot = make_bot()
+    now = bot.exchange.now()
+    locks.lock_pair(bot.bot_id, "ETH/BTC", until=datetime(2019, 1, 1, tzinfo=UTC), now=now,
+                    timeframe="5m", reason="test")
+    run_candles(bot, CANDLES)
+    pairs = {t.pair for t in Trade.objects.for_bot(bot.bot_id)}
+    assert pairs == {"XLM/BTC"}
+    xlm = closed_trades(bot)
+    for earlier, later in zip(xlm, xlm[1:], strict=False):
+        assert later.open_date > earlier.close_date  # the auto lock spans the exit candle
+
+
+def test_a_raising_strategy_is_logged_and_other_pairs_still_trade(make_bot, caplog):
+    caplog.set_level(logging.ERROR)
+    bot = make_bot(strategy="RaisingStrategy", strategy_path=str(TEST_STRATEGIES))
+    run_candles(bot, 600)
+    pairs = {t.pair for t in Trade.objects.for_bot(bot.bot_id)}
+    assert pairs == {"XLM/BTC"}
+    failures = [r for r in caplog.records if "ETH/BTC" in r.getMessage()]
+    assert failures and failures[0].exc_info  # logged with its traceback
+    assert "indicator blew up on purpose" in caplog.text
+
+
+def test_paused_bot_exits_but_does_not_enter(make_bot):
+    bot = make_bot()
+    run_candles(bot, 400)
+    opened = Trade.objects.for_bot(bot.bot_id).count()
+    assert opened >= 1
+    from bot_engine.runtime import BotState
+
+    bot.state = BotState.PAUSED
+    run_candles(bot, 600)
+    assert Trade.objects.for_bot(bot.bot_id).count() == opened
+    assert not Trade.objects.for_bot(bot.bot_id).open().exists()
+
+
+def test_restart_resumes_open_trades_without_duplicates(make_bot):
+    bot = make_bot()
+    run_candles(bot, 700)
+    before = {t.trade_id: (t.pair, t.open_date) for t in Trade.objects.for_bot(bot.bot_id)}
+    # A new process on the same database: the replay resumes where the bot stopped.
+    restarted = make_bot()
+    assert restarted.bot_id == bot.bot_id
+    assert restarted.exchange.now() >= max(d for _, d in before.values())
+    run_candles(restarted, 700)
+    after = {t.trade_id: (t.pair, t.open_date) for t in Trade.objects.for_bot(bot.bot_id)}
+    assert {k: after[k] for k in before} == before  # nothing lost or rewritten
+    assert sorted(after) == list(range(1, len(after) + 1))  # no gaps, no duplicates
+    assert len(after) > len(before)
+    assert Order.objects.filter(bot_id=bot.bot_id).values("order_id").distinct().count() == (
+        Order.objects.filter(bot_id=bot.bot_id).count()
+    )
+
+
+def test_bots_sharing_a_database_never_see_each_other(make_bot):
+    first = make_bot(bot_name="alpha")
+    second = make_bot(bot_name="beta", exchange={"pair_whitelist": ["XLM/BTC"]})
+    run_candles(first, 500)
+    run_candles(second, 500)
+    assert {t.pair for t in Trade.objects.for_bot(second.bot_id)} == {"XLM/BTC"}
+    assert Trade.objects.for_bot(first.bot_id).filter(trade_id=1).exists()
+    assert Trade.objects.for_bot(second.bot_id).filter(trade_id=1).exists()  # own numbering

@@ -1,0 +1,71 @@
+"""Dry-run orders over the replay exchange: market orders fill now, limits only when crossed."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bot_engine.exchange.dry_run import DryRunExchange
+from bot_engine.exchange.replay import ReplayExchange
+
+DATA = Path(__file__).resolve().parents[3] / "user_data" / "data" / "binance"
+
+
+@pytest.fixture
+def exchange() -> DryRunExchange:
+    replay = ReplayExchange(data_dir=DATA, pairs=["ETH/BTC"], timeframe="5m", speed=0,
+                            stake_currency="BTC")
+    for _ in range(100):
+        replay.advance()
+    return DryRunExchange(replay)
+
+
+def candles_since(exchange: DryRunExchange, since) -> tuple[float, float]:
+    frame = exchange.fetch_ohlcv("ETH/BTC", "5m", 10_000)
+    closed_after = frame[frame["date"] + pd.Timedelta(minutes=5) > since]
+    return closed_after["low"].min(), closed_after["high"].max()
+
+
+def test_market_order_fills_at_once_at_the_current_price(exchange):
+    price = exchange.fetch_ticker("ETH/BTC").last
+    order = exchange.create_order(pair="ETH/BTC", order_type="market", side="buy", amount=2.0,
+                                  price=None)
+    assert order.status == "closed"
+    assert order.average == price
+    assert order.cost == pytest.approx(2.0 * price)
+    assert order.fee_cost == pytest.approx(2.0 * price * 0.001)
+
+
+@pytest.mark.parametrize(("side", "factor"), [("buy", 0.985), ("sell", 1.015)])
+def test_limit_order_fills_only_once_the_price_crosses(exchange, side, factor):
+    limit = exchange.fetch_ticker("ETH/BTC").last * factor
+    order = exchange.create_order(pair="ETH/BTC", order_type="limit", side=side, amount=1.0,
+                                  price=limit)
+    created = order.timestamp
+    assert order.status == "open"
+    for _ in range(3000):
+        exchange.advance()
+        low, high = candles_since(exchange, created)
+        crossed = low <= limit if side == "buy" else high >= limit
+        state = exchange.fetch_order(order.id, "ETH/BTC")
+        assert (state.status == "closed") == crossed  # never early, never late
+        if crossed:
+            assert state.average == limit and state.filled == 1.0
+            return
+    pytest.fail("the price never crossed the limit in the bundled data")
+
+
+def test_cancel_keeps_an_unfilled_order_unfilled(exchange):
+    limit = exchange.fetch_ticker("ETH/BTC").last * 0.5
+    order = exchange.create_order(pair="ETH/BTC", order_type="limit", side="buy", amount=1.0,
+                                  price=limit)
+    cancelled = exchange.cancel_order(order.id, "ETH/BTC")
+    assert cancelled.status == "canceled" and cancelled.filled == 0
+
+
+def test_replay_never_shows_a_candle_before_it_closes(exchange):
+    now = exchange.now()
+    frame = exchange.fetch_ohlcv("ETH/BTC", "5m", 50)
+    last_open = frame["date"].iloc[-1].to_pydatetime()
+    assert (now - last_open).total_seconds() >= 300  # the newest candle has closed
+    assert exchange.fetch_ticker("ETH/BTC").last == frame["close"].iloc[-1]

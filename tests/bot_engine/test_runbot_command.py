@@ -1,0 +1,147 @@
+"""``manage.py runbot`` as a user runs it: config errors, first start, kill -9 and restart."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.engine import BASE_CONFIG, ROOT, merged
+
+pytestmark = pytest.mark.integration
+
+
+def runbot(*args: str, cwd: Path, **kwargs) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRADEPLANE_")}
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "runbot", *args], cwd=cwd, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs,
+    )
+
+
+def write(path: Path, config: dict) -> Path:
+    path.write_text(json.dumps(config))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"stake_amount": -1}, "stake_amount: must be a positive number or 'unlimited'"),
+        ({"max_open_trades": "many"}, "max_open_trades:"),
+        ({"exchange": {"pair_whitelist": "ETH/BTC"}}, "exchange.pair_whitelist:"),
+        ({"strategy": "NoSuchStrategy"}, "Strategy 'NoSuchStrategy' not found. Available"),
+    ],
+)
+def test_bad_config_names_the_key_and_exits_non_zero(tmp_path, changes, message):
+    config = merged(BASE_CONFIG, {"db_url": f"sqlite:///{tmp_path / 'db.sqlite'}", **changes})
+    proc = runbot("--config", str(write(tmp_path / "c.json", config)), cwd=tmp_path)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert message in out
+    assert "Traceback" not in out
+
+
+def test_missing_config_file_is_a_clear_error(tmp_path):
+    proc = runbot("--config", str(tmp_path / "nope.json"), cwd=tmp_path)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and "not found" in out and "Traceback" not in out
+
+
+def test_first_start_writes_a_config_with_random_credentials(tmp_path):
+    user_data = tmp_path / "user_data"
+    shutil.copytree(ROOT / "user_data" / "strategies", user_data / "strategies")
+    shutil.copytree(ROOT / "user_data" / "data", user_data / "data")
+    config_file = user_data / "config.json"
+    proc = runbot(cwd=tmp_path)
+    try:
+        lines = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any("Entered" in line for line in lines):
+            lines.append(proc.stdout.readline())
+        text = "".join(lines)
+        written = json.loads(config_file.read_text())
+        assert written["api_server"]["password"] in text  # the credentials are printed
+        assert len(written["api_server"]["jwt_secret_key"]) >= 32
+        assert "Entered" in text  # trading on the replay exchange within a minute
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    assert (user_data / "tradesv3.sqlite").exists()  # the default database, migrated
+    assert oct(config_file.stat().st_mode & 0o777) == "0o600"  # secrets not world-readable
+
+
+def counts(db: Path) -> tuple[int, int]:
+    with sqlite3.connect(db, timeout=30) as conn:
+        trades = conn.execute("select count(*) from bot_engine_trade").fetchone()[0]
+        closed = conn.execute("select count(*) from bot_engine_trade where not is_open")
+        return trades, closed.fetchone()[0]
+
+
+def wait_for_trades(db: Path, at_least: int, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if db.exists() and counts(db)[0] >= at_least:
+                return
+        except sqlite3.OperationalError:
+            pass  # tables not migrated yet
+        time.sleep(0.2)
+    raise AssertionError(f"fewer than {at_least} trades after {timeout} s")
+
+
+def check_consistency(db: Path) -> list[tuple]:
+    with sqlite3.connect(db, timeout=30) as conn:
+        trades = conn.execute(
+            "select id, trade_id, pair, is_open, open_date, close_profit_abs from bot_engine_trade"
+        ).fetchall()
+        ids = [t[1] for t in trades]
+        assert sorted(ids) == list(range(1, len(ids) + 1))  # no duplicate, no gap
+        open_pairs = [t[2] for t in trades if t[3]]
+        assert len(open_pairs) == len(set(open_pairs))  # never two positions in one pair
+        for pk, trade_id, _pair, is_open, _, profit in trades:
+            sides = sorted(r[0] for r in conn.execute(
+                "select ft_order_side from bot_engine_order where trade_id = ? and status = "
+                "'closed'", (pk,)))
+            assert sides == (["buy"] if is_open else ["buy", "sell"]), trade_id
+            assert (profit is None) == bool(is_open)
+        orphans = conn.execute("select count(*) from bot_engine_order o left join "
+                               "bot_engine_trade t on o.trade_id = t.id where t.id is null")
+        assert orphans.fetchone()[0] == 0
+    return trades
+
+
+def test_kill_9_and_restart_loses_and_duplicates_nothing(tmp_path):
+    db = tmp_path / "crash.sqlite"
+    config = merged(BASE_CONFIG, {
+        "db_url": f"sqlite:///{db}", "max_open_trades": 2,
+        "exchange": {"pair_whitelist": ["ETH/BTC", "XLM/BTC", "ADA/BTC"]},
+    })
+    path = write(tmp_path / "c.json", config)
+    seen: dict[int, tuple] = {}
+    for round_ in range(3):
+        proc = runbot("--config", str(path), cwd=tmp_path)
+        wait_for_trades(db, at_least=len(seen) + 2)
+        time.sleep(0.05 * round_)  # land the kill at different points of the loop
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        trades = check_consistency(db)
+        current = {t[1]: (t[2], t[4]) for t in trades}
+        assert {k: current[k] for k in seen} == seen  # earlier trades survive unchanged
+        seen = current
+    # A clean stop after the crashes: SIGTERM ends it with exit code 0.
+    proc = runbot("--config", str(path), cwd=tmp_path)
+    wait_for_trades(db, at_least=len(seen) + 1)
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert "Resuming" in out or "stopped" in out
+    check_consistency(db)
