@@ -63,8 +63,12 @@ class BotContext:
 def bot_context() -> BotContext:
     running = get_running_bot()
     if running is not None:
-        return BotContext(config=running.config, bot_id=running.bot_id, running=running,
-                          bot_start=running.bot.bot_start_time)
+        return BotContext(
+            config=running.config,
+            bot_id=running.bot_id,
+            running=running,
+            bot_start=running.bot.bot_start_time,
+        )
     config = webserver_config()
     row = Bot.objects.filter(name=config.bot_name).values_list("pk", "bot_start_time").first()
     bot_id, bot_start = row if row else (-1, None)

@@ -93,8 +93,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return _json({"detail": exc.items}, status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, exceptions.ValidationError):
         data = getattr(request, "data", None) if request is not None else None
-        return _json({"detail": serializer_errors_to_items(exc.detail, "body", data)},
-                     status.HTTP_422_UNPROCESSABLE_ENTITY)
+        return _json(
+            {"detail": serializer_errors_to_items(exc.detail, "body", data)},
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+        )
     if isinstance(exc, DetailError):
         return _json({"detail": exc.text}, exc.status_code)
     if isinstance(exc, OperationalError | ExchangeError):

@@ -33,12 +33,21 @@ def parse_query(request: Request, serializer_class: type[serializers.Serializer]
     return _validated(serializer_class(data=data), "query", data)
 
 
-def parse_body(request: Request, serializer_class: type[serializers.Serializer], *,
-               many: bool = False) -> Any:
+def parse_body(
+    request: Request, serializer_class: type[serializers.Serializer], *, many: bool = False
+) -> Any:
     data = request.data
     if many and not isinstance(data, list):
-        raise RequestValidationError([{"type": "list_type", "loc": ["body"],
-                                       "msg": "Input should be a valid list", "input": data}])
+        raise RequestValidationError(
+            [
+                {
+                    "type": "list_type",
+                    "loc": ["body"],
+                    "msg": "Input should be a valid list",
+                    "input": data,
+                }
+            ]
+        )
     return _validated(serializer_class(data=data, many=many), "body", data)
 
 
@@ -46,8 +55,9 @@ def parse_path(value: Any, field: serializers.Field, name: str) -> Any:
     try:
         return field.run_validation(value)
     except serializers.ValidationError as exc:
-        raise RequestValidationError(serializer_errors_to_items(
-            {name: exc.detail}, "path", {name: value})) from exc
+        raise RequestValidationError(
+            serializer_errors_to_items({name: exc.detail}, "path", {name: value})
+        ) from exc
 
 
 def _validated(serializer: serializers.BaseSerializer, location: str, data: Any) -> Any:

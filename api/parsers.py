@@ -22,8 +22,9 @@ class TolerantJSONParser(BaseParser):
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            raise RequestValidationError([validation_item(
-                "json_invalid", ["body", exc.pos], "JSON decode error", {})]) from exc
+            raise RequestValidationError(
+                [validation_item("json_invalid", ["body", exc.pos], "JSON decode error", {})]
+            ) from exc
         return {} if data is None else data
 
 

@@ -38,10 +38,12 @@ urlpatterns = [
     path(V1 + "trades", trades.TradesView.as_view(), name="trades"),
     path(V1 + "trade/<str:tradeid>", trades.TradeView.as_view(), name="trade"),
     path(V1 + "trades/<str:tradeid>", trades.TradeDeleteView.as_view(), name="delete_trade"),
-    path(V1 + "trades/<str:tradeid>/open-order", trades.TradeOpenOrderView.as_view(),
-         name="cancel_open_order"),
-    path(V1 + "trades/<str:tradeid>/reload", trades.TradeReloadView.as_view(),
-         name="reload_trade"),
+    path(
+        V1 + "trades/<str:tradeid>/open-order",
+        trades.TradeOpenOrderView.as_view(),
+        name="cancel_open_order",
+    ),
+    path(V1 + "trades/<str:tradeid>/reload", trades.TradeReloadView.as_view(), name="reload_trade"),
     path(V1 + "profit", stats.ProfitView.as_view(), name="profit"),
     path(V1 + "profit_all", stats.ProfitAllView.as_view(), name="profit_all"),
     path(V1 + "stats", stats.StatsView.as_view(), name="stats"),
@@ -73,17 +75,24 @@ urlpatterns = [
     path(V1 + "available_pairs", candles.AvailablePairsView.as_view(), name="available_pairs"),
     path(V1 + "markets", candles.MarketsView.as_view(), name="markets"),
     # schema, browsable-API session login
-    path(V1 + "openapi.json", SpectacularJSONAPIView.as_view(authentication_classes=[],
-                                                         permission_classes=[AllowAny]),
-         name="openapi"),
+    path(
+        V1 + "openapi.json",
+        SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]),
+        name="openapi",
+    ),
     path(V1 + "auth/", include("rest_framework.urls", namespace="rest_framework")),
 ]
 
 if getattr(settings, "API_ENABLE_OPENAPI", False):
     urlpatterns.append(
-        path("docs", SpectacularSwaggerView.as_view(url_name="openapi", authentication_classes=[],
-                                                    permission_classes=[AllowAny]),
-         name="swagger-ui"))
+        path(
+            "docs",
+            SpectacularSwaggerView.as_view(
+                url_name="openapi", authentication_classes=[], permission_classes=[AllowAny]
+            ),
+            name="swagger-ui",
+        )
+    )
 
 # Anything else under /api answers JSON, never Django's HTML 404 page.
 urlpatterns.append(re_path(r"^api/", errors.not_found))

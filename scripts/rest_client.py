@@ -25,8 +25,9 @@ TIMEOUT = 10
 
 
 class RestClient:
-    def __init__(self, server_url: str, username: str | None = None,
-                 password: str | None = None) -> None:
+    def __init__(
+        self, server_url: str, username: str | None = None, password: str | None = None
+    ) -> None:
         self._url = server_url.rstrip("/")
         self._session = requests.Session()
         if username is not None and password is not None:
@@ -36,8 +37,9 @@ class RestClient:
         url = f"{self._url}/api/v1/{path}"
         headers = {"Accept": "application/json", "Content-Type": "application/json"}
         try:
-            response = self._session.request(method, url, params=params, data=json.dumps(data),
-                                             headers=headers, timeout=TIMEOUT)
+            response = self._session.request(
+                method, url, params=params, data=json.dumps(data), headers=headers, timeout=TIMEOUT
+            )
         except requests.ConnectionError as exc:
             return {"error": f"Connection error: {exc}"}
         try:
@@ -196,8 +198,9 @@ class RestClient:
 
     def lock_add(self, pair, until, side="*", reason=""):
         """Lock a pair until a time (e.g. "2030-01-01 00:00:00Z")."""
-        return self._post("locks", data=[{"pair": pair, "until": until, "side": side,
-                                          "reason": reason}])
+        return self._post(
+            "locks", data=[{"pair": pair, "until": until, "side": side, "reason": reason}]
+        )
 
     def delete_lock(self, lock_id):
         """Remove a lock by id."""
@@ -207,21 +210,35 @@ class RestClient:
         """Buy a pair now (legacy name of forceenter)."""
         return self._post("forcebuy", data={"pair": pair, "price": _number(price)})
 
-    def forceenter(self, pair, side, price=None, order_type=None, stake_amount=None,
-                   leverage=None, enter_tag=None):
+    def forceenter(
+        self,
+        pair,
+        side,
+        price=None,
+        order_type=None,
+        stake_amount=None,
+        leverage=None,
+        enter_tag=None,
+    ):
         """Enter a trade now (side: long|short)."""
         data: dict[str, Any] = {"pair": pair, "side": side}
-        for key, value in (("price", _number(price)), ("ordertype", order_type),
-                           ("stakeamount", _number(stake_amount)),
-                           ("leverage", _number(leverage)), ("entry_tag", enter_tag)):
+        for key, value in (
+            ("price", _number(price)),
+            ("ordertype", order_type),
+            ("stakeamount", _number(stake_amount)),
+            ("leverage", _number(leverage)),
+            ("entry_tag", enter_tag),
+        ):
             if value:
                 data[key] = value
         return self._post("forceenter", data=data)
 
     def forceexit(self, tradeid, ordertype=None, amount=None):
         """Exit a trade now (tradeid or "all")."""
-        return self._post("forceexit", data={"tradeid": tradeid, "ordertype": ordertype,
-                                             "amount": _number(amount)})
+        return self._post(
+            "forceexit",
+            data={"tradeid": tradeid, "ordertype": ordertype, "amount": _number(amount)},
+        )
 
     def strategies(self):
         """Available strategies."""
@@ -237,8 +254,10 @@ class RestClient:
 
     def available_pairs(self, timeframe=None, stake_currency=None):
         """Pairs with stored candle data."""
-        return self._get("available_pairs", params={"stake_currency": stake_currency or "",
-                                                    "timeframe": timeframe or ""})
+        return self._get(
+            "available_pairs",
+            params={"stake_currency": stake_currency or "", "timeframe": timeframe or ""},
+        )
 
     def pair_candles(self, pair, timeframe, limit=None, columns=None):
         """The live analysed candles of a pair (columns: comma-separated list)."""
@@ -246,15 +265,26 @@ class RestClient:
             params = {"pair": pair, "timeframe": timeframe, **({"limit": limit} if limit else {})}
             return self._get("pair_candles", params=params)
         cols = columns.split(",") if isinstance(columns, str) else list(columns)
-        data = {"pair": pair, "timeframe": timeframe, "columns": cols,
-                **({"limit": limit} if limit else {})}
+        data = {
+            "pair": pair,
+            "timeframe": timeframe,
+            "columns": cols,
+            **({"limit": limit} if limit else {}),
+        }
         return self._post("pair_candles", data=data)
 
     def pair_history(self, pair, timeframe, strategy, timerange=None, freqaimodel=None):
         """Historic candles analysed by a strategy (timerange YYYYMMDD-YYYYMMDD)."""
-        return self._get("pair_history", params={
-            "pair": pair, "timeframe": timeframe, "strategy": strategy,
-            "freqaimodel": freqaimodel, "timerange": timerange or ""})
+        return self._get(
+            "pair_history",
+            params={
+                "pair": pair,
+                "timeframe": timeframe,
+                "strategy": strategy,
+                "freqaimodel": freqaimodel,
+                "timerange": timerange or "",
+            },
+        )
 
     def pairlists_available(self):
         """Available pairlist handlers (webserver mode)."""
@@ -274,8 +304,11 @@ def _truthy(value: Any) -> bool:
 
 
 def commands() -> dict[str, Any]:
-    return {name: fn for name, fn in inspect.getmembers(RestClient, inspect.isfunction)
-            if not name.startswith("_")}
+    return {
+        name: fn
+        for name, fn in inspect.getmembers(RestClient, inspect.isfunction)
+        if not name.startswith("_")
+    }
 
 
 def print_help() -> None:
@@ -283,16 +316,20 @@ def print_help() -> None:
     for name, fn in commands().items():
         params = [p for p in inspect.signature(fn).parameters.values() if p.name != "self"]
         shown = " ".join(
-            f"*{p.name}" if p.kind is p.VAR_POSITIONAL else
-            (p.name if p.default is p.empty else f"[{p.name}={p.default}]") for p in params)
+            f"*{p.name}"
+            if p.kind is p.VAR_POSITIONAL
+            else (p.name if p.default is p.empty else f"[{p.name}={p.default}]")
+            for p in params
+        )
         print(f"  {name} {shown}".rstrip())
         print(f"      {inspect.getdoc(fn) or ''}")
 
 
 def load_api_settings(path: Path) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8")
-    text = re.sub(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', lambda m: m.group(1) or "", text,
-                  flags=re.S)
+    text = re.sub(
+        r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', lambda m: m.group(1) or "", text, flags=re.S
+    )
     return json.loads(re.sub(r",(\s*[}\]])", r"\1", text)).get("api_server", {})
 
 
@@ -311,8 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     api = load_api_settings(options.config)
     host = api.get("listen_ip_address", "127.0.0.1")
     host = "127.0.0.1" if host in ("0.0.0.0", "") else host
-    client = RestClient(f"http://{host}:{api.get('listen_port', 8080)}", api.get("username"),
-                        api.get("password"))
+    client = RestClient(
+        f"http://{host}:{api.get('listen_port', 8080)}", api.get("username"), api.get("password")
+    )
     positional = [a for a in options.args if "=" not in a]
     named = dict(a.split("=", 1) for a in options.args if "=" in a)
     print(json.dumps(getattr(client, options.command)(*positional, **named), indent=2))

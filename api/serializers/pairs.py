@@ -26,8 +26,9 @@ class BlacklistPayload(serializers.Serializer):
 
 
 class DeleteBlacklistQuery(serializers.Serializer):
-    pairs_to_delete = serializers.ListField(child=serializers.CharField(), required=False,
-                                            default=list)
+    pairs_to_delete = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list
+    )
 
 
 class LockSchema(serializers.Serializer):

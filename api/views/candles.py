@@ -39,9 +39,14 @@ def _candles(ctx: BotContext, params: dict) -> dict:
     bot = ctx.require_running()
     timeframe = params["timeframe"]
     analysed = bot.dataframes.get(params["pair"]) if timeframe == bot.timeframe else None
-    return pair_candles(analysed=analysed, pair=params["pair"], timeframe=timeframe,
-                        strategy=bot.config.strategy, limit=params.get("limit"),
-                        columns=params.get("columns"))
+    return pair_candles(
+        analysed=analysed,
+        pair=params["pair"],
+        timeframe=timeframe,
+        strategy=bot.config.strategy,
+        limit=params.get("limit"),
+        columns=params.get("columns"),
+    )
 
 
 class PairCandlesView(APIView):
@@ -60,9 +65,13 @@ class PairCandlesView(APIView):
 
 def _history(ctx: BotContext, params: dict) -> dict:
     return pair_history(
-        config=ctx.config, pair=params["pair"], timeframe=params["timeframe"],
-        timerange=params.get("timerange"), strategy=params["strategy"],
-        strategy_dirs=strategy_dirs(ctx.config), columns=params.get("columns"),
+        config=ctx.config,
+        pair=params["pair"],
+        timeframe=params["timeframe"],
+        timerange=params.get("timerange"),
+        strategy=params["strategy"],
+        strategy_dirs=strategy_dirs(ctx.config),
+        columns=params.get("columns"),
     )
 
 
@@ -82,8 +91,9 @@ class PlotConfigView(APIView):
         name = parse_query(request, PlotConfigQuery).get("strategy")
         ctx = bot_context()
         if name and (ctx.running is None or name != ctx.config.strategy):
-            strategy = load_strategy(name, config=ctx.config.raw,
-                                     search_dirs=strategy_dirs(ctx.config))
+            strategy = load_strategy(
+                name, config=ctx.config.raw, search_dirs=strategy_dirs(ctx.config)
+            )
         elif ctx.running is not None:
             strategy = ctx.running.strategy
         else:
@@ -101,13 +111,22 @@ class StrategiesView(APIView):
 
 
 class StrategyView(APIView):
-    @extend_schema(parameters=[OpenApiParameter("strategy", str, OpenApiParameter.PATH)],
-                   responses=StrategySchema)
+    @extend_schema(
+        parameters=[OpenApiParameter("strategy", str, OpenApiParameter.PATH)],
+        responses=StrategySchema,
+    )
     def get(self, request, strategy: str):
         if ":" in strategy:
-            raise RequestValidationError([validation_item(
-                "value_error", ["path", "strategy"], "base64 encoded strategies are not allowed.",
-                strategy)])
+            raise RequestValidationError(
+                [
+                    validation_item(
+                        "value_error",
+                        ["path", "strategy"],
+                        "base64 encoded strategies are not allowed.",
+                        strategy,
+                    )
+                ]
+            )
         ctx = bot_context()
         dirs = strategy_dirs(ctx.config)
         try:
@@ -118,9 +137,14 @@ class StrategyView(APIView):
             loaded = ctx.running.strategy
         else:
             loaded = load_strategy(strategy, config=ctx.config.raw, search_dirs=dirs)
-        return Response({"strategy": strategy, "code": code,
-                         "timeframe": getattr(loaded, "timeframe", None),
-                         "params": loaded.describe_parameters()})
+        return Response(
+            {
+                "strategy": strategy,
+                "code": code,
+                "timeframe": getattr(loaded, "timeframe", None),
+                "params": loaded.describe_parameters(),
+            }
+        )
 
 
 class AvailablePairsView(APIView):
@@ -135,8 +159,9 @@ class AvailablePairsView(APIView):
         if "candletype" in params:
             rows = [r for r in rows if r[2] == params["candletype"]]
         pairs = sorted({r[0] for r in rows})
-        return Response({"length": len(pairs), "pairs": pairs,
-                         "pair_interval": [list(r) for r in rows]})
+        return Response(
+            {"length": len(pairs), "pairs": pairs, "pair_interval": [list(r) for r in rows]}
+        )
 
 
 class MarketsView(APIView):
@@ -146,10 +171,17 @@ class MarketsView(APIView):
         ctx = bot_context()
         bot = ctx.require_running()
         markets = {
-            symbol: {"symbol": m.symbol, "base": m.base, "quote": m.quote, "spot": m.spot,
-                     "swap": not m.spot, "active": m.active}
+            symbol: {
+                "symbol": m.symbol,
+                "base": m.base,
+                "quote": m.quote,
+                "spot": m.spot,
+                "swap": not m.spot,
+                "active": m.active,
+            }
             for symbol, m in sorted(bot.exchange.markets().items())
             if (params["include_inactive"] or m.active)
-            and params.get("base", m.base) == m.base and params.get("quote", m.quote) == m.quote
+            and params.get("base", m.base) == m.base
+            and params.get("quote", m.quote) == m.quote
         }
         return Response({"markets": markets, "exchange_id": ctx.config.exchange.name})

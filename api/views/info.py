@@ -51,8 +51,15 @@ class ShowConfigView(APIView):
         bot = ctx.running
         if bot is None:
             return Response(show_config(config=ctx.config, state="", runmode="webserver"))
-        return Response(show_config(config=bot.config, state=bot.state.value,
-                                    runmode=bot.runmode, rules=bot.rules, strategy=bot.strategy))
+        return Response(
+            show_config(
+                config=bot.config,
+                state=bot.state.value,
+                runmode=bot.runmode,
+                rules=bot.rules,
+                strategy=bot.strategy,
+            )
+        )
 
 
 class LogsView(APIView):
@@ -76,8 +83,11 @@ class HealthView(APIView):
         if ctx.running is None:
             raise OperationalError(NOT_IN_STATE)
         bot = ctx.running
-        return Response(system.health(last_process=bot.last_process, bot_start=ctx.bot_start,
-                                      bot_startup=bot.startup_time))
+        return Response(
+            system.health(
+                last_process=bot.last_process, bot_start=ctx.bot_start, bot_startup=bot.startup_time
+            )
+        )
 
 
 class EdgeView(APIView):

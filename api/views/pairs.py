@@ -45,8 +45,9 @@ class WhitelistView(APIView):
     def get(self, request):
         bot = bot_context().require_running()
         whitelist = list(bot.whitelist)
-        return Response({"whitelist": whitelist, "length": len(whitelist),
-                         "method": pairlist_methods(bot)})
+        return Response(
+            {"whitelist": whitelist, "length": len(whitelist), "method": pairlist_methods(bot)}
+        )
 
 
 class BlacklistView(APIView):
@@ -82,8 +83,9 @@ class LocksView(APIView):
 
 
 class LockDeleteView(APIView):
-    @extend_schema(parameters=[OpenApiParameter("lockid", int, OpenApiParameter.PATH)],
-                   responses=LocksSchema)
+    @extend_schema(
+        parameters=[OpenApiParameter("lockid", int, OpenApiParameter.PATH)], responses=LocksSchema
+    )
     def delete(self, request, lockid: str):
         lock_id = parse_path(lockid, serializers.IntegerField(), "lockid")
         ctx = bot_context()

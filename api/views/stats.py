@@ -28,8 +28,12 @@ from bot_engine.selectors import balance, performance, profit, stats, timeunit
 def _profit(direction: str | None = None) -> dict:
     ctx = bot_context()
     return profit.profit_summary(
-        bot_id=ctx.bot_id, config=ctx.config, current_rates=ctx.current_rates(),
-        bot_start=ctx.bot_start, now=ctx.now(), direction=direction,
+        bot_id=ctx.bot_id,
+        config=ctx.config,
+        current_rates=ctx.current_rates(),
+        bot_start=ctx.bot_start,
+        now=ctx.now(),
+        direction=direction,
     )
 
 
@@ -43,8 +47,13 @@ class ProfitAllView(APIView):
     @extend_schema(responses=ProfitAllSchema)
     def get(self, request):
         spot = bot_context().config.trading_mode == "spot"
-        return Response({"all": _profit(), "long": None if spot else _profit("long"),
-                         "short": None if spot else _profit("short")})
+        return Response(
+            {
+                "all": _profit(),
+                "long": None if spot else _profit("long"),
+                "short": None if spot else _profit("short"),
+            }
+        )
 
 
 class PerformanceView(APIView):
@@ -64,8 +73,7 @@ class ExitsView(APIView):
     @extend_schema(parameters=[PairFilterQuery], responses=ExitSchema(many=True))
     def get(self, request):
         pair = parse_query(request, PairFilterQuery).get("pair")
-        return Response(performance.exit_reason_performance(bot_id=bot_context().bot_id,
-                                                            pair=pair))
+        return Response(performance.exit_reason_performance(bot_id=bot_context().bot_id, pair=pair))
 
 
 class MixTagsView(APIView):
@@ -85,10 +93,15 @@ class TimeUnitProfitView(APIView):
     def get(self, request):
         timescale = parse_query(request, TimescaleQuery).get("timescale", self.default_timescale)
         ctx = bot_context()
-        return Response(timeunit.time_unit_profit(
-            bot_id=ctx.bot_id, config=ctx.config, unit=self.unit, timescale=timescale,
-            now=ctx.now(),
-        ))
+        return Response(
+            timeunit.time_unit_profit(
+                bot_id=ctx.bot_id,
+                config=ctx.config,
+                unit=self.unit,
+                timescale=timescale,
+                now=ctx.now(),
+            )
+        )
 
 
 class DailyView(TimeUnitProfitView):
@@ -113,5 +126,8 @@ class BalanceView(APIView):
     @extend_schema(responses=BalancesSchema)
     def get(self, request):
         ctx = bot_context()
-        return Response(balance.balance_summary(bot_id=ctx.bot_id, config=ctx.config,
-                                                current_rates=ctx.current_rates()))
+        return Response(
+            balance.balance_summary(
+                bot_id=ctx.bot_id, config=ctx.config, current_rates=ctx.current_rates()
+            )
+        )

@@ -55,8 +55,7 @@ class TradesView(APIView):
     @extend_schema(parameters=[TradesQuery], responses=TradeResponseSchema)
     def get(self, request):
         params = parse_query(request, TradesQuery)
-        return Response(trade_selectors.closed_trades_page(bot_id=bot_context().bot_id,
-                                                           **params))
+        return Response(trade_selectors.closed_trades_page(bot_id=bot_context().bot_id, **params))
 
 
 class TradeView(APIView):
@@ -102,8 +101,9 @@ class CountView(APIView):
         if ctx.running is not None and ctx.running.state == BotState.STOPPED:
             raise OperationalError(NOT_RUNNING)
         current, total_stake = trade_selectors.open_trades_count_and_stake(bot_id=ctx.bot_id)
-        return Response({"current": current, "max": int(ctx.config.max_open_trades),
-                         "total_stake": total_stake})
+        return Response(
+            {"current": current, "max": int(ctx.config.max_open_trades), "total_stake": total_stake}
+        )
 
 
 class ForceEnterView(APIView):
@@ -114,8 +114,12 @@ class ForceEnterView(APIView):
         bot = bot_context().require_running()
         body = parse_body(request, ForceEnterPayload)
         trade = trade_services.force_entry(
-            bot=bot, pair=body["pair"], side=body["side"], price=body.get("price"),
-            order_type=body.get("ordertype"), stake_amount=body.get("stakeamount"),
+            bot=bot,
+            pair=body["pair"],
+            side=body["side"],
+            price=body.get("price"),
+            order_type=body.get("ordertype"),
+            stake_amount=body.get("stakeamount"),
             enter_tag=body.get("entry_tag"),
         )
         return Response(trade_views.trade_base(trade, list(trade.orders.all())))
@@ -128,7 +132,12 @@ class ForceExitView(APIView):
     def post(self, request):
         bot = bot_context().require_running()
         body = parse_body(request, ForceExitPayload)
-        return Response(trade_services.force_exit(
-            bot=bot, trade_id=body["tradeid"], order_type=body.get("ordertype"),
-            amount=body.get("amount"), price=body.get("price"),
-        ))
+        return Response(
+            trade_services.force_exit(
+                bot=bot,
+                trade_id=body["tradeid"],
+                order_type=body.get("ordertype"),
+                amount=body.get("amount"),
+                price=body.get("price"),
+            )
+        )

@@ -50,9 +50,9 @@ def exit_reason_for(bot: RunningBot, trade: Trade, rate: float, now: datetime) -
     profit = trade.calc_profit_ratio(rate)
     signal = analysis.last_signal(bot.dataframes.get(trade.pair))
     stop_hit = rate <= trade.stop_loss
-    if rules.use_exit_signal and signal["exit_long"] and not signal["enter_long"]:
-        if not rules.exit_profit_only or profit > rules.exit_profit_offset:
-            return signal.get("exit_tag") or EXIT_SIGNAL
+    wants_exit = rules.use_exit_signal and signal["exit_long"] and not signal["enter_long"]
+    if wants_exit and (not rules.exit_profit_only or profit > rules.exit_profit_offset):
+        return signal.get("exit_tag") or EXIT_SIGNAL
     custom = bot.strategy.custom_exit(
         pair=trade.pair, trade=trade, current_time=now, current_rate=rate, current_profit=profit
     )

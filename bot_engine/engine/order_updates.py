@@ -80,16 +80,16 @@ def _after_cancel(bot: RunningBot, order: Order, *, reason: str) -> None:
             "direction": "Long",
         }
     )
-    if order.ft_order_side == "buy" and not (order.filled or 0) and trade.amount_requested:
-        if not trade.orders.exclude(pk=order.pk).filter(filled__gt=0).exists():
-            logger.info(
-                "Entry order for %s cancelled (%s); removing trade %s",
-                trade.pair,
-                reason,
-                trade.trade_id,
-            )
-            trade.delete()
-            return
+    never_filled = order.ft_order_side == "buy" and not (order.filled or 0)
+    if never_filled and not trade.orders.exclude(pk=order.pk).filter(filled__gt=0).exists():
+        logger.info(
+            "Entry order for %s cancelled (%s); removing trade %s",
+            trade.pair,
+            reason,
+            trade.trade_id,
+        )
+        trade.delete()
+        return
     if order.ft_order_side == "sell":
         trade.exit_reason = None
         trade.exit_order_status = reason

@@ -117,5 +117,5 @@ class Exchange(ABC):
         """Lowest and highest traded price since ``since``, if the exchange can tell."""
         return None
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (optional hook: most exchanges hold nothing)
         """Release network resources."""

@@ -111,10 +111,17 @@ def _trade(row: Mapping[str, Any], bot: Bot, fields: set[str]) -> Trade:
         values[name] = bool(values.get(name))
     # Freqtrade's TradingMode enum is stored by name ("SPOT"); the wire value is lower case.
     values["trading_mode"] = str(values.get("trading_mode") or "spot").lower()
-    for name, default in (("leverage", 1.0), ("interest_rate", 0.0), ("realized_profit", 0.0),
-                          ("stop_loss", 0.0), ("initial_stop_loss", 0.0),
-                          ("base_currency", ""), ("stake_currency", ""), ("strategy", ""),
-                          ("open_trade_value", 0.0)):
+    for name, default in (
+        ("leverage", 1.0),
+        ("interest_rate", 0.0),
+        ("realized_profit", 0.0),
+        ("stop_loss", 0.0),
+        ("initial_stop_loss", 0.0),
+        ("base_currency", ""),
+        ("stake_currency", ""),
+        ("strategy", ""),
+        ("open_trade_value", 0.0),
+    ):
         if values.get(name) is None:
             values[name] = default
     if not values["base_currency"] and "/" in row["pair"]:

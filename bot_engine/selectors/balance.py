@@ -45,8 +45,9 @@ def balance_summary(
     stake_total = wallet.free + wallet.used
     available = wallet.available_stake
     if stake_total or wallet.free:
-        row = _row(stake, stake, free=wallet.free, used=wallet.used, total=stake_total,
-                   owned=available)
+        row = _row(
+            stake, stake, free=wallet.free, used=wallet.used, total=stake_total, owned=available
+        )
         row["est_stake"] = stake_total
         row["est_stake_bot"] = available
         currencies.append(row)
@@ -76,8 +77,9 @@ def balance_summary(
     }
 
 
-def _row(currency: str, stake: str, *, free: float, used: float, total: float,
-         owned: float) -> dict:
+def _row(
+    currency: str, stake: str, *, free: float, used: float, total: float, owned: float
+) -> dict:
     return {
         "currency": currency,
         "free": free,

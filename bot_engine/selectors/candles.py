@@ -21,8 +21,18 @@ from bot_engine.runtime import AnalysedFrame
 from bot_engine.strategy.base import normalise_signals
 from bot_engine.strategy.loader import load_strategy
 
-BASE_COLUMNS = ("date", "open", "high", "low", "close", "volume",
-                "enter_long", "exit_long", "enter_short", "exit_short")
+BASE_COLUMNS = (
+    "date",
+    "open",
+    "high",
+    "low",
+    "close",
+    "volume",
+    "enter_long",
+    "exit_long",
+    "enter_short",
+    "exit_short",
+)
 SIGNALS = ("enter_long", "exit_long", "enter_short", "exit_short")
 TAG_COLUMNS = ("enter_tag", "exit_tag")
 NO_DATA = "No data for {pair}, {timeframe} in {timerange} found."
@@ -39,7 +49,12 @@ def _iso_z(when: datetime) -> str:
 
 
 def encode_frame(
-    frame: pd.DataFrame, *, pair: str, timeframe: str, strategy: str, analysed_at: datetime,
+    frame: pd.DataFrame,
+    *,
+    pair: str,
+    timeframe: str,
+    strategy: str,
+    analysed_at: datetime,
     columns: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The PairHistory body for an analysed ``frame`` (already trimmed to the wanted rows)."""
@@ -68,14 +83,22 @@ def encode_frame(
     values = df.astype(object).where(df.notna(), None)
     start, stop = (dates.iloc[0], dates.iloc[-1]) if len(dates) else (None, None)
     return {
-        "strategy": strategy, "pair": pair, "timeframe": timeframe,
+        "strategy": strategy,
+        "pair": pair,
+        "timeframe": timeframe,
         "timeframe_ms": timeframe_to_seconds(timeframe) * 1000,
-        "columns": [str(c) for c in df.columns], "all_columns": all_columns,
-        "data": values.to_numpy().tolist(), "length": len(df),
-        "buy_signals": counts["enter_long"], "sell_signals": counts["exit_long"],
-        "enter_long_signals": counts["enter_long"], "exit_long_signals": counts["exit_long"],
-        "enter_short_signals": counts["enter_short"], "exit_short_signals": counts["exit_short"],
-        "last_analyzed": _iso_z(analysed_at), "last_analyzed_ts": int(analysed_at.timestamp()),
+        "columns": [str(c) for c in df.columns],
+        "all_columns": all_columns,
+        "data": values.to_numpy().tolist(),
+        "length": len(df),
+        "buy_signals": counts["enter_long"],
+        "sell_signals": counts["exit_long"],
+        "enter_long_signals": counts["enter_long"],
+        "exit_long_signals": counts["exit_long"],
+        "enter_short_signals": counts["enter_short"],
+        "exit_short_signals": counts["exit_short"],
+        "last_analyzed": _iso_z(analysed_at),
+        "last_analyzed_ts": int(analysed_at.timestamp()),
         "data_start": str(start) if start is not None else "",
         "data_start_ts": int(start.timestamp() * 1000) if start is not None else 0,
         "data_stop": str(stop) if stop is not None else "",
@@ -85,8 +108,13 @@ def encode_frame(
 
 
 def pair_candles(
-    *, analysed: AnalysedFrame | None, pair: str, timeframe: str, strategy: str,
-    limit: int | None = None, columns: Sequence[str] | None = None,
+    *,
+    analysed: AnalysedFrame | None,
+    pair: str,
+    timeframe: str,
+    strategy: str,
+    limit: int | None = None,
+    columns: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The bot's cached analysed frame for ``pair`` (empty when it is not cached)."""
     if analysed is None:
@@ -95,8 +123,9 @@ def pair_candles(
         frame, when = analysed.frame, analysed.analysed_at
     if limit:
         frame = frame.tail(limit)
-    return encode_frame(frame, pair=pair, timeframe=timeframe, strategy=strategy,
-                        analysed_at=when, columns=columns)
+    return encode_frame(
+        frame, pair=pair, timeframe=timeframe, strategy=strategy, analysed_at=when, columns=columns
+    )
 
 
 def parse_timerange(timerange: str | None) -> tuple[datetime | None, datetime | None]:
@@ -124,8 +153,14 @@ def parse_timerange(timerange: str | None) -> tuple[datetime | None, datetime | 
 
 
 def pair_history(
-    *, config: BotConfig, pair: str, timeframe: str, timerange: str | None, strategy: str,
-    strategy_dirs: Sequence[Path], columns: Sequence[str] | None = None,
+    *,
+    config: BotConfig,
+    pair: str,
+    timeframe: str,
+    timerange: str | None,
+    strategy: str,
+    strategy_dirs: Sequence[Path],
+    columns: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Stored candles in ``timerange``, analysed by ``strategy`` (startup candles included in the
     analysis, trimmed from the answer)."""
@@ -133,8 +168,9 @@ def pair_history(
     candles = load_candles(config.data_dir, pair, timeframe)
     loaded = load_strategy(strategy, config=config.raw, search_dirs=strategy_dirs)
     if start is not None:
-        startup = pd.Timedelta(seconds=timeframe_to_seconds(timeframe) *
-                               int(loaded.startup_candle_count))
+        startup = pd.Timedelta(
+            seconds=timeframe_to_seconds(timeframe) * int(loaded.startup_candle_count)
+        )
         candles = candles[candles["date"] >= pd.Timestamp(start) - startup]
     if stop is not None:
         candles = candles[candles["date"] < pd.Timestamp(stop)]
@@ -143,5 +179,11 @@ def pair_history(
     frame = loaded.analyze(candles.reset_index(drop=True), pair)
     if start is not None:
         frame = frame[pd.to_datetime(frame["date"], utc=True) >= pd.Timestamp(start)]
-    return encode_frame(frame, pair=pair, timeframe=timeframe, strategy=strategy,
-                        analysed_at=datetime.now(UTC), columns=columns)
+    return encode_frame(
+        frame,
+        pair=pair,
+        timeframe=timeframe,
+        strategy=strategy,
+        analysed_at=datetime.now(UTC),
+        columns=columns,
+    )

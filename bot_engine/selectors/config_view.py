@@ -11,19 +11,34 @@ from bot_engine.selectors.system import TRADEPLANE_VERSION
 # Advertise only what is implemented (§5.1): 2.34 = entries/exits/mix_tags and everything below.
 API_VERSION = 2.34
 STAKE_DECIMALS = {"BTC": 8, "ETH": 5}
-ORDER_TYPE_KEYS = ("entry", "exit", "emergency_exit", "force_exit", "force_entry", "stoploss",
-                   "stoploss_on_exchange", "stoploss_on_exchange_interval")
+ORDER_TYPE_KEYS = (
+    "entry",
+    "exit",
+    "emergency_exit",
+    "force_exit",
+    "force_entry",
+    "stoploss",
+    "stoploss_on_exchange",
+    "stoploss_on_exchange_interval",
+)
 REQUIRED_ORDER_TYPE_KEYS = ("entry", "exit", "stoploss", "stoploss_on_exchange")
 
 
 def _pricing(pricing) -> dict[str, Any]:
-    return {"price_side": pricing.price_side, "use_order_book": pricing.use_order_book,
-            "order_book_top": pricing.order_book_top,
-            "price_last_balance": pricing.price_last_balance}
+    return {
+        "price_side": pricing.price_side,
+        "use_order_book": pricing.use_order_book,
+        "order_book_top": pricing.order_book_top,
+        "price_last_balance": pricing.price_last_balance,
+    }
 
 
 def show_config(
-    *, config: BotConfig, state: str, runmode: str, rules: Any | None = None,
+    *,
+    config: BotConfig,
+    state: str,
+    runmode: str,
+    rules: Any | None = None,
     strategy: Any | None = None,
 ) -> dict[str, Any]:
     """``rules``/``strategy`` are the running bot's (None in webserver mode: config values)."""
@@ -58,7 +73,8 @@ def show_config(
         "trailing_stop_positive_offset": rule("trailing_stop_positive_offset", 0.0),
         "trailing_only_offset_is_reached": bool(rule("trailing_only_offset_is_reached", False)),
         "unfilledtimeout": {
-            "entry": config.unfilledtimeout.entry, "exit": config.unfilledtimeout.exit,
+            "entry": config.unfilledtimeout.entry,
+            "exit": config.unfilledtimeout.exit,
             "unit": config.unfilledtimeout.unit,
             "exit_timeout_count": config.unfilledtimeout.exit_timeout_count,
         },

@@ -59,9 +59,16 @@ def parse_us(values: Sequence[str | None]) -> np.ndarray:
 
 
 _KINDS = {
-    "FloatField": "float", "DecimalField": "float", "DateTimeField": "datetime",
-    "BooleanField": "bool", "IntegerField": "int", "PositiveIntegerField": "int",
-    "BigIntegerField": "int", "BigAutoField": "int", "AutoField": "int", "ForeignKey": "int",
+    "FloatField": "float",
+    "DecimalField": "float",
+    "DateTimeField": "datetime",
+    "BooleanField": "bool",
+    "IntegerField": "int",
+    "PositiveIntegerField": "int",
+    "BigIntegerField": "int",
+    "BigAutoField": "int",
+    "AutoField": "int",
+    "ForeignKey": "int",
 }
 
 
@@ -84,8 +91,9 @@ def fetch_columns(queryset: QuerySet, kinds: Mapping[str, str]) -> dict[str, np.
     (read as text, parsed in bulk to int64 µs). Skipping Django's per-row converters is what
     makes 100k rows affordable.
     """
-    annotations = {f"_{name}_text": UtcText(name) for name, kind in kinds.items()
-                   if kind == "datetime"}
+    annotations = {
+        f"_{name}_text": UtcText(name) for name, kind in kinds.items() if kind == "datetime"
+    }
     selected = [f"_{name}_text" if kind == "datetime" else name for name, kind in kinds.items()]
     values = queryset.annotate(**annotations).values_list(*selected)
     try:
@@ -139,8 +147,9 @@ def trade_columns(
         queryset = queryset.filter(pair=pair)
     if closed_since is not None:
         queryset = queryset.filter(close_date__gte=closed_since)
-    kinds = {name: _KINDS.get(Trade._meta.get_field(name).get_internal_type(), "str")
-             for name in fields}
+    kinds = {
+        name: _KINDS.get(Trade._meta.get_field(name).get_internal_type(), "str") for name in fields
+    }
     return fetch_columns(queryset.order_by(*order_by), kinds)
 
 
@@ -158,10 +167,18 @@ def entry_order_costs(
     queryset = Order.objects.filter(bot_id=bot_id, filled__gt=0)
     if not is_short.any():
         queryset = queryset.filter(ft_order_side="buy")  # halves the rows of a spot bot
-    cols = fetch_columns(queryset.order_by("id"), {
-        "trade_id": "int", "ft_order_side": "str", "filled": "float", "amount": "float",
-        "average": "float", "price": "float", "ft_price": "float",
-    })
+    cols = fetch_columns(
+        queryset.order_by("id"),
+        {
+            "trade_id": "int",
+            "ft_order_side": "str",
+            "filled": "float",
+            "amount": "float",
+            "average": "float",
+            "price": "float",
+            "ft_price": "float",
+        },
+    )
     index, found = rows_of(trade_pks, cols["trade_id"])
     keep = found & (cols["ft_order_side"] == np.where(is_short[index], "sell", "buy"))
     quantity = np.where(np.isnan(cols["filled"]), cols["amount"], cols["filled"])
@@ -255,8 +272,16 @@ def rank_groups(
 
 OTHER = "Other"  # the group of trades without an enter tag / exit reason (Freqtrade's coalesce)
 _PER_TRADE = (
-    "pks", "trade_ids", "is_short", "pair_codes", "enter_codes", "exit_codes", "ratio",
-    "profit_abs", "open_us", "close_us",
+    "pks",
+    "trade_ids",
+    "is_short",
+    "pair_codes",
+    "enter_codes",
+    "exit_codes",
+    "ratio",
+    "profit_abs",
+    "open_us",
+    "close_us",
 )
 
 
@@ -330,8 +355,11 @@ class ClosedTrades:
         if key not in self.memo:
             prefix = {"pair": "pair", "enter_tag": "enter", "exit_reason": "exit"}[column]
             self.memo[key] = rank_groups(
-                getattr(self, f"{prefix}_labels"), getattr(self, f"{prefix}_codes"),
-                self.profit_abs, self.cost_rows, self.costs,
+                getattr(self, f"{prefix}_labels"),
+                getattr(self, f"{prefix}_codes"),
+                self.profit_abs,
+                self.cost_rows,
+                self.costs,
             )
         return self.memo[key]
 
@@ -380,8 +408,19 @@ def clear_cache() -> None:
 def _load_closed(bot_id: int) -> ClosedTrades:
     cols = trade_columns(
         bot_id,
-        ["id", "trade_id", "pair", "is_short", "leverage", "enter_tag", "exit_reason",
-         "close_profit", "close_profit_abs", "open_date", "close_date"],
+        [
+            "id",
+            "trade_id",
+            "pair",
+            "is_short",
+            "leverage",
+            "enter_tag",
+            "exit_reason",
+            "close_profit",
+            "close_profit_abs",
+            "open_date",
+            "close_date",
+        ],
     )
     cost_rows, costs = entry_order_costs(bot_id, cols["id"], cols["is_short"], cols["leverage"])
     volume = fetch_columns(
@@ -421,11 +460,12 @@ def _load_closed(bot_id: int) -> ClosedTrades:
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(sorted distinct labels, per-row index into them); NULL becomes "Other"."""
-    mapped = np.array([OTHER if value is None else str(value) for value in values], dtype=object)
-    if not len(mapped):
-        return np.empty(0, dtype=object), np.empty(0, dtype=np.int64)
-    labels, codes = np.unique(mapped, return_inverse=True)
-    return labels, codes.astype(np.int64)
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna(OTHER))
+    labels = np.array([str(value) for value in uniques], dtype=object)
+    order = np.argsort(labels, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return labels[order], rank[codes] if len(codes) else codes.astype(np.int64)
 
 
 def us_to_datetime(us: int) -> datetime:
@@ -440,7 +480,7 @@ def us_to_ms(us: np.ndarray | int) -> np.ndarray | int:
 
 
 def format_us(us: int | None) -> str:
-    """"YYYY-MM-DD HH:MM:SS" of a microsecond timestamp, "" when missing."""
+    """ "YYYY-MM-DD HH:MM:SS" of a microsecond timestamp, "" when missing."""
     if us is None or us == NAT:
         return ""
     return us_to_datetime(us).strftime(DATETIME_PRINT_FORMAT)

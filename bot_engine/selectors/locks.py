@@ -13,7 +13,10 @@ DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 def lock_view(lock: PairLock) -> dict[str, Any]:
     return {
-        "id": lock.pk, "pair": lock.pair, "side": lock.side, "reason": lock.reason,
+        "id": lock.pk,
+        "pair": lock.pair,
+        "side": lock.side,
+        "reason": lock.reason,
         "active": lock.active,
         "lock_time": lock.lock_time.strftime(DATE_FORMAT),
         "lock_timestamp": int(lock.lock_time.timestamp() * 1000),

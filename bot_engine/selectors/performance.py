@@ -51,13 +51,15 @@ def mix_tag_performance(*, bot_id: int, pair: str | None = None) -> list[dict]:
     rows = []
     for i in np.argsort(first_seen, kind="stable"):
         enter, exit_ = divmod(int(keys[i]), len(closed.exit_labels))
-        rows.append({
-            "mix_tag": f"{closed.enter_labels[enter]} {closed.exit_labels[exit_]}",
-            "profit_ratio": float(ratios[i]),
-            "profit_pct": round(float(ratios[i]) * 100, 2),
-            "profit_abs": float(profits[i]),
-            "count": int(counts[i]),
-        })
+        rows.append(
+            {
+                "mix_tag": f"{closed.enter_labels[enter]} {closed.exit_labels[exit_]}",
+                "profit_ratio": float(ratios[i]),
+                "profit_pct": round(float(ratios[i]) * 100, 2),
+                "profit_abs": float(profits[i]),
+                "count": int(counts[i]),
+            }
+        )
     return rows
 
 

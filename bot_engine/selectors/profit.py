@@ -84,8 +84,7 @@ def profit_summary(
         **_best_pair(closed.ranked("pair")),
         **_win_loss(closed),
         **_expectancy(closed),
-        **_ratios(closed, start_balance, first_us, last_us, wallet.total_stake_amount,
-                  drawdown),
+        **_ratios(closed, start_balance, first_us, last_us, wallet.total_stake_amount, drawdown),
         **_drawdown_block(drawdown),
         "trading_volume": _trading_volume(closed, trades_open),
         **_bot_start(bot_start, all_closed, all_open, now),
@@ -98,9 +97,7 @@ def starting_balance(config: BotConfig, wallet: StakeWallet) -> float:
     (free − Σ closed profit + Σ open stakes) · tradable_balance_ratio."""
     if config.available_capital is not None:
         return float(config.available_capital)
-    return (
-        (wallet.free - wallet.closed_profit + wallet.open_stakes) * config.tradable_balance_ratio
-    )
+    return (wallet.free - wallet.closed_profit + wallet.open_stakes) * config.tradable_balance_ratio
 
 
 def naturaltime(delta: timedelta) -> str:
@@ -170,8 +167,12 @@ def _wallet(config: BotConfig, closed: ClosedTrades, trades_open: list[Trade]) -
     else:
         total = (free + open_stakes) * config.tradable_balance_ratio
     return StakeWallet(
-        free=free, used=pending, open_stakes=open_stakes, closed_profit=closed.profit_sum,
-        realized_open=realized_open, total_stake_amount=total,
+        free=free,
+        used=pending,
+        open_stakes=open_stakes,
+        closed_profit=closed.profit_sum,
+        realized_open=realized_open,
+        total_stake_amount=total,
     )
 
 
@@ -188,7 +189,9 @@ def _open_profits(
         entry_side = "sell" if trade.is_short else "buy"
         orders = trade.orders.all()
         if not any(
-            o.ft_order_side == entry_side and not o.ft_is_open and o.filled
+            o.ft_order_side == entry_side
+            and not o.ft_is_open
+            and o.filled
             and o.status in FINAL_ORDER_STATUSES
             for o in orders
         ):
@@ -210,9 +213,7 @@ def _open_profits(
     )
 
 
-def _profit_block(
-    name: str, ratios: np.ndarray, profits: np.ndarray, start_balance: float
-) -> dict:
+def _profit_block(name: str, ratios: np.ndarray, profits: np.ndarray, start_balance: float) -> dict:
     coin = round(seq_sum(profits), 8)
     ratio_mean = float(np.mean(ratios)) if len(ratios) else 0.0
     ratio_sum = seq_sum(ratios)
@@ -255,8 +256,12 @@ def _avg_duration(closed: ClosedTrades) -> str:
 def _best_pair(ranked: list[tuple[str, float, float, int]]) -> dict:
     """The pair with the largest Σ profit_abs and its cost-weighted ratio (§3.4, §3.6)."""
     if not ranked:
-        return {"best_pair": "", "best_rate": 0, "best_pair_profit_ratio": 0,
-                "best_pair_profit_abs": 0}
+        return {
+            "best_pair": "",
+            "best_rate": 0,
+            "best_pair_profit_ratio": 0,
+            "best_pair_profit_abs": 0,
+        }
     pair, ratio, profit_abs, _count = ranked[0]
     return {
         "best_pair": pair,
@@ -382,11 +387,17 @@ def _drawdown(closed: ClosedTrades, start_balance: float) -> dict | None:
 def _drawdown_block(dd: dict | None) -> dict:
     if dd is None:
         return {
-            "max_drawdown": 0.0, "max_drawdown_abs": 0.0,
-            "max_drawdown_start": "", "max_drawdown_start_timestamp": 0,
-            "max_drawdown_end": "", "max_drawdown_end_timestamp": 0,
-            "current_drawdown": 0.0, "current_drawdown_abs": 0.0, "current_drawdown_high": 0.0,
-            "current_drawdown_start": "", "current_drawdown_start_timestamp": 0,
+            "max_drawdown": 0.0,
+            "max_drawdown_abs": 0.0,
+            "max_drawdown_start": "",
+            "max_drawdown_start_timestamp": 0,
+            "max_drawdown_end": "",
+            "max_drawdown_end_timestamp": 0,
+            "current_drawdown": 0.0,
+            "current_drawdown_abs": 0.0,
+            "current_drawdown_high": 0.0,
+            "current_drawdown_start": "",
+            "current_drawdown_start_timestamp": 0,
         }
     return {
         "max_drawdown": dd["relative"],

@@ -35,11 +35,15 @@ def _ts(when: datetime | None) -> int | None:
     return int(when.timestamp()) if when else None
 
 
-def health(*, last_process: datetime | None, bot_start: datetime | None,
-           bot_startup: datetime | None) -> dict[str, Any]:
+def health(
+    *, last_process: datetime | None, bot_start: datetime | None, bot_startup: datetime | None
+) -> dict[str, Any]:
     """Times in seconds (contract §2.1): loop end, persisted bot start, this process's start."""
     return {
-        "last_process": _iso(last_process), "last_process_ts": _ts(last_process),
-        "bot_start": _iso(bot_start), "bot_start_ts": _ts(bot_start),
-        "bot_startup": _iso(bot_startup), "bot_startup_ts": _ts(bot_startup),
+        "last_process": _iso(last_process),
+        "last_process_ts": _ts(last_process),
+        "bot_start": _iso(bot_start),
+        "bot_start_ts": _ts(bot_start),
+        "bot_startup": _iso(bot_startup),
+        "bot_startup_ts": _ts(bot_startup),
     }

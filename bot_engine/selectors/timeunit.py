@@ -8,7 +8,7 @@ import numpy as np
 
 from bot_engine.config.model import BotConfig
 from bot_engine.engine.wallet import stake_wallet
-from bot_engine.selectors.frames import group_seq_sums, trade_columns
+from bot_engine.selectors.frames import closed_trades, group_seq_sums
 
 UNITS = ("days", "weeks", "months")
 
@@ -27,18 +27,14 @@ def time_unit_profit(
     edges = [*reversed(starts), _shift(starts[0], unit, 1)]
     edges_us = np.array([_date_us(day) for day in edges], dtype=np.int64)
 
-    cols = trade_columns(
-        bot_id,
-        ["close_date", "close_profit_abs"],
-        closed_since=datetime.combine(edges[0], datetime.min.time(), tzinfo=UTC),
-        order_by=("close_date", "trade_id"),
-    )
-    close_us = cols["close_date"]
-    in_range = close_us < edges_us[-1]
+    closed = closed_trades(bot_id)
+    # Closed trades by close date (ties by id): the order of Freqtrade's per-period query.
+    close_us = closed.close_us[closed.by_close]
+    first, last = np.searchsorted(close_us, [edges_us[0], edges_us[-1]], side="left")
+    in_range = closed.by_close[first:last]
     # Bucket 0 is the newest period, like the answer's order.
-    buckets = timescale - np.searchsorted(edges_us, close_us[in_range], side="right")
-    profits = np.nan_to_num(cols["close_profit_abs"][in_range])
-    sums = group_seq_sums(buckets, profits, timescale)
+    buckets = timescale - np.searchsorted(edges_us, closed.close_us[in_range], side="right")
+    sums = group_seq_sums(buckets, closed.profit_abs[in_range], timescale)
     counts = np.bincount(buckets, minlength=timescale)
 
     balance = stake_wallet(bot_id, config).total_stake_amount
@@ -46,14 +42,16 @@ def time_unit_profit(
     for index, start in enumerate(starts):
         profit = float(sums[index])
         balance = balance - profit
-        data.append({
-            "date": start.isoformat(),
-            "abs_profit": profit,
-            "starting_balance": balance,
-            "rel_profit": round(profit / balance, 8) if balance > 0 else 0.0,
-            "fiat_value": 0.0,  # no fiat converter
-            "trade_count": int(counts[index]),
-        })
+        data.append(
+            {
+                "date": start.isoformat(),
+                "abs_profit": profit,
+                "starting_balance": balance,
+                "rel_profit": round(profit / balance, 8) if balance > 0 else 0.0,
+                "fiat_value": 0.0,  # no fiat converter
+                "trade_count": int(counts[index]),
+            }
+        )
     return {
         "data": data,
         "fiat_display_currency": config.fiat_display_currency or "",

@@ -25,8 +25,11 @@ def visible_orders(orders: Iterable[Order]) -> list[Order]:
     return [
         order
         for order in sorted(orders, key=lambda o: o.pk or 0)
-        if (not order.ft_is_open and (order.filled or 0) > 0
-            and order.status in FINAL_ORDER_STATUSES)
+        if (
+            not order.ft_is_open
+            and (order.filled or 0) > 0
+            and order.status in FINAL_ORDER_STATUSES
+        )
         or (order.ft_is_open and order.status is not None)
     ]
 
@@ -45,9 +48,7 @@ def trade_full(trade: Trade, orders: Iterable[Order]) -> dict[str, Any]:
         if any(o.order_date for o in open_stoplosses)
         else None
     )
-    duration_s = (
-        (trade.close_date - trade.open_date).total_seconds() if trade.close_date else None
-    )
+    duration_s = (trade.close_date - trade.open_date).total_seconds() if trade.close_date else None
     close_profit = trade.close_profit
     close_pct = round(close_profit * 100, 2) if close_profit else None
     return {
@@ -152,7 +153,9 @@ def trade_open(trade: Trade, orders: Iterable[Order], *, current_rate: float | N
                 profit_abs, profit_ratio = profit_at(trade, rate)
                 total_profit_abs = profit_abs + (trade.realized_profit or 0.0)
                 total_profit_ratio = trade_math.total_profit_ratio(
-                    total_profit_abs, trade.max_stake_amount, trade.fee_open,
+                    total_profit_abs,
+                    trade.max_stake_amount,
+                    trade.fee_open,
                     is_short=trade.is_short,
                 )
         else:
@@ -269,8 +272,11 @@ def _order_base(order: Order) -> dict[str, Any]:
 
 def _filled(orders: list[Order], side: str) -> list[Order]:
     return [
-        o for o in orders
-        if o.ft_order_side == side and not o.ft_is_open and o.filled
+        o
+        for o in orders
+        if o.ft_order_side == side
+        and not o.ft_is_open
+        and o.filled
         and o.status in FINAL_ORDER_STATUSES
     ]
 

@@ -20,13 +20,11 @@ def _with_orders(queryset):
     return queryset.prefetch_related(Prefetch("orders", queryset=Order.objects.order_by("id")))
 
 
-def closed_trades_page(
-    *, bot_id: int, limit: int, offset: int, order_by_id: bool = True
-) -> dict:
+def closed_trades_page(*, bot_id: int, limit: int, offset: int, order_by_id: bool = True) -> dict:
     """``/trades``: closed trades only, by id ascending or newest close first (contract §3.2)."""
     closed = Trade.objects.for_bot(bot_id).closed()
     ordering = ("trade_id",) if order_by_id else ("-close_date", "-trade_id")
-    page = list(_with_orders(closed.order_by(*ordering))[offset:offset + limit])
+    page = list(_with_orders(closed.order_by(*ordering))[offset : offset + limit])
     trades = [trade_full(trade, trade.orders.all()) for trade in page]
     return {
         "trades": trades,

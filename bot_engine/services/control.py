@@ -16,8 +16,9 @@ ALREADY_RUNNING = "already running"
 STOPPING = "stopping trader ..."
 ALREADY_STOPPED = "already stopped"
 RELOADING = "Reloading config ..."
-PAUSED_FROM_STOPPED = ("starting bot with trader in paused state, no entries will occur. "
-                       "Run /start to enable entries.")
+PAUSED_FROM_STOPPED = (
+    "starting bot with trader in paused state, no entries will occur. Run /start to enable entries."
+)
 PAUSED = "paused, no more entries will occur from now. Run /start to enable entries."
 
 

@@ -17,8 +17,13 @@ def locks_add(*, bot: RunningBot, new_locks: Iterable[Mapping[str, Any]]) -> Non
         now = bot.exchange.now()
         for item in items:
             locks.lock_pair(
-                bot.bot_id, item["pair"], until=item["until"], now=now, timeframe=bot.timeframe,
-                reason=item.get("reason") or None, side=item.get("side") or locks.ALL_PAIRS,
+                bot.bot_id,
+                item["pair"],
+                until=item["until"],
+                now=now,
+                timeframe=bot.timeframe,
+                reason=item.get("reason") or None,
+                side=item.get("side") or locks.ALL_PAIRS,
             )
 
     bot.call(run)
@@ -28,5 +33,6 @@ def locks_delete(*, bot: RunningBot, lock_id: int | None = None, pair: str | Non
     """Deactivate a lock by id, or every active lock of ``pair``; unknown ids change nothing."""
     if lock_id is None and pair is None:
         return 0
-    return bot.call(lambda: locks.unlock(bot.bot_id, now=bot.exchange.now(), lock_id=lock_id,
-                                         pair=pair))
+    return bot.call(
+        lambda: locks.unlock(bot.bot_id, now=bot.exchange.now(), lock_id=lock_id, pair=pair)
+    )

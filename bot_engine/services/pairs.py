@@ -25,8 +25,11 @@ def blacklist_add(*, bot: RunningBot, pairs: Iterable[str]) -> dict[str, dict[st
                 errors[pair] = {"error_msg": INVALID_WILDCARD.format(pair=pair)}
             else:
                 bot.blacklist = [*bot.blacklist, pair]
-        bot.whitelist = [p for p in bot.whitelist
-                         if p not in pairlist.expand_blacklist(bot.blacklist, bot.whitelist)]
+        bot.whitelist = [
+            p
+            for p in bot.whitelist
+            if p not in pairlist.expand_blacklist(bot.blacklist, bot.whitelist)
+        ]
         return errors
 
     return bot.call(run)

@@ -43,8 +43,13 @@ def _open_orders(trade: Trade) -> list[Order]:
 
 
 def force_entry(
-    *, bot: RunningBot, pair: str, side: str = "long", price: float | None = None,
-    order_type: str | None = None, stake_amount: float | None = None,
+    *,
+    bot: RunningBot,
+    pair: str,
+    side: str = "long",
+    price: float | None = None,
+    order_type: str | None = None,
+    stake_amount: float | None = None,
     enter_tag: str | None = None,
 ) -> Trade:
     """Open a position on ``pair`` now, whatever the strategy says."""
@@ -66,16 +71,23 @@ def force_entry(
         if existing is not None:
             order_ids = [o.order_id for o in _open_orders(existing)]
             if order_ids:
-                raise OperationalError(POSITION_OPEN_WITH_ORDERS.format(
-                    pair=pair, trade_id=existing.trade_id, order_ids=", ".join(order_ids)))
+                raise OperationalError(
+                    POSITION_OPEN_WITH_ORDERS.format(
+                        pair=pair, trade_id=existing.trade_id, order_ids=", ".join(order_ids)
+                    )
+                )
             raise OperationalError(POSITION_OPEN.format(pair=pair, trade_id=existing.trade_id))
         if not entries.slots_left(bot):
             raise OperationalError(MAX_TRADES_REACHED)
         chosen_type = order_type or bot.rules.order_types.get("force_entry") or None
         try:
             return entries.enter_position(
-                bot, pair, enter_tag=enter_tag or FORCE_ENTRY_TAG, price=price,
-                order_type=chosen_type, stake=stake_amount,
+                bot,
+                pair,
+                enter_tag=enter_tag or FORCE_ENTRY_TAG,
+                price=price,
+                order_type=chosen_type,
+                stake=stake_amount,
             )
         except OperationalError as exc:
             logger.warning("Force entry on %s failed: %s", pair, exc)
@@ -85,8 +97,12 @@ def force_entry(
 
 
 def force_exit(
-    *, bot: RunningBot, trade_id: str | int, order_type: str | None = None,
-    amount: float | None = None, price: float | None = None,
+    *,
+    bot: RunningBot,
+    trade_id: str | int,
+    order_type: str | None = None,
+    amount: float | None = None,
+    price: float | None = None,
 ) -> dict[str, str]:
     """Exit one open trade (``trade_id`` digits) or all of them (``"all"``)."""
 
@@ -98,8 +114,9 @@ def force_exit(
         trade.refresh_from_db()
         if amount is not None and amount < trade.amount:
             raise OperationalError(PARTIAL_EXIT_UNSUPPORTED)
-        if not exits.execute_exit(bot, trade, reason=exits.FORCE_EXIT, order_type=order_type,
-                                  price=price):
+        if not exits.execute_exit(
+            bot, trade, reason=exits.FORCE_EXIT, order_type=order_type, price=price
+        ):
             raise OperationalError(EXIT_FAILED)
 
     def run() -> dict[str, str]:
@@ -135,13 +152,15 @@ def delete_trade(*, bot: RunningBot, trade_id: int) -> dict:
                 bot.exchange.cancel_order(order.order_id, order.ft_pair)
                 cancelled += 1
             except ExchangeError as exc:
-                logger.warning("Could not cancel order %s of trade %s: %s", order.order_id,
-                               trade_id, exc)
+                logger.warning(
+                    "Could not cancel order %s of trade %s: %s", order.order_id, trade_id, exc
+                )
         pair = trade.pair
         trade.delete()
         logger.info("Deleted trade %s (%s); %d open orders cancelled", trade_id, pair, cancelled)
         return {
-            "cancel_order_count": cancelled, "result": "success",
+            "cancel_order_count": cancelled,
+            "result": "success",
             "result_msg": DELETED.format(trade_id=trade_id, pair=pair, count=cancelled),
             "trade_id": trade_id,
         }

@@ -67,8 +67,9 @@ class IStrategy(ABC):
         self.dp: Any = None  # the engine's data provider, set before bot_start
         self.wallets: Any = None
         self.__file__: str | None = None  # set by the loader, as Freqtrade does
-        saved = {space: dict(getattr(self, f"{space}_params", None) or {})
-                 for space in PREFIX_SPACES}
+        saved = {
+            space: dict(getattr(self, f"{space}_params", None) or {}) for space in PREFIX_SPACES
+        }
         self._parameters: list[BaseParameter] = bind_parameters(self, saved)
 
     # Identity
@@ -87,8 +88,7 @@ class IStrategy(ABC):
 
     def roi_at(self, trade_minutes: float) -> float | None:
         """The ROI that applies to a trade open for ``trade_minutes`` (None: no entry yet)."""
-        applicable = [roi for minutes, roi in self.roi_table().items()
-                      if minutes <= trade_minutes]
+        applicable = [roi for minutes, roi in self.roi_table().items() if minutes <= trade_minutes]
         return applicable[-1] if applicable else None
 
     def describe_parameters(self) -> list[dict[str, Any]]:
@@ -154,15 +154,21 @@ class IStrategy(ABC):
         """Freqtrade refuses frames whose rows the strategy dropped or reordered; so do we."""
         name = self.get_strategy_name()
         if not isinstance(after, DataFrame):
-            raise StrategyError(f"Strategy {name} returned {type(after).__name__}, not a "
-                                f"DataFrame, for {pair}.")
+            raise StrategyError(
+                f"Strategy {name} returned {type(after).__name__}, not a DataFrame, for {pair}."
+            )
         if len(after) != len(before):
-            raise StrategyError(f"Dataframe returned from strategy {name} has mismatching "
-                                f"length for {pair}.")
-        if len(before) and "date" in before.columns and (
-                after["date"].iloc[-1] != before["date"].iloc[-1]):
-            raise StrategyError(f"Dataframe returned from strategy {name} has mismatching "
-                                f"last date for {pair}.")
+            raise StrategyError(
+                f"Dataframe returned from strategy {name} has mismatching length for {pair}."
+            )
+        if (
+            len(before)
+            and "date" in before.columns
+            and (after["date"].iloc[-1] != before["date"].iloc[-1])
+        ):
+            raise StrategyError(
+                f"Dataframe returned from strategy {name} has mismatching last date for {pair}."
+            )
 
     # Callbacks (Freqtrade signatures; defaults change nothing)
 
@@ -178,65 +184,138 @@ class IStrategy(ABC):
         """Extra ``(pair, timeframe)`` candles the engine should fetch for ``dp``."""
         return []
 
-    def confirm_trade_entry(self, pair: str, order_type: str, amount: float, rate: float,
-                            time_in_force: str, current_time: datetime,
-                            entry_tag: str | None, side: str, **kwargs: Any) -> bool:
+    def confirm_trade_entry(
+        self,
+        pair: str,
+        order_type: str,
+        amount: float,
+        rate: float,
+        time_in_force: str,
+        current_time: datetime,
+        entry_tag: str | None,
+        side: str,
+        **kwargs: Any,
+    ) -> bool:
         return True
 
-    def confirm_trade_exit(self, pair: str, trade: Any, order_type: str, amount: float,
-                           rate: float, time_in_force: str, exit_reason: str,
-                           current_time: datetime, **kwargs: Any) -> bool:
+    def confirm_trade_exit(
+        self,
+        pair: str,
+        trade: Any,
+        order_type: str,
+        amount: float,
+        rate: float,
+        time_in_force: str,
+        exit_reason: str,
+        current_time: datetime,
+        **kwargs: Any,
+    ) -> bool:
         return True
 
-    def custom_stake_amount(self, pair: str, current_time: datetime, current_rate: float,
-                            proposed_stake: float, min_stake: float | None, max_stake: float,
-                            leverage: float, entry_tag: str | None, side: str,
-                            **kwargs: Any) -> float:
+    def custom_stake_amount(
+        self,
+        pair: str,
+        current_time: datetime,
+        current_rate: float,
+        proposed_stake: float,
+        min_stake: float | None,
+        max_stake: float,
+        leverage: float,
+        entry_tag: str | None,
+        side: str,
+        **kwargs: Any,
+    ) -> float:
         return proposed_stake
 
-    def custom_entry_price(self, pair: str, trade: Any, current_time: datetime,
-                           proposed_rate: float, entry_tag: str | None, side: str,
-                           **kwargs: Any) -> float:
+    def custom_entry_price(
+        self,
+        pair: str,
+        trade: Any,
+        current_time: datetime,
+        proposed_rate: float,
+        entry_tag: str | None,
+        side: str,
+        **kwargs: Any,
+    ) -> float:
         return proposed_rate
 
-    def custom_exit_price(self, pair: str, trade: Any, current_time: datetime,
-                          proposed_rate: float, current_profit: float, exit_tag: str | None,
-                          **kwargs: Any) -> float:
+    def custom_exit_price(
+        self,
+        pair: str,
+        trade: Any,
+        current_time: datetime,
+        proposed_rate: float,
+        current_profit: float,
+        exit_tag: str | None,
+        **kwargs: Any,
+    ) -> float:
         return proposed_rate
 
-    def custom_exit(self, pair: str, trade: Any, current_time: datetime, current_rate: float,
-                    current_profit: float, **kwargs: Any) -> str | bool | None:
+    def custom_exit(
+        self,
+        pair: str,
+        trade: Any,
+        current_time: datetime,
+        current_rate: float,
+        current_profit: float,
+        **kwargs: Any,
+    ) -> str | bool | None:
         """Return a string (the exit reason) or True to exit now; None to keep the trade."""
         return None
 
-    def custom_stoploss(self, pair: str, trade: Any, current_time: datetime,
-                        current_rate: float, current_profit: float, after_fill: bool = False,
-                        **kwargs: Any) -> float | None:
+    def custom_stoploss(
+        self,
+        pair: str,
+        trade: Any,
+        current_time: datetime,
+        current_rate: float,
+        current_profit: float,
+        after_fill: bool = False,
+        **kwargs: Any,
+    ) -> float | None:
         """Only called when ``use_custom_stoploss``; a ratio below the current rate."""
         return self.stoploss
 
-    def adjust_trade_position(self, trade: Any, current_time: datetime, current_rate: float,
-                              current_profit: float, min_stake: float | None,
-                              max_stake: float, **kwargs: Any) -> float | None:
+    def adjust_trade_position(
+        self,
+        trade: Any,
+        current_time: datetime,
+        current_rate: float,
+        current_profit: float,
+        min_stake: float | None,
+        max_stake: float,
+        **kwargs: Any,
+    ) -> float | None:
         return None
 
-    def leverage(self, pair: str, current_time: datetime, current_rate: float,
-                 proposed_leverage: float, max_leverage: float, entry_tag: str | None,
-                 side: str, **kwargs: Any) -> float:
+    def leverage(
+        self,
+        pair: str,
+        current_time: datetime,
+        current_rate: float,
+        proposed_leverage: float,
+        max_leverage: float,
+        entry_tag: str | None,
+        side: str,
+        **kwargs: Any,
+    ) -> float:
         return 1.0
 
-    def check_entry_timeout(self, pair: str, trade: Any, order: Any, current_time: datetime,
-                            **kwargs: Any) -> bool:
+    def check_entry_timeout(
+        self, pair: str, trade: Any, order: Any, current_time: datetime, **kwargs: Any
+    ) -> bool:
         """True cancels the unfilled entry order."""
         return False
 
-    def check_exit_timeout(self, pair: str, trade: Any, order: Any, current_time: datetime,
-                           **kwargs: Any) -> bool:
+    def check_exit_timeout(
+        self, pair: str, trade: Any, order: Any, current_time: datetime, **kwargs: Any
+    ) -> bool:
         """True cancels the unfilled exit order."""
         return False
 
-    def order_filled(self, pair: str, trade: Any, order: Any, current_time: datetime,
-                     **kwargs: Any) -> None:
+    def order_filled(
+        self, pair: str, trade: Any, order: Any, current_time: datetime, **kwargs: Any
+    ) -> None:
         """Called after an order of the trade filled."""
         return None
 
@@ -264,12 +343,17 @@ def normalise_signals(df: DataFrame) -> DataFrame:
             continue
         # pandas 3 stores strings as its str dtype, whose "missing" is NaN, not None.
         # An explicit object Series: pandas 3 would infer its str dtype from the array.
-        df[column] = pd.Series(tags.to_numpy(dtype=object, na_value=None), index=df.index,
-                               dtype=object)
+        df[column] = pd.Series(
+            tags.to_numpy(dtype=object, na_value=None), index=df.index, dtype=object
+        )
     if added:
         # One concat, not one insert per column: this runs every candle for every pair.
-        extra = DataFrame({name: pd.Series(values, index=df.index, dtype=values.dtype)
-                           for name, values in added.items()})
+        extra = DataFrame(
+            {
+                name: pd.Series(values, index=df.index, dtype=values.dtype)
+                for name, values in added.items()
+            }
+        )
         df = pd.concat([df, extra], axis=1)
     return df
 

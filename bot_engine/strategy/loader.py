@@ -67,8 +67,9 @@ def strategy_source(name: str, search_dirs: Sequence[Path]) -> tuple[str, Path]:
     return source.text, source.path
 
 
-def load_strategy(name: str, *, config: Mapping[str, Any],
-                  search_dirs: Sequence[Path]) -> IStrategy:
+def load_strategy(
+    name: str, *, config: Mapping[str, Any], search_dirs: Sequence[Path]
+) -> IStrategy:
     """Import the file defining strategy class ``name`` and return an instance of it."""
     files = _scan(search_dirs)
     found = _strategy_classes(files)
@@ -82,8 +83,9 @@ def load_strategy(name: str, *, config: Mapping[str, Any],
     try:
         strategy = strategy_class(config)
     except Exception as exc:
-        raise StrategyError(LOAD_FAILED.format(name=name, path=source.path,
-                                               error=repr(exc))) from exc
+        raise StrategyError(
+            LOAD_FAILED.format(name=name, path=source.path, error=repr(exc))
+        ) from exc
     strategy.__file__ = str(source.path)
     logger.info("Loaded strategy %s from %s", name, source.path)
     return strategy
@@ -112,8 +114,11 @@ def _parse(path: Path) -> _SourceFile:
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
         logger.warning("Skipping strategy file %s: %r", path, exc)
         return _SourceFile(path=path, classes={}, error=repr(exc), text=text)
-    classes = {node.name: tuple(_base_name(base) for base in node.bases)
-               for node in tree.body if isinstance(node, ast.ClassDef)}
+    classes = {
+        node.name: tuple(_base_name(base) for base in node.bases)
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+    }
     return _SourceFile(path=path, classes=classes, text=text)
 
 
@@ -147,7 +152,8 @@ def _strategy_classes(files: Sequence[_SourceFile]) -> dict[str, _SourceFile]:
         changed = False
         for name, bases in bases_of.items():
             if name not in strategies and any(
-                    base.endswith("IStrategy") or base in strategies for base in bases):
+                base.endswith("IStrategy") or base in strategies for base in bases
+            ):
                 strategies.add(name)
                 changed = True
     return {name: defined_in[name] for name in strategies}

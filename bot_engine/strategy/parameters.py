@@ -29,8 +29,15 @@ class BaseParameter:
 
     param_type = "BaseParameter"
 
-    def __init__(self, *, default: Any, space: str | None = None, optimize: bool = True,
-                 load: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        default: Any,
+        space: str | None = None,
+        optimize: bool = True,
+        load: bool = True,
+        **kwargs: Any,
+    ) -> None:
         self.value = default
         self.default = default
         self.space = space
@@ -44,16 +51,30 @@ class BaseParameter:
 
     def describe(self) -> dict[str, Any]:
         """The common StrategyParam fields (contract §2.9)."""
-        return {"param_type": self.param_type, "name": self.name, "space": self.space,
-                "load": self.load, "optimize": self.optimize, "value": self.value}
+        return {
+            "param_type": self.param_type,
+            "name": self.name,
+            "space": self.space,
+            "load": self.load,
+            "optimize": self.optimize,
+            "value": self.value,
+        }
 
 
 class IntParameter(BaseParameter):
     param_type = "IntParameter"
 
-    def __init__(self, low: int | Sequence[int], high: int | None = None, *, default: int,
-                 space: str | None = None, optimize: bool = True, load: bool = True,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        low: int | Sequence[int],
+        high: int | None = None,
+        *,
+        default: int,
+        space: str | None = None,
+        optimize: bool = True,
+        load: bool = True,
+        **kwargs: Any,
+    ) -> None:
         self.low, self.high = (int(v) for v in _bounds(low, high, self.param_type))
         super().__init__(default=default, space=space, optimize=optimize, load=load, **kwargs)
 
@@ -68,9 +89,17 @@ class IntParameter(BaseParameter):
 class RealParameter(BaseParameter):
     param_type = "RealParameter"
 
-    def __init__(self, low: float | Sequence[float], high: float | None = None, *,
-                 default: float, space: str | None = None, optimize: bool = True,
-                 load: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        low: float | Sequence[float],
+        high: float | None = None,
+        *,
+        default: float,
+        space: str | None = None,
+        optimize: bool = True,
+        load: bool = True,
+        **kwargs: Any,
+    ) -> None:
         self.low, self.high = (float(v) for v in _bounds(low, high, self.param_type))
         super().__init__(default=default, space=space, optimize=optimize, load=load, **kwargs)
 
@@ -81,12 +110,28 @@ class RealParameter(BaseParameter):
 class DecimalParameter(RealParameter):
     param_type = "DecimalParameter"
 
-    def __init__(self, low: float | Sequence[float], high: float | None = None, *,
-                 default: float, decimals: int = 3, space: str | None = None,
-                 optimize: bool = True, load: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        low: float | Sequence[float],
+        high: float | None = None,
+        *,
+        default: float,
+        decimals: int = 3,
+        space: str | None = None,
+        optimize: bool = True,
+        load: bool = True,
+        **kwargs: Any,
+    ) -> None:
         self.decimals = decimals
-        super().__init__(low, high, default=round(default, decimals), space=space,
-                         optimize=optimize, load=load, **kwargs)
+        super().__init__(
+            low,
+            high,
+            default=round(default, decimals),
+            space=space,
+            optimize=optimize,
+            load=load,
+            **kwargs,
+        )
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "decimals": self.decimals}
@@ -95,9 +140,16 @@ class DecimalParameter(RealParameter):
 class CategoricalParameter(BaseParameter):
     param_type = "CategoricalParameter"
 
-    def __init__(self, categories: Sequence[Any], *, default: Any = None,
-                 space: str | None = None, optimize: bool = True, load: bool = True,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        categories: Sequence[Any],
+        *,
+        default: Any = None,
+        space: str | None = None,
+        optimize: bool = True,
+        load: bool = True,
+        **kwargs: Any,
+    ) -> None:
         if len(categories) < 2:
             raise StrategyError("CategoricalParameter needs at least 2 categories.")
         self.opt_range = list(categories)
@@ -112,10 +164,18 @@ class CategoricalParameter(BaseParameter):
 class BooleanParameter(CategoricalParameter):
     param_type = "BooleanParameter"
 
-    def __init__(self, *, default: bool = True, space: str | None = None,
-                 optimize: bool = True, load: bool = True, **kwargs: Any) -> None:
-        super().__init__([False, True], default=default, space=space, optimize=optimize,
-                         load=load, **kwargs)
+    def __init__(
+        self,
+        *,
+        default: bool = True,
+        space: str | None = None,
+        optimize: bool = True,
+        load: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            [False, True], default=default, space=space, optimize=optimize, load=load, **kwargs
+        )
 
 
 def _space_for(name: str, param: BaseParameter) -> str | None:

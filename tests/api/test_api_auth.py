@@ -40,8 +40,10 @@ def test_ping_ignores_a_bad_authorization_header(anon_client):
     assert anon_client.get("/api/v1/ping").status_code == 200
 
 
-@pytest.mark.parametrize("header", [None, basic_header(API_USER, "wrong"),
-                                   basic_header("someone", API_PASSWORD), "Token abc"])
+@pytest.mark.parametrize(
+    "header",
+    [None, basic_header(API_USER, "wrong"), basic_header("someone", API_PASSWORD), "Token abc"],
+)
 def test_missing_or_wrong_credentials_get_unauthorized_without_challenge(anon_client, header):
     if header:
         anon_client.credentials(HTTP_AUTHORIZATION=header)
@@ -74,8 +76,10 @@ def test_token_login_returns_both_tokens_with_freqtrade_claims(client_basic):
     header = jwt.get_unverified_header(body["access_token"])
     assert header == {"alg": "HS256", "typ": "JWT"}
     now = time.time()
-    for key, kind, lifetime in (("access_token", "access", 15 * 60),
-                                ("refresh_token", "refresh", 30 * 86400)):
+    for key, kind, lifetime in (
+        ("access_token", "access", 15 * 60),
+        ("refresh_token", "refresh", 30 * 86400),
+    ):
         payload = jwt.decode(body[key], JWT_SECRET, algorithms=["HS256"])
         assert set(payload) == {"identity", "exp", "iat", "type"}
         assert payload["identity"] == {"u": API_USER}
@@ -108,11 +112,14 @@ def test_access_token_works_and_refresh_token_is_refused_as_access():
     assert response["WWW-Authenticate"] == "Bearer"
 
 
-@pytest.mark.parametrize("claims", [
-    {"identity": {"u": API_USER}, "type": "access", "exp": 1, "iat": 0},  # expired
-    {"type": "access", "exp": 4102444800, "iat": 0},  # no identity
-    {"identity": {"u": API_USER}, "exp": 4102444800, "iat": 0},  # no type
-])
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"identity": {"u": API_USER}, "type": "access", "exp": 1, "iat": 0},  # expired
+        {"type": "access", "exp": 4102444800, "iat": 0},  # no identity
+        {"identity": {"u": API_USER}, "exp": 4102444800, "iat": 0},  # no type
+    ],
+)
 def test_bad_access_tokens_are_refused(claims):
     token = jwt.encode(claims, JWT_SECRET, algorithm="HS256")
     response = bearer(token).get("/api/v1/status")
@@ -121,8 +128,11 @@ def test_bad_access_tokens_are_refused(claims):
 
 
 def test_token_signed_with_another_key_is_refused():
-    token = jwt.encode({"identity": {"u": API_USER}, "type": "access", "exp": 4102444800,
-                        "iat": 0}, "another-secret-another-secret-0000", algorithm="HS256")
+    token = jwt.encode(
+        {"identity": {"u": API_USER}, "type": "access", "exp": 4102444800, "iat": 0},
+        "another-secret-another-secret-0000",
+        algorithm="HS256",
+    )
     assert bearer(token).get("/api/v1/status").status_code == 401
 
 
@@ -181,7 +191,8 @@ def cors(settings):
 @pytest.mark.usefixtures("cors")
 def test_cors_preflight_needs_no_auth(anon_client):
     response = anon_client.options(
-        "/api/v1/status", HTTP_ORIGIN="http://localhost:3000",
+        "/api/v1/status",
+        HTTP_ORIGIN="http://localhost:3000",
         HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
         HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization,content-type",
     )

@@ -34,15 +34,18 @@ def test_show_config(api, running_bot):
     assert "password" not in str(body) and "jwt" not in str(body)
 
 
-@pytest.mark.parametrize(("path", "old", "new", "message"), [
-    ("/api/v1/stop", BotState.RUNNING, BotState.STOPPED, control.STOPPING),
-    ("/api/v1/stop", BotState.STOPPED, BotState.STOPPED, control.ALREADY_STOPPED),
-    ("/api/v1/start", BotState.STOPPED, BotState.RUNNING, control.STARTING),
-    ("/api/v1/start", BotState.RUNNING, BotState.RUNNING, control.ALREADY_RUNNING),
-    ("/api/v1/stopbuy", BotState.RUNNING, BotState.PAUSED, control.PAUSED),
-    ("/api/v1/stopentry", BotState.STOPPED, BotState.PAUSED, control.PAUSED_FROM_STOPPED),
-    ("/api/v1/pause", BotState.RUNNING, BotState.PAUSED, control.PAUSED),
-])
+@pytest.mark.parametrize(
+    ("path", "old", "new", "message"),
+    [
+        ("/api/v1/stop", BotState.RUNNING, BotState.STOPPED, control.STOPPING),
+        ("/api/v1/stop", BotState.STOPPED, BotState.STOPPED, control.ALREADY_STOPPED),
+        ("/api/v1/start", BotState.STOPPED, BotState.RUNNING, control.STARTING),
+        ("/api/v1/start", BotState.RUNNING, BotState.RUNNING, control.ALREADY_RUNNING),
+        ("/api/v1/stopbuy", BotState.RUNNING, BotState.PAUSED, control.PAUSED),
+        ("/api/v1/stopentry", BotState.STOPPED, BotState.PAUSED, control.PAUSED_FROM_STOPPED),
+        ("/api/v1/pause", BotState.RUNNING, BotState.PAUSED, control.PAUSED),
+    ],
+)
 def test_state_control(api, running_bot, path, old, new, message):
     running_bot.state = old
     response = api.post(path, None, format="json")
@@ -52,7 +55,8 @@ def test_state_control(api, running_bot, path, old, new, message):
 
 def test_reload_config_keeps_running(api, running_bot):
     assert api.post("/api/v1/reload_config", {}, format="json").json() == {
-        "status": control.RELOADING}
+        "status": control.RELOADING
+    }
     assert running_bot.state == BotState.RUNNING
 
 
@@ -79,34 +83,41 @@ def test_force_entry_rules(api, running_bot):
     trade = force_enter(api)
     again = api.post(path, {"pair": "ETH/BTC"}, format="json")
     assert error_of(again, path) == trade_services.POSITION_OPEN.format(
-        pair="ETH/BTC", trade_id=trade["trade_id"])
+        pair="ETH/BTC", trade_id=trade["trade_id"]
+    )
     short = api.post(path, {"pair": "LTC/BTC", "side": "short"}, format="json")
     assert error_of(short, path) == trade_services.NO_SHORT_ON_SPOT
     unknown = api.post(path, {"pair": "NOPE/BTC"}, format="json")
     assert error_of(unknown, path) == trade_services.INACTIVE_MARKET
     running_bot.state = BotState.STOPPED
     assert error_of(api.post(path, {"pair": "LTC/BTC"}, format="json"), path) == (
-        trade_services.NOT_RUNNING)
+        trade_services.NOT_RUNNING
+    )
 
 
 def test_force_entry_disabled(api, running_bot, bot_config):
     from dataclasses import replace
+
     running_bot.config = replace(bot_config, force_entry_enable=False)
     response = api.post("/api/v1/forcebuy", {"pair": "ETH/BTC"}, format="json")
     assert response.json() == {
-        "error": f"Error querying /api/v1/forcebuy: {trade_services.FORCE_ENTRY_DISABLED}"}
+        "error": f"Error querying /api/v1/forcebuy: {trade_services.FORCE_ENTRY_DISABLED}"
+    }
 
 
 def test_force_exit_errors_and_all(api, running_bot):
     path = "/api/v1/forceexit"
     assert error_of(api.post(path, {"tradeid": "abc"}, format="json"), path) == (
-        trade_services.INVALID_ARGUMENT)
+        trade_services.INVALID_ARGUMENT
+    )
     assert error_of(api.post(path, {"tradeid": 99}, format="json"), path) == (
-        trade_services.INVALID_ARGUMENT)
+        trade_services.INVALID_ARGUMENT
+    )
     force_enter(api)
     force_enter(api, "LTC/BTC")
     assert api.post(path, {"tradeid": "all"}, format="json").json() == {
-        "result": trade_services.EXITS_CREATED}
+        "result": trade_services.EXITS_CREATED
+    }
     assert api.get("/api/v1/status").json() == []
 
 
@@ -114,9 +125,13 @@ def test_delete_trade(api, running_bot):
     trade = force_enter(api)
     response = api.delete(f"/api/v1/trades/{trade['trade_id']}")
     assert response.json() == {
-        "cancel_order_count": 0, "result": "success", "trade_id": trade["trade_id"],
-        "result_msg": trade_services.DELETED.format(trade_id=trade["trade_id"], pair="ETH/BTC",
-                                                    count=0)}
+        "cancel_order_count": 0,
+        "result": "success",
+        "trade_id": trade["trade_id"],
+        "result_msg": trade_services.DELETED.format(
+            trade_id=trade["trade_id"], pair="ETH/BTC", count=0
+        ),
+    }
     missing = api.delete("/api/v1/trades/42")
     assert error_of(missing, "/api/v1/trades/42") == "Trade with id '42' not found."
 
@@ -126,11 +141,13 @@ def test_open_order_and_reload(api, running_bot):
     path = f"/api/v1/trades/{trade['trade_id']}/open-order"
     assert error_of(api.delete(path), path) == trade_services.NO_OPEN_ORDER
     assert error_of(api.delete("/api/v1/trades/9/open-order"), "/api/v1/trades/9/open-order") == (
-        trade_services.INVALID_TRADE_ID)
+        trade_services.INVALID_TRADE_ID
+    )
     reloaded = api.post(f"/api/v1/trades/{trade['trade_id']}/reload")
     assert reloaded.status_code == 200 and reloaded.json()["trade_id"] == trade["trade_id"]
     assert error_of(api.post("/api/v1/trades/9/reload"), "/api/v1/trades/9/reload") == (
-        "Could not find trade with id 9.")
+        "Could not find trade with id 9."
+    )
 
 
 def test_trade_not_found_and_bad_id(api, running_bot):
@@ -141,12 +158,14 @@ def test_trade_not_found_and_bad_id(api, running_bot):
 
 
 def test_blacklist_edits(api, running_bot):
-    added = api.post("/api/v1/blacklist", {"blacklist": ["DOGE/BTC", "BNB/.*", "(("]},
-                     format="json").json()
+    added = api.post(
+        "/api/v1/blacklist", {"blacklist": ["DOGE/BTC", "BNB/.*", "(("]}, format="json"
+    ).json()
     assert added["blacklist"] == ["BNB/.*", "DOGE/BTC"]
     assert added["errors"] == {
         "BNB/.*": {"error_msg": pairs.ALREADY_LISTED.format(pair="BNB/.*")},
-        "((": {"error_msg": pairs.INVALID_WILDCARD.format(pair="((")}}
+        "((": {"error_msg": pairs.INVALID_WILDCARD.format(pair="((")},
+    }
     removed = api.delete("/api/v1/blacklist?pairs_to_delete=DOGE/BTC&pairs_to_delete=XX/BTC")
     body = removed.json()
     assert body["blacklist"] == ["BNB/.*"] and body["length"] == 1
@@ -155,14 +174,25 @@ def test_blacklist_edits(api, running_bot):
 
 
 def test_locks_add_list_delete(api, running_bot):
-    body = [{"pair": "ETH/BTC", "until": "2030-03-30 16:01:00Z", "reason": "manual"},
-            {"pair": "LTC/BTC", "until": "2030-03-30T16:00:00+00:00", "side": "long"}]
+    body = [
+        {"pair": "ETH/BTC", "until": "2030-03-30 16:01:00Z", "reason": "manual"},
+        {"pair": "LTC/BTC", "until": "2030-03-30T16:00:00+00:00", "side": "long"},
+    ]
     locks = api.post("/api/v1/locks", body, format="json").json()
     assert locks["lock_count"] == 2
     first = locks["locks"][0]
     assert first["lock_end_time"] == "2030-03-30 16:05:00"  # rounded up to the candle
-    assert set(first) == {"id", "pair", "side", "reason", "active", "lock_time",
-                          "lock_timestamp", "lock_end_time", "lock_end_timestamp"}
+    assert set(first) == {
+        "id",
+        "pair",
+        "side",
+        "reason",
+        "active",
+        "lock_time",
+        "lock_timestamp",
+        "lock_end_time",
+        "lock_end_timestamp",
+    }
     assert api.delete(f"/api/v1/locks/{first['id']}").json()["lock_count"] == 1
     assert api.delete("/api/v1/locks/999").json()["lock_count"] == 1
     after = api.post("/api/v1/locks/delete", {"pair": "LTC/BTC"}, format="json").json()
@@ -171,15 +201,17 @@ def test_locks_add_list_delete(api, running_bot):
 
 
 def test_lock_until_without_timezone_is_422(api, running_bot):
-    response = api.post("/api/v1/locks", [{"pair": "ETH/BTC", "until": "2030-01-01 00:00:00"}],
-                        format="json")
+    response = api.post(
+        "/api/v1/locks", [{"pair": "ETH/BTC", "until": "2030-01-01 00:00:00"}], format="json"
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][:2] == ["body", 0]
 
 
 def test_pair_candles(api, running_bot):
-    body = api.get("/api/v1/pair_candles", {"pair": "ETH/BTC", "timeframe": "5m",
-                                             "limit": 20}).json()
+    body = api.get(
+        "/api/v1/pair_candles", {"pair": "ETH/BTC", "timeframe": "5m", "limit": 20}
+    ).json()
     cached = len(running_bot.dataframes["ETH/BTC"].frame)
     assert body["length"] == min(20, cached) == len(body["data"]) >= 1
     columns = body["columns"]
@@ -188,8 +220,11 @@ def test_pair_candles(api, running_bot):
     row = dict(zip(columns, body["data"][-1], strict=True))
     assert row["date"].endswith("Z") and isinstance(row["__date_ts"], int)
     assert body["data_start"].endswith("+00:00") and body["last_analyzed"].endswith("Z")
-    posted = api.post("/api/v1/pair_candles", {"pair": "ETH/BTC", "timeframe": "5m",
-                                                "columns": ["rsi"]}, format="json").json()
+    posted = api.post(
+        "/api/v1/pair_candles",
+        {"pair": "ETH/BTC", "timeframe": "5m", "columns": ["rsi"]},
+        format="json",
+    ).json()
     assert "rsi" in posted["columns"] and "tema" not in posted["columns"]
     assert "tema" in posted["all_columns"]
     empty = api.get("/api/v1/pair_candles", {"pair": "XRP/BTC", "timeframe": "5m"}).json()
@@ -199,21 +234,39 @@ def test_pair_candles(api, running_bot):
 def test_pair_candles_requires_pair_and_timeframe(api, running_bot):
     response = api.get("/api/v1/pair_candles", {"pair": "ETH/BTC"})
     assert response.status_code == 422
-    assert response.json()["detail"] == [{"type": "missing", "loc": ["query", "timeframe"],
-                                          "msg": "This field is required.", "input": None}]
+    assert response.json()["detail"] == [
+        {
+            "type": "missing",
+            "loc": ["query", "timeframe"],
+            "msg": "This field is required.",
+            "input": None,
+        }
+    ]
 
 
 def test_pair_history(api, running_bot):
-    body = api.get("/api/v1/pair_history", {
-        "pair": "ETH/BTC", "timeframe": "5m", "strategy": "SampleStrategy",
-        "timerange": "20180115-20180116", "freqaimodel": "None"}).json()
+    body = api.get(
+        "/api/v1/pair_history",
+        {
+            "pair": "ETH/BTC",
+            "timeframe": "5m",
+            "strategy": "SampleStrategy",
+            "timerange": "20180115-20180116",
+            "freqaimodel": "None",
+        },
+    ).json()
     assert body["length"] == 288 and body["data_start"] == "2018-01-15 00:00:00+00:00"
-    missing = api.get("/api/v1/pair_history", {
-        "pair": "ETH/BTC", "timeframe": "5m", "strategy": "SampleStrategy",
-        "timerange": "20200101-20200102"})
+    missing = api.get(
+        "/api/v1/pair_history",
+        {
+            "pair": "ETH/BTC",
+            "timeframe": "5m",
+            "strategy": "SampleStrategy",
+            "timerange": "20200101-20200102",
+        },
+    )
     assert missing.status_code == 502
-    assert missing.json() == {
-        "detail": "No data for ETH/BTC, 5m in 20200101-20200102 found."}
+    assert missing.json() == {"detail": "No data for ETH/BTC, 5m in 20200101-20200102 found."}
 
 
 def test_strategy_endpoints(api, running_bot):
@@ -240,13 +293,16 @@ def test_logs_health_sysinfo_edge(api, running_bot):
     assert isinstance(health["bot_start_ts"], int) and health["last_process"].endswith("Z")
     assert set(api.get("/api/v1/sysinfo").json()) >= {"cpu_pct", "ram_pct"}
     assert api.get("/api/v1/edge").json() == {
-        "error": f"Error querying /api/v1/edge: {EDGE_DISABLED}"}
+        "error": f"Error querying /api/v1/edge: {EDGE_DISABLED}"
+    }
 
 
 def test_whitelist_and_markets(api, running_bot):
     assert api.get("/api/v1/whitelist").json() == {
-        "whitelist": running_bot.whitelist, "length": len(running_bot.whitelist),
-        "method": ["StaticPairList"]}
+        "whitelist": running_bot.whitelist,
+        "length": len(running_bot.whitelist),
+        "method": ["StaticPairList"],
+    }
     markets = api.get("/api/v1/markets", {"base": "ETH"}).json()
     assert list(markets["markets"]) == ["ETH/BTC"] and markets["exchange_id"] == "replay"
 
@@ -260,6 +316,7 @@ def test_timescale_validation(api, running_bot):
 
 def test_nan_is_written_as_null():
     from api.renderers import dumps
+
     assert dumps({"a": math.nan, "b": math.inf, "c": -math.inf}) == b'{"a":null,"b":null,"c":null}'
 
 

@@ -29,8 +29,12 @@ def free_port() -> int:
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("runbot")
     port = free_port()
-    config = config_dict(initial_state="stopped", max_open_trades=10, stake_amount=0.01,
-                         db_url=f"sqlite:///{tmp / 'trades.sqlite'}")
+    config = config_dict(
+        initial_state="stopped",
+        max_open_trades=10,
+        stake_amount=0.01,
+        db_url=f"sqlite:///{tmp / 'trades.sqlite'}",
+    )
     config["api_server"]["listen_port"] = port
     path = tmp / "config.json"
     path.write_text(json.dumps(config))
@@ -38,7 +42,10 @@ def server(tmp_path_factory):
     log = (tmp / "runbot.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "runbot", "--config", str(path)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 40
@@ -119,7 +126,13 @@ def test_freqtrade_client_session(client):
 
     candles = client.pair_candles(pair, "5m", limit=10)
     assert candles["pair"] == pair and candles["columns"][:6] == [
-        "date", "open", "high", "low", "close", "volume"]
+        "date",
+        "open",
+        "high",
+        "low",
+        "close",
+        "volume",
+    ]
     assert candles["length"] <= 10
     with_columns = client.pair_candles(pair, "5m", limit=5, columns=["rsi"])
     assert "rsi" in with_columns["columns"]
@@ -127,31 +140,39 @@ def test_freqtrade_client_session(client):
     assert client.stop() == {"status": "stopping trader ..."}
     assert client.ping() == {"status": "not_running"}
     assert client.forceenter(pair, "long") == {
-        "error": "Error querying /api/v1/forceenter: trader is not running"}
+        "error": "Error querying /api/v1/forceenter: trader is not running"
+    }
     assert client.start() == {"status": "starting trader ..."}
 
 
 def test_raw_requests_with_jwt(server):
-    login = requests.post(f"{server}/api/v1/token/login", auth=(API_USER, API_PASSWORD),
-                          timeout=5)
+    login = requests.post(f"{server}/api/v1/token/login", auth=(API_USER, API_PASSWORD), timeout=5)
     assert login.status_code == 200
     tokens = login.json()
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     status = requests.get(f"{server}/api/v1/status", headers=headers, timeout=5)
     assert status.status_code == 200 and isinstance(status.json(), list)
 
-    refreshed = requests.post(f"{server}/api/v1/token/refresh", timeout=5, json={},
-                              headers={"Authorization": f"Bearer {tokens['refresh_token']}"})
+    refreshed = requests.post(
+        f"{server}/api/v1/token/refresh",
+        timeout=5,
+        json={},
+        headers={"Authorization": f"Bearer {tokens['refresh_token']}"},
+    )
     assert set(refreshed.json()) == {"access_token"}
     headers = {"Authorization": f"Bearer {refreshed.json()['access_token']}"}
     assert requests.get(f"{server}/api/v1/profit", headers=headers, timeout=5).ok
 
-    refused = requests.get(f"{server}/api/v1/status", timeout=5,
-                           headers={"Authorization": f"Bearer {tokens['refresh_token']}"})
+    refused = requests.get(
+        f"{server}/api/v1/status",
+        timeout=5,
+        headers={"Authorization": f"Bearer {tokens['refresh_token']}"},
+    )
     assert refused.status_code == 401
     assert refused.json() == {"detail": "Could not validate credentials"}
     assert requests.get(f"{server}/api/v1/nope", headers=headers, timeout=5).json() == {
-        "detail": "Not Found"}
+        "detail": "Not Found"
+    }
 
 
 def test_scripts_rest_client(server):

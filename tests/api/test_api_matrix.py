@@ -55,10 +55,22 @@ ENDPOINTS = [
     ("post", "/api/v1/locks/delete", {"pair": "ETH/BTC"}),
     ("get", "/api/v1/pair_candles?pair=ETH/BTC&timeframe=5m&limit=5", None),
     ("post", "/api/v1/pair_candles", {"pair": "ETH/BTC", "timeframe": "5m", "columns": ["rsi"]}),
-    ("get", "/api/v1/pair_history?pair=ETH/BTC&timeframe=5m&strategy=SampleStrategy"
-            "&timerange=20180110-20180111", None),
-    ("post", "/api/v1/pair_history", {"pair": "ETH/BTC", "timeframe": "5m",
-                                      "strategy": "SampleStrategy", "timerange": "20180110-"}),
+    (
+        "get",
+        "/api/v1/pair_history?pair=ETH/BTC&timeframe=5m&strategy=SampleStrategy"
+        "&timerange=20180110-20180111",
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/pair_history",
+        {
+            "pair": "ETH/BTC",
+            "timeframe": "5m",
+            "strategy": "SampleStrategy",
+            "timerange": "20180110-",
+        },
+    ),
     ("get", "/api/v1/plot_config", None),
     ("get", "/api/v1/strategies", None),
     ("get", "/api/v1/strategy/SampleStrategy", None),
@@ -96,11 +108,14 @@ def test_unauthenticated_is_401(running_bot, anon_client, method, path, body):
 @pytest.mark.parametrize("scheme", ["basic", "bearer"])
 @pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS, ids=IDS)
 def test_authenticated_is_answered_in_json(running_bot, anon_client, method, path, body, scheme):
-    header = basic_header() if scheme == "basic" else (
-        "Bearer " + token_pair(API_USER)["access_token"])
+    header = (
+        basic_header() if scheme == "basic" else ("Bearer " + token_pair(API_USER)["access_token"])
+    )
     anon_client.credentials(HTTP_AUTHORIZATION=header)
     response = call(anon_client, method, path, body)
     assert response.status_code == 200 or response.status_code in BUSINESS_ERRORS, (
-        response.status_code, response.content[:300])
+        response.status_code,
+        response.content[:300],
+    )
     assert response["Content-Type"] == "application/json"
     assert response.json() is not None or response.content == b"null"

@@ -9,15 +9,29 @@ from api.exceptions import NOT_IN_STATE
 pytestmark = pytest.mark.usefixtures("webserver")
 
 CONTROL = [
-    ("post", "/api/v1/start"), ("post", "/api/v1/stop"), ("post", "/api/v1/stopbuy"),
-    ("post", "/api/v1/reload_config"), ("post", "/api/v1/forceenter"),
-    ("post", "/api/v1/forceexit"), ("delete", "/api/v1/trades/1"),
-    ("get", "/api/v1/whitelist"), ("get", "/api/v1/blacklist"),
-    ("get", "/api/v1/pair_candles?pair=ETH/BTC&timeframe=5m"), ("post", "/api/v1/locks"),
+    ("post", "/api/v1/start"),
+    ("post", "/api/v1/stop"),
+    ("post", "/api/v1/stopbuy"),
+    ("post", "/api/v1/reload_config"),
+    ("post", "/api/v1/forceenter"),
+    ("post", "/api/v1/forceexit"),
+    ("delete", "/api/v1/trades/1"),
+    ("get", "/api/v1/whitelist"),
+    ("get", "/api/v1/blacklist"),
+    ("get", "/api/v1/pair_candles?pair=ETH/BTC&timeframe=5m"),
+    ("post", "/api/v1/locks"),
 ]
-READS = ["/api/v1/status", "/api/v1/trades", "/api/v1/count", "/api/v1/locks",
-         "/api/v1/strategies", "/api/v1/available_pairs", "/api/v1/version",
-         "/api/v1/performance", "/api/v1/logs"]
+READS = [
+    "/api/v1/status",
+    "/api/v1/trades",
+    "/api/v1/count",
+    "/api/v1/locks",
+    "/api/v1/strategies",
+    "/api/v1/available_pairs",
+    "/api/v1/version",
+    "/api/v1/performance",
+    "/api/v1/logs",
+]
 
 
 @pytest.mark.parametrize(("method", "path"), CONTROL)

@@ -22,8 +22,13 @@ pytestmark = pytest.mark.integration
 def runbot(*args: str, cwd: Path, **kwargs) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRADEPLANE_")}
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "runbot", *args], cwd=cwd, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs,
+        [sys.executable, str(ROOT / "manage.py"), "runbot", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        **kwargs,
     )
 
 
@@ -108,23 +113,34 @@ def check_consistency(db: Path) -> list[tuple]:
         open_pairs = [t[2] for t in trades if t[3]]
         assert len(open_pairs) == len(set(open_pairs))  # never two positions in one pair
         for pk, trade_id, _pair, is_open, _, profit in trades:
-            sides = sorted(r[0] for r in conn.execute(
-                "select ft_order_side from bot_engine_order where trade_id = ? and status = "
-                "'closed'", (pk,)))
+            sides = sorted(
+                r[0]
+                for r in conn.execute(
+                    "select ft_order_side from bot_engine_order where trade_id = ? and status = "
+                    "'closed'",
+                    (pk,),
+                )
+            )
             assert sides == (["buy"] if is_open else ["buy", "sell"]), trade_id
             assert (profit is None) == bool(is_open)
-        orphans = conn.execute("select count(*) from bot_engine_order o left join "
-                               "bot_engine_trade t on o.trade_id = t.id where t.id is null")
+        orphans = conn.execute(
+            "select count(*) from bot_engine_order o left join "
+            "bot_engine_trade t on o.trade_id = t.id where t.id is null"
+        )
         assert orphans.fetchone()[0] == 0
     return trades
 
 
 def test_kill_9_and_restart_loses_and_duplicates_nothing(tmp_path):
     db = tmp_path / "crash.sqlite"
-    config = merged(BASE_CONFIG, {
-        "db_url": f"sqlite:///{db}", "max_open_trades": 2,
-        "exchange": {"pair_whitelist": ["ETH/BTC", "XLM/BTC", "ADA/BTC"]},
-    })
+    config = merged(
+        BASE_CONFIG,
+        {
+            "db_url": f"sqlite:///{db}",
+            "max_open_trades": 2,
+            "exchange": {"pair_whitelist": ["ETH/BTC", "XLM/BTC", "ADA/BTC"]},
+        },
+    )
     path = write(tmp_path / "c.json", config)
     seen: dict[int, tuple] = {}
     for round_ in range(3):

@@ -20,12 +20,18 @@ def test_worked_example_long_with_fees():
 
 
 def test_worked_example_loss_and_zero_stake():
-    assert trade_math.calc_profit(
-        amount=2.0, open_rate=0.05, close_rate=0.045, fee_open=0.0, fee_close=0.0
-    ) == -0.01
-    assert trade_math.calc_profit_ratio(
-        amount=0.0, open_rate=0.05, close_rate=0.045, fee_open=0.001, fee_close=0.001
-    ) == 0.0
+    assert (
+        trade_math.calc_profit(
+            amount=2.0, open_rate=0.05, close_rate=0.045, fee_open=0.0, fee_close=0.0
+        )
+        == -0.01
+    )
+    assert (
+        trade_math.calc_profit_ratio(
+            amount=0.0, open_rate=0.05, close_rate=0.045, fee_open=0.001, fee_close=0.001
+        )
+        == 0.0
+    )
 
 
 def test_decimal_inside_avoids_float_noise():
@@ -41,14 +47,23 @@ def test_stoploss_price_and_pct_keep_sign():
 
 def test_reproduces_freqtrade_profits_on_2000_real_trades():
     """Freqtrade's stored close_profit_abs/close_profit, recomputed from its own inputs."""
-    rows = sqlite3.connect(f"file:{FREQTRADE_DB}?mode=ro", uri=True).execute(
-        "select amount, open_rate, close_rate, fee_open, fee_close, close_profit_abs, "
-        "close_profit, open_trade_value from trades where is_open = 0"
-    ).fetchall()
+    rows = (
+        sqlite3.connect(f"file:{FREQTRADE_DB}?mode=ro", uri=True)
+        .execute(
+            "select amount, open_rate, close_rate, fee_open, fee_close, close_profit_abs, "
+            "close_profit, open_trade_value from trades where is_open = 0"
+        )
+        .fetchall()
+    )
     assert len(rows) == 2000
     for amount, open_rate, close_rate, fee_open, fee_close, profit_abs, ratio, open_value in rows:
-        kwargs = dict(amount=amount, open_rate=open_rate, close_rate=close_rate,
-                      fee_open=fee_open, fee_close=fee_close)
+        kwargs = dict(
+            amount=amount,
+            open_rate=open_rate,
+            close_rate=close_rate,
+            fee_open=fee_open,
+            fee_close=fee_close,
+        )
         assert trade_math.open_trade_value(amount, open_rate, fee_open, is_short=False) == (
             pytest.approx(open_value, abs=1e-12)
         )

@@ -43,9 +43,13 @@ def test_replay_trades_and_profits_match_the_formulas(make_bot):
         ({"minimal_roi": {"0": 10}, "use_exit_signal": False, "stoploss": -0.01}, "stop_loss"),
         (
             {
-                "minimal_roi": {"0": 10}, "use_exit_signal": False, "stoploss": -0.05,
-                "trailing_stop": True, "trailing_stop_positive": 0.002,
-                "trailing_stop_positive_offset": 0.005, "trailing_only_offset_is_reached": True,
+                "minimal_roi": {"0": 10},
+                "use_exit_signal": False,
+                "stoploss": -0.05,
+                "trailing_stop": True,
+                "trailing_stop_positive": 0.002,
+                "trailing_stop_positive_offset": 0.005,
+                "trailing_only_offset_is_reached": True,
             },
             "trailing_stop_loss",
         ),
@@ -68,8 +72,9 @@ def test_each_exit_kind_happens(make_bot, changes, expected):
 
 
 def test_max_open_trades_is_never_exceeded(make_bot):
-    bot = make_bot(max_open_trades=1, exchange={
-        "pair_whitelist": ["ETH/BTC", "XLM/BTC", "ADA/BTC"]})
+    bot = make_bot(
+        max_open_trades=1, exchange={"pair_whitelist": ["ETH/BTC", "XLM/BTC", "ADA/BTC"]}
+    )
     run_candles(bot, CANDLES)
     trades = list(Trade.objects.for_bot(bot.bot_id).order_by("open_date"))
     assert len(trades) >= 3
@@ -88,8 +93,14 @@ def test_unlimited_stake_splits_the_wallet(make_bot):
 def test_locked_pair_gets_no_new_trades_and_exits_lock_a_candle(make_bot):
     bot = make_bot()
     now = bot.exchange.now()
-    locks.lock_pair(bot.bot_id, "ETH/BTC", until=datetime(2019, 1, 1, tzinfo=UTC), now=now,
-                    timeframe="5m", reason="test")
+    locks.lock_pair(
+        bot.bot_id,
+        "ETH/BTC",
+        until=datetime(2019, 1, 1, tzinfo=UTC),
+        now=now,
+        timeframe="5m",
+        reason="test",
+    )
     run_candles(bot, CANDLES)
     pairs = {t.pair for t in Trade.objects.for_bot(bot.bot_id)}
     assert pairs == {"XLM/BTC"}

@@ -13,8 +13,9 @@ DATA = Path(__file__).resolve().parents[3] / "user_data" / "data" / "binance"
 
 @pytest.fixture
 def exchange() -> DryRunExchange:
-    replay = ReplayExchange(data_dir=DATA, pairs=["ETH/BTC"], timeframe="5m", speed=0,
-                            stake_currency="BTC")
+    replay = ReplayExchange(
+        data_dir=DATA, pairs=["ETH/BTC"], timeframe="5m", speed=0, stake_currency="BTC"
+    )
     for _ in range(100):
         replay.advance()
     return DryRunExchange(replay)
@@ -28,8 +29,9 @@ def candles_since(exchange: DryRunExchange, since) -> tuple[float, float]:
 
 def test_market_order_fills_at_once_at_the_current_price(exchange):
     price = exchange.fetch_ticker("ETH/BTC").last
-    order = exchange.create_order(pair="ETH/BTC", order_type="market", side="buy", amount=2.0,
-                                  price=None)
+    order = exchange.create_order(
+        pair="ETH/BTC", order_type="market", side="buy", amount=2.0, price=None
+    )
     assert order.status == "closed"
     assert order.average == price
     assert order.cost == pytest.approx(2.0 * price)
@@ -39,8 +41,9 @@ def test_market_order_fills_at_once_at_the_current_price(exchange):
 @pytest.mark.parametrize(("side", "factor"), [("buy", 0.985), ("sell", 1.015)])
 def test_limit_order_fills_only_once_the_price_crosses(exchange, side, factor):
     limit = exchange.fetch_ticker("ETH/BTC").last * factor
-    order = exchange.create_order(pair="ETH/BTC", order_type="limit", side=side, amount=1.0,
-                                  price=limit)
+    order = exchange.create_order(
+        pair="ETH/BTC", order_type="limit", side=side, amount=1.0, price=limit
+    )
     created = order.timestamp
     assert order.status == "open"
     for _ in range(3000):
@@ -57,8 +60,9 @@ def test_limit_order_fills_only_once_the_price_crosses(exchange, side, factor):
 
 def test_cancel_keeps_an_unfilled_order_unfilled(exchange):
     limit = exchange.fetch_ticker("ETH/BTC").last * 0.5
-    order = exchange.create_order(pair="ETH/BTC", order_type="limit", side="buy", amount=1.0,
-                                  price=limit)
+    order = exchange.create_order(
+        pair="ETH/BTC", order_type="limit", side="buy", amount=1.0, price=limit
+    )
     cancelled = exchange.cancel_order(order.id, "ETH/BTC")
     assert cancelled.status == "canceled" and cancelled.filled == 0
 

@@ -76,9 +76,7 @@ def test_older_column_names(tmp_path):
     assert import_freqtrade_sqlite(path, bot=bot) == {"trades": 1, "orders": 1}
     trade = Trade.objects.get(bot=bot, trade_id=5)
     assert (trade.exit_reason, trade.enter_tag) == ("roi", "dip")
-    assert (trade.base_currency, trade.stake_currency, trade.trading_mode) == (
-        "ETH", "BTC", "spot"
-    )
+    assert (trade.base_currency, trade.stake_currency, trade.trading_mode) == ("ETH", "BTC", "spot")
     assert trade.close_date == datetime(2021, 3, 1, 12, 0, 0, 500000, tzinfo=UTC)
     order = trade.orders.get()
     assert (order.ft_amount, order.ft_price, order.ft_is_open) == (0.1, 0.05, False)

@@ -38,8 +38,12 @@ CLOCK_DEPENDENT = {"first_trade_humanized", "latest_trade_humanized"}
 
 @pytest.mark.parametrize(
     ("name", "limit", "offset"),
-    [("trades_0", 500, 0), ("trades_500", 500, 500), ("trades_tail", 100, 1950),
-     ("trades_default", 500, 0)],
+    [
+        ("trades_0", 500, 0),
+        ("trades_500", 500, 500),
+        ("trades_tail", 100, 1950),
+        ("trades_default", 500, 0),
+    ],
 )
 def test_trades_pages(freqtrade_2k_bot, name, limit, offset):
     expected = freqtrade_response(name)
@@ -58,14 +62,19 @@ def test_status_and_count(freqtrade_2k_bot, freqtrade_config):
     current, total_stake = open_trades_count_and_stake(bot_id=freqtrade_2k_bot.pk)
     count = freqtrade_response("count")
     assert (current, total_stake, freqtrade_config.max_open_trades) == (
-        count["current"], count["total_stake"], count["max"]
+        count["current"],
+        count["total_stake"],
+        count["max"],
     )
 
 
 def test_profit(freqtrade_2k_bot, freqtrade_config):
     body = profit_summary(
-        bot_id=freqtrade_2k_bot.pk, config=freqtrade_config, current_rates={},
-        bot_start=freqtrade_2k_bot.bot_start_time, now=PARITY_NOW,
+        bot_id=freqtrade_2k_bot.pk,
+        config=freqtrade_config,
+        current_rates={},
+        bot_start=freqtrade_2k_bot.bot_start_time,
+        now=PARITY_NOW,
     )
     expected = freqtrade_response("profit")
     assert body.keys() == expected.keys()
@@ -79,12 +88,16 @@ def test_profit(freqtrade_2k_bot, freqtrade_config):
 
 def test_profit_without_stored_bot_start_uses_first_open(freqtrade_2k_bot, freqtrade_config):
     body = profit_summary(
-        bot_id=freqtrade_2k_bot.pk, config=freqtrade_config, current_rates={},
-        bot_start=None, now=PARITY_NOW,
+        bot_id=freqtrade_2k_bot.pk,
+        config=freqtrade_config,
+        current_rates={},
+        bot_start=None,
+        now=PARITY_NOW,
     )
     expected = freqtrade_response("profit")
     assert (body["bot_start_date"], body["bot_start_timestamp"]) == (
-        expected["bot_start_date"], expected["bot_start_timestamp"]
+        expected["bot_start_date"],
+        expected["bot_start_timestamp"],
     )
 
 
@@ -107,7 +120,9 @@ def test_mix_tags(freqtrade_2k_bot):
     assert [row["mix_tag"] for row in rows] == [row["mix_tag"] for row in expected]
     for row, want in zip(rows, expected, strict=True):
         assert (row["profit_ratio"], row["profit_abs"], row["count"]) == (
-            want["profit_ratio"], want["profit_abs"], want["count"]
+            want["profit_ratio"],
+            want["profit_abs"],
+            want["count"],
         )
         assert row["profit_pct"] == round(row["profit_ratio"] * 100, 2)
 
@@ -122,13 +137,16 @@ def test_balance(freqtrade_2k_bot, freqtrade_config):
 
 
 @pytest.mark.parametrize(
-    ("name", "unit", "timescale"), [("daily", "days", 70), ("weekly", "weeks", 12),
-                                    ("monthly", "months", 6)],
+    ("name", "unit", "timescale"),
+    [("daily", "days", 70), ("weekly", "weeks", 12), ("monthly", "months", 6)],
 )
 def test_time_units(freqtrade_2k_bot, freqtrade_config, name, unit, timescale):
     """Buckets compared by date (the recorded files keep those before 2018-03-01)."""
     body = time_unit_profit(
-        bot_id=freqtrade_2k_bot.pk, config=freqtrade_config, unit=unit, timescale=timescale,
+        bot_id=freqtrade_2k_bot.pk,
+        config=freqtrade_config,
+        unit=unit,
+        timescale=timescale,
         now=PARITY_NOW,
     )
     expected = freqtrade_response(name)

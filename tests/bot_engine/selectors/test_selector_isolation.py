@@ -34,13 +34,31 @@ NOW = datetime(2024, 1, 10, tzinfo=UTC)
 def fixture_bots():
     """Both bots number their trades from 1; only the pairs and amounts tell them apart."""
     mine, other = make_bot("mine"), make_bot("other")
-    make_closed_trade(mine, 1, pair="ETH/BTC", open_rate=1.0, close_rate=1.1, opened=T0,
-                      closed=T0 + timedelta(hours=1), enter_tag="mine", exit_reason="roi")
+    make_closed_trade(
+        mine,
+        1,
+        pair="ETH/BTC",
+        open_rate=1.0,
+        close_rate=1.1,
+        opened=T0,
+        closed=T0 + timedelta(hours=1),
+        enter_tag="mine",
+        exit_reason="roi",
+    )
     make_open_trade(mine, 2, pair="ETH/BTC", open_rate=1.0, amount=1.0, opened=T0)
     for trade_id in (1, 2, 3):
-        make_closed_trade(other, trade_id, pair="XRP/BTC", open_rate=1.0, close_rate=0.5,
-                          amount=100.0, opened=T0, closed=T0 + timedelta(days=1),
-                          enter_tag="other", exit_reason="stop_loss")
+        make_closed_trade(
+            other,
+            trade_id,
+            pair="XRP/BTC",
+            open_rate=1.0,
+            close_rate=0.5,
+            amount=100.0,
+            opened=T0,
+            closed=T0 + timedelta(days=1),
+            enter_tag="other",
+            exit_reason="stop_loss",
+        )
     make_open_trade(other, 4, pair="XRP/BTC", open_rate=1.0, amount=50.0, opened=T0)
     return mine, other
 
@@ -57,8 +75,9 @@ def test_selectors_only_see_their_bot(bots):
     assert get_trade(bot_id=mine.pk, trade_id=1).pair == "ETH/BTC"
     assert get_trade(bot_id=mine.pk, trade_id=3) is None
 
-    body = profit_summary(bot_id=mine.pk, config=config, current_rates={"ETH/BTC": 1.0},
-                          bot_start=None, now=NOW)
+    body = profit_summary(
+        bot_id=mine.pk, config=config, current_rates={"ETH/BTC": 1.0}, bot_start=None, now=NOW
+    )
     assert (body["trade_count"], body["closed_trade_count"]) == (2, 1)
     assert body["profit_closed_coin"] == 1.0
     assert body["best_pair"] == "ETH/BTC"
@@ -81,8 +100,9 @@ def test_selectors_only_see_their_bot(bots):
 
 def test_the_other_bot_sees_its_own(bots):
     _mine, other = bots
-    body = profit_summary(bot_id=other.pk, config=bot_config(), current_rates={},
-                          bot_start=None, now=NOW)
+    body = profit_summary(
+        bot_id=other.pk, config=bot_config(), current_rates={}, bot_start=None, now=NOW
+    )
     assert (body["trade_count"], body["closed_trade_count"]) == (4, 3)
     assert body["profit_closed_coin"] == -150.0
     assert body["best_pair"] == "XRP/BTC"

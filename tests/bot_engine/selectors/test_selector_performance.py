@@ -39,38 +39,73 @@ def fixture_bot():
     for trade_id, (pair, open_rate, close_rate, amount, tag, reason, minutes) in enumerate(
         trades, start=1
     ):
-        make_closed_trade(bot, trade_id, pair=pair, open_rate=open_rate, close_rate=close_rate,
-                          amount=amount, enter_tag=tag, exit_reason=reason, opened=T0,
-                          closed=T0 + timedelta(minutes=minutes))
+        make_closed_trade(
+            bot,
+            trade_id,
+            pair=pair,
+            open_rate=open_rate,
+            close_rate=close_rate,
+            amount=amount,
+            enter_tag=tag,
+            exit_reason=reason,
+            opened=T0,
+            closed=T0 + timedelta(minutes=minutes),
+        )
     return bot
 
 
 def test_pair_performance(bot):
     assert pair_performance(bot_id=bot.pk) == [
         # Σ profit_abs / Σ entry stake: 1.0 / (2·1 + 4·1) and −1.0 / (10·1 + 10·2)
-        {"pair": "LTC/BTC", "profit_ratio": 1.0 / 6.0, "profit": 16.67, "profit_pct": 16.67,
-         "profit_abs": 1.0, "count": 2},
-        {"pair": "ETH/BTC", "profit_ratio": -1.0 / 30.0, "profit": -3.33, "profit_pct": -3.33,
-         "profit_abs": -1.0, "count": 2},
+        {
+            "pair": "LTC/BTC",
+            "profit_ratio": 1.0 / 6.0,
+            "profit": 16.67,
+            "profit_pct": 16.67,
+            "profit_abs": 1.0,
+            "count": 2,
+        },
+        {
+            "pair": "ETH/BTC",
+            "profit_ratio": -1.0 / 30.0,
+            "profit": -3.33,
+            "profit_pct": -3.33,
+            "profit_abs": -1.0,
+            "count": 2,
+        },
     ]
 
 
 def test_entry_and_exit_performance(bot):
     entries = entry_tag_performance(bot_id=bot.pk)
     assert [(r["enter_tag"], r["profit_abs"], r["count"]) for r in entries] == [
-        ("Other", 1.0, 1), ("b", 0.0, 1), ("a", -1.0, 2)
+        ("Other", 1.0, 1),
+        ("b", 0.0, 1),
+        ("a", -1.0, 2),
     ]
     assert entries[0]["profit_ratio"] == 0.5
     exits = exit_reason_performance(bot_id=bot.pk)
     assert [(r["exit_reason"], r["profit_abs"], r["count"]) for r in exits] == [
-        ("roi", 2.0, 2), ("Other", 0.0, 1), ("stop_loss", -2.0, 1)
+        ("roi", 2.0, 2),
+        ("Other", 0.0, 1),
+        ("stop_loss", -2.0, 1),
     ]
     assert exits[0]["profit_ratio"] == 2.0 / 12.0
     assert exit_reason_performance(bot_id=bot.pk, pair="LTC/BTC") == [
-        {"exit_reason": "roi", "profit_ratio": 0.5, "profit_pct": 50.0, "profit_abs": 1.0,
-         "count": 1},
-        {"exit_reason": "Other", "profit_ratio": 0.0, "profit_pct": 0.0, "profit_abs": 0.0,
-         "count": 1},
+        {
+            "exit_reason": "roi",
+            "profit_ratio": 0.5,
+            "profit_pct": 50.0,
+            "profit_abs": 1.0,
+            "count": 1,
+        },
+        {
+            "exit_reason": "Other",
+            "profit_ratio": 0.0,
+            "profit_pct": 0.0,
+            "profit_abs": 0.0,
+            "count": 1,
+        },
     ]
 
 
@@ -78,7 +113,10 @@ def test_mix_tags_follow_the_best_single_trade(bot):
     rows = mix_tag_performance(bot_id=bot.pk)
     # Trades by profit_abs: +1.0 (a roi, id 1), +1.0 (Other roi, id 3), 0.0, −2.0 (a stop_loss)
     assert [(r["mix_tag"], r["profit_abs"], r["count"]) for r in rows] == [
-        ("a roi", 1.0, 1), ("Other roi", 1.0, 1), ("b Other", 0.0, 1), ("a stop_loss", -2.0, 1)
+        ("a roi", 1.0, 1),
+        ("Other roi", 1.0, 1),
+        ("b Other", 0.0, 1),
+        ("a stop_loss", -2.0, 1),
     ]
     assert rows[1]["profit_ratio"] == 0.5  # Σ of per-trade ratios
     assert all(r["profit_pct"] == round(r["profit_ratio"] * 100, 2) for r in rows)
@@ -110,18 +148,17 @@ def test_stats(bot):
 def test_balance_with_an_open_trade():
     bot = make_bot()
     make_open_trade(bot, 1, open_rate=2.0, amount=10.0, opened=T0)  # stake 20
-    body = balance_summary(bot_id=bot.pk, config=bot_config(),
-                           current_rates={"ETH/BTC": 2.5})
+    body = balance_summary(bot_id=bot.pk, config=bot_config(), current_rates={"ETH/BTC": 2.5})
     eth, btc = body["currencies"]
     assert (eth["currency"], eth["free"], eth["used"], eth["balance"]) == ("ETH", 10.0, 0.0, 10.0)
     assert (eth["bot_owned"], eth["est_stake"], eth["est_stake_bot"]) == (10.0, 25.0, 25.0)
     assert eth["is_bot_managed"] is True
-    assert (btc["currency"], btc["free"], btc["balance"], btc["used"]) == (
-        "BTC", 980.0, 980.0, 0.0
-    )
+    assert (btc["currency"], btc["free"], btc["balance"], btc["used"]) == ("BTC", 980.0, 980.0, 0.0)
     available = (980.0 + 20.0) * 0.99 - 20.0  # total stake amount − open stakes
     assert (btc["bot_owned"], btc["est_stake"], btc["est_stake_bot"]) == (
-        available, 980.0, available
+        available,
+        980.0,
+        available,
     )
     assert body["total"] == 25.0 + 980.0
     assert body["total_bot"] == 25.0 + available

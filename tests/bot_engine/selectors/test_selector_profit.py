@@ -50,7 +50,9 @@ def test_empty_database_gives_the_documented_zeros(freqtrade_config):
     assert (body["sharpe"], body["sortino"], body["calmar"], body["sqn"]) == (0, 0, 0, 0)
     assert body["cagr"] == 0.0  # final balance == starting balance
     assert (body["max_drawdown"], body["max_drawdown_abs"], body["max_drawdown_start"]) == (
-        0.0, 0.0, ""
+        0.0,
+        0.0,
+        "",
     )
     assert (body["current_drawdown_start"], body["current_drawdown_start_timestamp"]) == ("", 0)
     assert body["trading_volume"] == 0.0
@@ -62,10 +64,24 @@ def test_empty_database_gives_the_documented_zeros(freqtrade_config):
 def test_one_win_and_one_loss():
     bot = make_bot()
     # +2.0 (ratio 0.2) and -1.0 (ratio -0.1), no fees.
-    make_closed_trade(bot, 1, open_rate=1.0, close_rate=1.2, opened=T0,
-                      closed=T0 + timedelta(hours=1), pair="ETH/BTC")
-    make_closed_trade(bot, 2, open_rate=1.0, close_rate=0.9, opened=T0 + timedelta(days=2),
-                      closed=T0 + timedelta(days=2, hours=3), pair="LTC/BTC")
+    make_closed_trade(
+        bot,
+        1,
+        open_rate=1.0,
+        close_rate=1.2,
+        opened=T0,
+        closed=T0 + timedelta(hours=1),
+        pair="ETH/BTC",
+    )
+    make_closed_trade(
+        bot,
+        2,
+        open_rate=1.0,
+        close_rate=0.9,
+        opened=T0 + timedelta(days=2),
+        closed=T0 + timedelta(days=2, hours=3),
+        pair="LTC/BTC",
+    )
     body = summary(bot)
 
     assert body["profit_closed_coin"] == body["profit_all_coin"] == 1.0
@@ -120,8 +136,9 @@ def test_drawdown_on_three_trades():
 
 def test_drawdown_without_losses_is_zero_at_the_first_close():
     bot = make_bot()
-    make_closed_trade(bot, 1, open_rate=1.0, close_rate=1.1, opened=T0,
-                      closed=T0 + timedelta(hours=1))
+    make_closed_trade(
+        bot, 1, open_rate=1.0, close_rate=1.1, opened=T0, closed=T0 + timedelta(hours=1)
+    )
     body = summary(bot)
     assert (body["max_drawdown"], body["max_drawdown_abs"]) == (0.0, 0.0)
     assert body["max_drawdown_start"] == body["max_drawdown_end"] == "2024-01-01 11:00:00"
@@ -131,12 +148,15 @@ def test_drawdown_without_losses_is_zero_at_the_first_close():
 
 def test_open_trades_count_at_the_current_rate():
     bot = make_bot()
-    make_closed_trade(bot, 1, open_rate=1.0, close_rate=1.2, opened=T0,
-                      closed=T0 + timedelta(hours=1))
-    make_open_trade(bot, 2, open_rate=2.0, amount=5.0, opened=T0 + timedelta(days=1),
-                    pair="LTC/BTC")
-    make_open_trade(bot, 3, open_rate=2.0, opened=T0 + timedelta(days=2), pair="XRP/BTC",
-                    filled=False)  # no filled entry: counted, but not in the sums
+    make_closed_trade(
+        bot, 1, open_rate=1.0, close_rate=1.2, opened=T0, closed=T0 + timedelta(hours=1)
+    )
+    make_open_trade(
+        bot, 2, open_rate=2.0, amount=5.0, opened=T0 + timedelta(days=1), pair="LTC/BTC"
+    )
+    make_open_trade(
+        bot, 3, open_rate=2.0, opened=T0 + timedelta(days=2), pair="XRP/BTC", filled=False
+    )  # no filled entry: counted, but not in the sums
     body = summary(bot, current_rates={"LTC/BTC": 2.2})
     assert body["profit_closed_coin"] == 2.0
     assert body["profit_all_coin"] == pytest.approx(2.0 + 5 * 0.2)
@@ -158,10 +178,19 @@ def test_missing_rate_makes_the_all_trade_sums_null():
 
 def test_direction_filter():
     bot = make_bot()
-    make_closed_trade(bot, 1, open_rate=1.0, close_rate=1.2, opened=T0,
-                      closed=T0 + timedelta(hours=1))
-    make_closed_trade(bot, 2, open_rate=1.0, close_rate=0.9, opened=T0,
-                      closed=T0 + timedelta(hours=2), is_short=True, pair="LTC/BTC")
+    make_closed_trade(
+        bot, 1, open_rate=1.0, close_rate=1.2, opened=T0, closed=T0 + timedelta(hours=1)
+    )
+    make_closed_trade(
+        bot,
+        2,
+        open_rate=1.0,
+        close_rate=0.9,
+        opened=T0,
+        closed=T0 + timedelta(hours=2),
+        is_short=True,
+        pair="LTC/BTC",
+    )
     long_body = summary(bot, direction="long")
     short_body = summary(bot, direction="short")
     assert (long_body["closed_trade_count"], long_body["profit_closed_coin"]) == (1, 2.0)
@@ -172,11 +201,13 @@ def test_direction_filter():
 
 def test_cache_follows_new_closed_trades():
     bot = make_bot()
-    make_closed_trade(bot, 1, open_rate=1.0, close_rate=1.2, opened=T0,
-                      closed=T0 + timedelta(hours=1))
+    make_closed_trade(
+        bot, 1, open_rate=1.0, close_rate=1.2, opened=T0, closed=T0 + timedelta(hours=1)
+    )
     assert summary(bot)["profit_closed_coin"] == 2.0
-    make_closed_trade(bot, 2, open_rate=1.0, close_rate=1.1, opened=T0,
-                      closed=T0 + timedelta(hours=2))
+    make_closed_trade(
+        bot, 2, open_rate=1.0, close_rate=1.1, opened=T0, closed=T0 + timedelta(hours=2)
+    )
     assert summary(bot)["profit_closed_coin"] == 3.0
     bot.trades.get(trade_id=1).delete()
     assert summary(bot)["profit_closed_coin"] == 1.0
@@ -185,20 +216,23 @@ def test_cache_follows_new_closed_trades():
 def test_wallet_matches_the_engine_wallet():
     """profit_summary rebuilds engine.wallet.stake_wallet from loaded rows; both must agree."""
     bot = make_bot()
-    make_closed_trade(bot, 1, open_rate=1.0, close_rate=1.23, fee=0.001, opened=T0,
-                      closed=T0 + timedelta(hours=1))
+    make_closed_trade(
+        bot, 1, open_rate=1.0, close_rate=1.23, fee=0.001, opened=T0, closed=T0 + timedelta(hours=1)
+    )
     make_open_trade(bot, 2, open_rate=2.0, opened=T0, realized_profit=0.5)
     make_open_trade(bot, 3, open_rate=3.0, opened=T0, filled=False, pair="XRP/BTC")
     config = bot_config()
-    rebuilt = profit._wallet(config, profit.closed_trades(bot.pk),
-                             profit.open_trades(bot_id=bot.pk))
+    rebuilt = profit._wallet(
+        config, profit.closed_trades(bot.pk), profit.open_trades(bot_id=bot.pk)
+    )
     assert rebuilt == stake_wallet(bot.pk, config)
 
 
 def test_available_capital_is_the_starting_balance():
     bot = make_bot()
-    make_closed_trade(bot, 1, open_rate=1.0, close_rate=1.2, opened=T0,
-                      closed=T0 + timedelta(hours=1))
+    make_closed_trade(
+        bot, 1, open_rate=1.0, close_rate=1.2, opened=T0, closed=T0 + timedelta(hours=1)
+    )
     body = summary(bot, config=bot_config(available_capital=500.0))
     assert body["profit_closed_ratio"] == 2.0 / 500.0
 

@@ -19,23 +19,44 @@ def fixture_bot():
     bot = make_bot()
     opened = datetime(2023, 12, 31, tzinfo=UTC)
     # 2024-01-02: +1.0 and +2.0; 2024-01-04 00:00:00 exactly: −0.5
-    make_closed_trade(bot, 1, open_rate=1.0, close_rate=1.1, opened=opened,
-                      closed=datetime(2024, 1, 2, 8, 0, tzinfo=UTC))
-    make_closed_trade(bot, 2, open_rate=1.0, close_rate=1.2, opened=opened,
-                      closed=datetime(2024, 1, 2, 23, 59, 59, 999999, tzinfo=UTC))
-    make_closed_trade(bot, 3, open_rate=1.0, close_rate=0.95, opened=opened,
-                      closed=datetime(2024, 1, 4, tzinfo=UTC))
+    make_closed_trade(
+        bot,
+        1,
+        open_rate=1.0,
+        close_rate=1.1,
+        opened=opened,
+        closed=datetime(2024, 1, 2, 8, 0, tzinfo=UTC),
+    )
+    make_closed_trade(
+        bot,
+        2,
+        open_rate=1.0,
+        close_rate=1.2,
+        opened=opened,
+        closed=datetime(2024, 1, 2, 23, 59, 59, 999999, tzinfo=UTC),
+    )
+    make_closed_trade(
+        bot,
+        3,
+        open_rate=1.0,
+        close_rate=0.95,
+        opened=opened,
+        closed=datetime(2024, 1, 4, tzinfo=UTC),
+    )
     return bot
 
 
 def test_daily_buckets(bot):
-    body = time_unit_profit(bot_id=bot.pk, config=bot_config(), unit="days", timescale=5,
-                            now=NOW)
+    body = time_unit_profit(bot_id=bot.pk, config=bot_config(), unit="days", timescale=5, now=NOW)
     assert body["stake_currency"] == "BTC"
     assert body["fiat_display_currency"] == ""
     rows = body["data"]
     assert [row["date"] for row in rows] == [
-        "2024-01-05", "2024-01-04", "2024-01-03", "2024-01-02", "2024-01-01"
+        "2024-01-05",
+        "2024-01-04",
+        "2024-01-03",
+        "2024-01-02",
+        "2024-01-01",
     ]
     assert [row["trade_count"] for row in rows] == [0, 1, 0, 2, 0]
     assert [row["abs_profit"] for row in rows] == [0.0, -0.5, 0.0, 3.0, 0.0]
@@ -52,29 +73,37 @@ def test_daily_buckets(bot):
 
 
 def test_weekly_and_monthly_buckets(bot):
-    weekly = time_unit_profit(bot_id=bot.pk, config=bot_config(), unit="weeks", timescale=2,
-                              now=NOW)["data"]
+    weekly = time_unit_profit(
+        bot_id=bot.pk, config=bot_config(), unit="weeks", timescale=2, now=NOW
+    )["data"]
     assert [(row["date"], row["trade_count"], row["abs_profit"]) for row in weekly] == [
-        ("2024-01-01", 3, 2.5), ("2023-12-25", 0, 0.0)
+        ("2024-01-01", 3, 2.5),
+        ("2023-12-25", 0, 0.0),
     ]
-    monthly = time_unit_profit(bot_id=bot.pk, config=bot_config(), unit="months",
-                               timescale=3, now=NOW)["data"]
+    monthly = time_unit_profit(
+        bot_id=bot.pk, config=bot_config(), unit="months", timescale=3, now=NOW
+    )["data"]
     assert [row["date"] for row in monthly] == ["2024-01-01", "2023-12-01", "2023-11-01"]
     assert [row["trade_count"] for row in monthly] == [3, 0, 0]
 
 
 def test_trades_after_the_newest_period_are_left_out(bot):
-    body = time_unit_profit(bot_id=bot.pk, config=bot_config(), unit="days", timescale=2,
-                            now=datetime(2024, 1, 3, tzinfo=UTC))
+    body = time_unit_profit(
+        bot_id=bot.pk,
+        config=bot_config(),
+        unit="days",
+        timescale=2,
+        now=datetime(2024, 1, 3, tzinfo=UTC),
+    )
     assert [(row["date"], row["trade_count"]) for row in body["data"]] == [
-        ("2024-01-03", 0), ("2024-01-02", 2)
+        ("2024-01-03", 0),
+        ("2024-01-02", 2),
     ]
 
 
 def test_empty_bot_lists_every_period():
     bot = make_bot()
-    body = time_unit_profit(bot_id=bot.pk, config=bot_config(), unit="days", timescale=7,
-                            now=NOW)
+    body = time_unit_profit(bot_id=bot.pk, config=bot_config(), unit="days", timescale=7, now=NOW)
     assert len(body["data"]) == 7
     assert {row["starting_balance"] for row in body["data"]} == {990.0}
 
@@ -82,7 +111,9 @@ def test_empty_bot_lists_every_period():
 def test_period_starts():
     assert period_starts("weeks", 2, date(2024, 1, 7)) == [date(2024, 1, 1), date(2023, 12, 25)]
     assert period_starts("months", 3, date(2024, 2, 29)) == [
-        date(2024, 2, 1), date(2024, 1, 1), date(2023, 12, 1)
+        date(2024, 2, 1),
+        date(2024, 1, 1),
+        date(2023, 12, 1),
     ]
     assert period_starts("days", 2, date(2024, 3, 1)) == [date(2024, 3, 1), date(2024, 2, 29)]
 
@@ -90,5 +121,10 @@ def test_period_starts():
 @pytest.mark.parametrize(("unit", "timescale"), [("hours", 1), ("days", 0)])
 def test_bad_arguments(unit, timescale):
     with pytest.raises(ValueError):
-        time_unit_profit(bot_id=1, config=bot_config(), unit=unit, timescale=timescale,
-                         now=NOW - timedelta(days=1))
+        time_unit_profit(
+            bot_id=1,
+            config=bot_config(),
+            unit=unit,
+            timescale=timescale,
+            now=NOW - timedelta(days=1),
+        )

@@ -86,15 +86,17 @@ def test_orders_are_the_filled_or_open_ones():
     bot = make_bot()
     trade = make_open_trade(bot, 1, open_rate=2.0, opened=T0)
     make_order(trade, "buy", amount=5.0, price=1.9, at=T0, filled=False, status="canceled")
-    make_order(trade, "stoploss", amount=10.0, price=1.8, at=T0 + timedelta(minutes=5),
-               filled=False)
+    make_order(
+        trade, "stoploss", amount=10.0, price=1.8, at=T0 + timedelta(minutes=5), filled=False
+    )
     trade = get_trade(bot_id=bot.pk, trade_id=1)
     body = trade_full(trade, trade.orders.all())
     assert set(body) == TRADE_FULL_KEYS
     assert {key for order in body["orders"] for key in order} == ORDER_FULL_KEYS
     # the cancelled, unfilled entry is left out; the open stoploss order is shown
     assert [(o["ft_order_side"], o["status"]) for o in body["orders"]] == [
-        ("buy", "closed"), ("stoploss", "open")
+        ("buy", "closed"),
+        ("stoploss", "open"),
     ]
     assert body["has_open_orders"] is False  # stoploss orders do not count
     assert body["stoploss_last_update"] == "2024-01-01 10:05:00"
@@ -105,8 +107,14 @@ def test_orders_are_the_filled_or_open_ones():
 
 def test_trade_full_of_a_closed_trade():
     bot = make_bot()
-    make_closed_trade(bot, 7, open_rate=1.0, close_rate=1.0, opened=T0,
-                      closed=T0 + timedelta(minutes=90, seconds=30))
+    make_closed_trade(
+        bot,
+        7,
+        open_rate=1.0,
+        close_rate=1.0,
+        opened=T0,
+        closed=T0 + timedelta(minutes=90, seconds=30),
+    )
     trade = get_trade(bot_id=bot.pk, trade_id=7)
     body = trade_full(trade, trade.orders.all())
     assert (body["trade_duration_s"], body["trade_duration"]) == (5430, 90)
@@ -123,17 +131,22 @@ def test_trade_base_keys():
     trade = get_trade(bot_id=bot.pk, trade_id=1)
     body = trade_base(trade, trade.orders.all())
     assert set(body) == TRADE_FULL_KEYS - {
-        "trade_duration", "trade_duration_s", "precision_mode_price", "contract_size"
+        "trade_duration",
+        "trade_duration_s",
+        "precision_mode_price",
+        "contract_size",
     } | {"profit_fiat"}
     assert {key for order in body["orders"] for key in order} == ORDER_BASE_KEYS
 
 
 def test_trade_selectors():
     bot = make_bot()
-    make_closed_trade(bot, 1, open_rate=1.0, close_rate=1.1, opened=T0,
-                      closed=T0 + timedelta(hours=2))
-    make_closed_trade(bot, 2, open_rate=1.0, close_rate=1.1, opened=T0,
-                      closed=T0 + timedelta(hours=1))
+    make_closed_trade(
+        bot, 1, open_rate=1.0, close_rate=1.1, opened=T0, closed=T0 + timedelta(hours=2)
+    )
+    make_closed_trade(
+        bot, 2, open_rate=1.0, close_rate=1.1, opened=T0, closed=T0 + timedelta(hours=1)
+    )
     make_open_trade(bot, 3, open_rate=2.0, amount=3.0, opened=T0)
     make_open_trade(bot, 4, open_rate=0.5, amount=2.0, opened=T0)
 
@@ -153,8 +166,14 @@ def test_trade_selectors():
 def test_trades_page_query_count(django_assert_num_queries):
     bot = make_bot()
     for trade_id in range(1, 6):
-        make_closed_trade(bot, trade_id, open_rate=1.0, close_rate=1.1, opened=T0,
-                          closed=T0 + timedelta(hours=trade_id))
+        make_closed_trade(
+            bot,
+            trade_id,
+            open_rate=1.0,
+            close_rate=1.1,
+            opened=T0,
+            closed=T0 + timedelta(hours=trade_id),
+        )
     with django_assert_num_queries(3):  # page, its orders, the count
         closed_trades_page(bot_id=bot.pk, limit=500, offset=0)
 

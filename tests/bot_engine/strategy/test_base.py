@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from bot_engine.exceptions import StrategyError
-from bot_engine.strategy.base import normalise_signals
 from bot_engine.strategy import (
     SIGNAL_COLUMNS,
     BooleanParameter,
@@ -19,6 +18,7 @@ from bot_engine.strategy import (
     RealParameter,
     load_strategy,
 )
+from bot_engine.strategy.base import normalise_signals
 
 TEST_STRATEGIES = Path(__file__).resolve().parents[3] / "tests" / "data" / "strategies"
 NOW = datetime(2018, 1, 20, tzinfo=UTC)
@@ -27,8 +27,16 @@ NOW = datetime(2018, 1, 20, tzinfo=UTC)
 def candles(closes: list[float]) -> pd.DataFrame:
     dates = pd.date_range("2018-01-10", periods=len(closes), freq="5min", tz="UTC")
     close = np.asarray(closes, dtype=float)
-    return pd.DataFrame({"date": dates, "open": close * 0.999, "high": close * 1.01,
-                         "low": close * 0.99, "close": close, "volume": 10.0})
+    return pd.DataFrame(
+        {
+            "date": dates,
+            "open": close * 0.999,
+            "high": close * 1.01,
+            "low": close * 0.99,
+            "close": close,
+            "volume": 10.0,
+        }
+    )
 
 
 def wave(rows: int = 200) -> pd.DataFrame:
@@ -157,18 +165,36 @@ def test_parameters_are_described_in_the_contract_shape() -> None:
     params = {p["name"]: p for p in strategy.describe_parameters()}
     assert "no_space" not in params  # no space and no buy_/sell_ prefix: not a hyperopt param
     assert params["buy_level"] == {
-        "param_type": "IntParameter", "name": "buy_level", "space": "buy", "load": True,
-        "optimize": True, "value": 7, "low": 1, "high": 10,
+        "param_type": "IntParameter",
+        "name": "buy_level",
+        "space": "buy",
+        "load": True,
+        "optimize": True,
+        "value": 7,
+        "low": 1,
+        "high": 10,
     }
     assert params["buy_flag"] == {
-        "param_type": "BooleanParameter", "name": "buy_flag", "space": "buy", "load": False,
-        "optimize": True, "value": True, "opt_range": [False, True],
+        "param_type": "BooleanParameter",
+        "name": "buy_flag",
+        "space": "buy",
+        "load": False,
+        "optimize": True,
+        "value": True,
+        "opt_range": [False, True],
     }
     assert params["sell_choice"]["value"] == "c"
     assert params["sell_choice"]["opt_range"] == ["a", "b", "c"]
     assert params["sell_ratio"] == {
-        "param_type": "DecimalParameter", "name": "sell_ratio", "space": "sell", "load": True,
-        "optimize": True, "value": 0.33, "low": 0.1, "high": 0.9, "decimals": 2,
+        "param_type": "DecimalParameter",
+        "name": "sell_ratio",
+        "space": "sell",
+        "load": True,
+        "optimize": True,
+        "value": 0.33,
+        "low": 0.1,
+        "high": 0.9,
+        "decimals": 2,
     }
     assert params["real"]["space"] == "protection"
     assert params["real"]["low"] == 0.0 and isinstance(params["real"]["low"], float)
@@ -184,8 +210,14 @@ def test_loaded_values_do_not_leak_into_the_class() -> None:
 def test_freqtrade_style_parameters() -> None:
     strategy = load_strategy("FreqtradeStyleStrategy", config={}, search_dirs=[TEST_STRATEGIES])
     params = {p["name"]: p for p in strategy.describe_parameters()}
-    assert list(params) == ["buy_rsi", "sell_rsi", "buy_factor", "sell_ratio",
-                            "buy_use_volume", "sell_mode"]
+    assert list(params) == [
+        "buy_rsi",
+        "sell_rsi",
+        "buy_factor",
+        "sell_ratio",
+        "buy_use_volume",
+        "sell_mode",
+    ]
     assert params["buy_rsi"]["value"] == 35  # from buy_params
     assert params["sell_rsi"]["space"] == "sell"  # from the name
     assert params["buy_factor"]["value"] == 1.01
@@ -218,8 +250,10 @@ def test_default_callbacks_change_nothing() -> None:
     strategy = NothingStrategy({})
     assert strategy.confirm_trade_entry("ETH/BTC", "limit", 1.0, 0.1, "GTC", NOW, None, "long")
     assert strategy.confirm_trade_exit("ETH/BTC", None, "limit", 1.0, 0.1, "GTC", "roi", NOW)
-    assert strategy.custom_stake_amount("ETH/BTC", NOW, 0.1, 0.05, 0.001, 1.0, 1.0, None,
-                                        "long") == 0.05
+    assert (
+        strategy.custom_stake_amount("ETH/BTC", NOW, 0.1, 0.05, 0.001, 1.0, 1.0, None, "long")
+        == 0.05
+    )
     assert strategy.custom_exit("ETH/BTC", None, NOW, 0.1, 0.01) is None
     assert strategy.custom_stoploss("ETH/BTC", None, NOW, 0.1, 0.01) == strategy.stoploss
     assert strategy.informative_pairs() == []

@@ -43,7 +43,10 @@ def test_sample_strategy_settings(sample) -> None:
     assert sample.stoploss == -0.10
     assert sample.trailing_stop is False
     assert set(sample.plot_config["main_plot"]) == {
-        "tema", "bb_upperband", "bb_middleband", "bb_lowerband",
+        "tema",
+        "bb_upperband",
+        "bb_middleband",
+        "bb_lowerband",
     }
     assert "rsi" in sample.plot_config["subplots"]["RSI"]
     assert [p["name"] for p in sample.describe_parameters()] == ["buy_rsi", "sell_rsi"]
@@ -63,7 +66,7 @@ def test_signals_on_a_window_match_the_full_history(sample) -> None:
     full = sample.analyze(frame, "ETH/BTC")
     signal_rows = full.index[(full["enter_long"] == 1) & (full.index >= 1000)]
     window_end = int(signal_rows[0]) + 1
-    window = sample.analyze(frame.iloc[window_end - 300:window_end], "ETH/BTC")
+    window = sample.analyze(frame.iloc[window_end - 300 : window_end], "ETH/BTC")
     assert window["enter_long"].iloc[-1] == 1
     assert window["enter_tag"].iloc[-1] == full["enter_tag"].iloc[window_end - 1]
 

@@ -28,10 +28,24 @@ def test_crossed_above_on_a_hand_series() -> None:
     slow = pd.Series([2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.5, 2.0])
     # Row 6 only touches (2.5 == 2.5); leaving a touch upwards on row 7 is a cross too.
     assert qtpylib.crossed_above(fast, slow).tolist() == [
-        False, False, True, False, False, True, False, True,
+        False,
+        False,
+        True,
+        False,
+        False,
+        True,
+        False,
+        True,
     ]
     assert qtpylib.crossed_below(fast, slow).tolist() == [
-        False, False, False, False, True, False, False, False,
+        False,
+        False,
+        False,
+        False,
+        True,
+        False,
+        False,
+        False,
     ]
     assert qtpylib.crossed(fast, slow).sum() == 4
 
@@ -63,8 +77,15 @@ def test_bollinger_bands_match_talib() -> None:
 def test_heikinashi_matches_its_recursive_definition() -> None:
     rng = np.random.default_rng(1)
     close = 1 + rng.random(30)
-    bars = pd.DataFrame({"open": close + 0.01, "high": close + 0.05, "low": close - 0.05,
-                         "close": close, "volume": 1.0})
+    bars = pd.DataFrame(
+        {
+            "open": close + 0.01,
+            "high": close + 0.05,
+            "low": close - 0.05,
+            "close": close,
+            "volume": 1.0,
+        }
+    )
     ha = qtpylib.heikinashi(bars)
     expected_open = [(bars["open"][0] + bars["close"][0]) / 2]
     ha_close = (bars["open"] + bars["high"] + bars["low"] + bars["close"]) / 4
@@ -76,17 +97,26 @@ def test_heikinashi_matches_its_recursive_definition() -> None:
 
 
 def test_typical_price_and_vwap() -> None:
-    bars = pd.DataFrame({"high": [3.0, 6.0], "low": [1.0, 2.0], "close": [2.0, 4.0],
-                         "volume": [1.0, 3.0]})
+    bars = pd.DataFrame(
+        {"high": [3.0, 6.0], "low": [1.0, 2.0], "close": [2.0, 4.0], "volume": [1.0, 3.0]}
+    )
     assert qtpylib.typical_price(bars).tolist() == [2.0, 4.0]
     assert qtpylib.vwap(bars).tolist() == [2.0, 3.5]
 
 
 def base_and_hourly() -> tuple[pd.DataFrame, pd.DataFrame]:
-    base = pd.DataFrame({"date": pd.date_range("2018-01-10 00:00", periods=36, freq="5min",
-                                               tz="UTC"), "close": np.arange(36.0)})
-    hourly = pd.DataFrame({"date": pd.date_range("2018-01-10 00:00", periods=3, freq="1h",
-                                                 tz="UTC"), "close": [100.0, 200.0, 300.0]})
+    base = pd.DataFrame(
+        {
+            "date": pd.date_range("2018-01-10 00:00", periods=36, freq="5min", tz="UTC"),
+            "close": np.arange(36.0),
+        }
+    )
+    hourly = pd.DataFrame(
+        {
+            "date": pd.date_range("2018-01-10 00:00", periods=3, freq="1h", tz="UTC"),
+            "close": [100.0, 200.0, 300.0],
+        }
+    )
     return base, hourly
 
 
@@ -108,8 +138,9 @@ def test_merge_informative_pair_has_no_lookahead() -> None:
 
 def test_merge_informative_pair_without_ffill_and_with_suffix() -> None:
     base, hourly = base_and_hourly()
-    merged = merge_informative_pair(base, hourly, "5m", "1h", ffill=False,
-                                    append_timeframe=False, suffix="hour")
+    merged = merge_informative_pair(
+        base, hourly, "5m", "1h", ffill=False, append_timeframe=False, suffix="hour"
+    )
     assert merged["close_hour"].notna().sum() == 3
     assert merged.set_index("date").loc["2018-01-10 01:55", "close_hour"] == 200.0
 

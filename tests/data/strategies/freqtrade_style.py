@@ -57,6 +57,13 @@ class FreqtradeStyleStrategy(IStrategy):
         ] = 1
         return dataframe
 
-    def custom_exit(self, pair: str, trade: "Trade", current_time: datetime,
-                    current_rate: float, current_profit: float, **kwargs) -> str | None:
+    def custom_exit(
+        self,
+        pair: str,
+        trade: "Trade",
+        current_time: datetime,
+        current_rate: float,
+        current_profit: float,
+        **kwargs,
+    ) -> str | None:
         return None

@@ -6,8 +6,7 @@ import re
 from datetime import UTC, datetime
 
 # Seconds per unit, as ccxt's parse_timeframe counts them (a month is 30 days).
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "M": 2592000,
-                 "y": 31536000}
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "M": 2592000, "y": 31536000}
 _TIMEFRAME = re.compile(r"^(\d+)([smhdwMy])$")
 
 

@@ -92,9 +92,11 @@ def ema(series: Series, window: int = 200, min_periods: int | None = None) -> Se
     return series.ewm(span=window, min_periods=min_periods or window, adjust=False).mean()
 
 
-def rolling_weighted_mean(series: Series, window: int = 200,
-                          min_periods: int | None = None) -> Series:
+def rolling_weighted_mean(
+    series: Series, window: int = 200, min_periods: int | None = None
+) -> Series:
     """Linearly weighted moving average (newest candle weighs ``window``)."""
+
     def weighted(values: np.ndarray) -> float:
         weights = np.arange(1, len(values) + 1, dtype=float)
         return float(np.dot(values, weights) / weights.sum())
@@ -105,8 +107,9 @@ def rolling_weighted_mean(series: Series, window: int = 200,
 wma = rolling_weighted_mean
 
 
-def hull_moving_average(series: Series, window: int = 200,
-                        min_periods: int | None = None) -> Series:
+def hull_moving_average(
+    series: Series, window: int = 200, min_periods: int | None = None
+) -> Series:
     half = rolling_weighted_mean(series, window // 2, min_periods)
     full = rolling_weighted_mean(series, window, min_periods)
     return rolling_weighted_mean(2 * half - full, max(int(np.sqrt(window)), 1))
@@ -137,12 +140,15 @@ def heikinashi(bars: pd.DataFrame) -> pd.DataFrame:
     if len(seed):
         seed.iloc[0] = (bars["open"].iloc[0] + bars["close"].iloc[0]) / 2
     ha_open = seed.ewm(alpha=0.5, adjust=False).mean()
-    result = pd.DataFrame({
-        "open": ha_open,
-        "high": pd.concat([ha_open, ha_close, bars["high"]], axis=1).max(axis=1),
-        "low": pd.concat([ha_open, ha_close, bars["low"]], axis=1).min(axis=1),
-        "close": ha_close,
-    }, index=bars.index)
+    result = pd.DataFrame(
+        {
+            "open": ha_open,
+            "high": pd.concat([ha_open, ha_close, bars["high"]], axis=1).max(axis=1),
+            "low": pd.concat([ha_open, ha_close, bars["low"]], axis=1).min(axis=1),
+            "close": ha_close,
+        },
+        index=bars.index,
+    )
     if "volume" in bars.columns:
         result["volume"] = bars["volume"]
     return result
@@ -163,8 +169,14 @@ def rolling_vwap(bars: pd.DataFrame, window: int = 200, min_periods: int | None 
 
 def true_range(bars: pd.DataFrame) -> Series:
     prev_close = bars["close"].shift(1)
-    ranges = pd.concat([bars["high"] - bars["low"], (bars["high"] - prev_close).abs(),
-                        (bars["low"] - prev_close).abs()], axis=1)
+    ranges = pd.concat(
+        [
+            bars["high"] - bars["low"],
+            (bars["high"] - prev_close).abs(),
+            (bars["low"] - prev_close).abs(),
+        ],
+        axis=1,
+    )
     return ranges.max(axis=1)
 
 
