@@ -73,6 +73,7 @@ def test_listing_skips_a_syntax_error_and_helpers(strategy_dir: Path, caplog) ->
         "EmaCrossStrategy",
         "FreqtradeStyleStrategy",
         "LegacyV2Strategy",
+        "RaisingStrategy",
         "SampleStrategy",
     ]
     assert "broken_syntax.py" in caplog.text
