@@ -19,6 +19,7 @@ urlpatterns = [
     path(V1 + "token/login", TokenLoginView.as_view(), name="token_login"),
     path(V1 + "token/refresh", TokenRefreshView.as_view(), name="token_refresh"),
     # §2.1 info / control
+    path(V1, info.ApiRootView.as_view(), name="api_root"),
     path(V1 + "ping", info.PingView.as_view(), name="ping"),
     path(V1 + "version", info.VersionView.as_view(), name="version"),
     path(V1 + "show_config", info.ShowConfigView.as_view(), name="show_config"),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "api.middleware.RejectDisallowedPreflight",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -59,6 +60,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "api.auth.backends.ConfigCredentialsBackend",
+]
+LOGIN_REDIRECT_URL = "/api/v1/"
 
 ROOT_URLCONF = "controlplane.urls"
 APPEND_SLASH = False  # contract §0: /api/v1/status is served directly, never redirected

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from controlplane.bootstrap import config_path, peek_config
@@ -14,7 +15,7 @@ _api = _config.get("api_server") if isinstance(_config.get("api_server"), dict) 
 
 # Without a configured secret nobody can log in with a JWT anyway; a per-process random key
 # keeps tokens from an unconfigured bot useless instead of forgeable.
-_JWT_SECRET = str(_api.get("jwt_secret_key") or "") or __import__("secrets").token_hex(32)
+_JWT_SECRET = str(_api.get("jwt_secret_key") or "") or secrets.token_hex(32)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

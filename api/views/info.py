@@ -96,3 +96,19 @@ class EdgeView(APIView):
     @extend_schema(responses={502: None})
     def get(self, request):
         raise OperationalError(EDGE_DISABLED)
+
+
+class ApiRootView(APIView):
+    """``/api/v1/``: every endpoint by name, the browsable API's front page."""
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        from api.urls import urlpatterns  # the table imports this module
+
+        links = {}
+        for pattern in urlpatterns:
+            route = str(getattr(pattern, "pattern", ""))
+            name = getattr(pattern, "name", None)
+            if name and route.startswith("api/v1/") and "<" not in route:
+                links[name] = request.build_absolute_uri("/" + route)
+        return Response(links)

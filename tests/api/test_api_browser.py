@@ -1,0 +1,59 @@
+"""What a browser user sees: session login with the config credentials, the browsable API, the
+admin, and CORS preflights from unknown origins."""
+
+import pytest
+
+from bot_engine.models import Trade
+from tests.fixtures.api import API_PASSWORD, API_USER
+
+
+@pytest.fixture
+def browser(client, running_bot):
+    response = client.post("/api/v1/auth/login/", {"username": API_USER, "password": API_PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def test_session_login_opens_the_browsable_api(browser):
+    page = browser.get("/api/v1/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    assert b"show_config" in page.content and b"<html" in page.content
+    status = browser.get("/api/v1/status", HTTP_ACCEPT="text/html")
+    assert status.status_code == 200
+
+
+def test_wrong_password_does_not_log_in(client, running_bot):
+    response = client.post("/api/v1/auth/login/", {"username": API_USER, "password": "nope"})
+    assert response.status_code == 200  # the form again, with an error
+    assert client.get("/api/v1/status").status_code == 401
+
+
+def test_admin_is_read_only_for_trade_tables(browser):
+    assert browser.get("/admin/bot_engine/trade/").status_code == 200
+    assert browser.get("/admin/bot_engine/trade/add/").status_code == 403
+    trade = Trade.objects.create(
+        bot=running_bot_row(),
+        trade_id=99,
+        exchange="replay",
+        pair="ETH/BTC",
+        open_date="2018-01-10T10:00:00Z",
+    )
+    page = browser.get(f"/admin/bot_engine/trade/{trade.pk}/change/")
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert browser.post(f"/admin/bot_engine/trade/{trade.pk}/delete/").status_code == 403
+
+
+def running_bot_row():
+    from bot_engine.runtime import get_running_bot
+
+    return get_running_bot().bot
+
+
+def test_preflight_from_unknown_origin_is_refused(client):
+    response = client.options(
+        "/api/v1/status",
+        HTTP_ORIGIN="http://evil.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+    )
+    assert response.status_code == 400
+    assert response.content == b"Disallowed CORS origin"
