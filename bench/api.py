@@ -1,0 +1,191 @@
+"""Benchmark: API latency at scale, against a real ``runbot`` process on a loopback port.
+
+Seeds N closed trades (default 100,000, each with an entry and an exit order) and 50 open ones
+into a fresh database, starts ``manage.py runbot`` with the API enabled, and prints the median
+and p95 latency of the calls FreqUI polls. Target (issue 3): every one under 100 ms median at
+100,000 trades, ``/profit`` included.
+
+    python bench/api.py [--trades N] [--requests R] [--db-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAIRS = ["ADA/BTC", "ETH/BTC", "LTC/BTC", "XLM/BTC", "XMR/BTC"]
+PRICES = {"ADA/BTC": 0.00005, "ETH/BTC": 0.09, "LTC/BTC": 0.017, "XLM/BTC": 0.00004,
+          "XMR/BTC": 0.027}
+POLLED = ["status", "profit", "trades?limit=500", "performance", "daily", "stats", "balance",
+          "count", "locks", "show_config"]
+USER, PASSWORD = "bench", "bench-password-123"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trades", type=int, default=100_000)
+    parser.add_argument("--open-trades", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=30, help="requests per endpoint")
+    parser.add_argument("--db-url", default=None)
+    return parser.parse_args()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def seed(n_closed: int, n_open: int) -> None:
+    """Bulk-insert trades and orders the way the engine writes them."""
+    from bot_engine import trade_math
+    from bot_engine.models import Bot, Order, Trade
+
+    bot, _ = Bot.objects.get_or_create(name="bench-api")
+    rng = random.Random(42)
+    start = datetime(2018, 1, 10, 6, tzinfo=UTC)
+    trades, orders = [], []
+    for i in range(1, n_closed + n_open + 1):
+        pair = PAIRS[i % len(PAIRS)]
+        open_rate = PRICES[pair] * rng.uniform(0.9, 1.1)
+        amount = 0.01 / open_rate
+        is_open = i > n_closed
+        open_date = start + timedelta(minutes=5 * (i * 1728 // (n_closed + n_open)))
+        trade = Trade(
+            bot=bot, trade_id=i, exchange="replay", pair=pair, base_currency=pair[:3],
+            stake_currency="BTC", is_open=is_open, fee_open=0.001, fee_close=0.001,
+            open_rate=open_rate, amount=amount, stake_amount=amount * open_rate,
+            max_stake_amount=amount * open_rate, open_date=open_date, strategy="SampleStrategy",
+            enter_tag=rng.choice(["rsi_cross", "bb_rebound"]), timeframe=5,
+            stop_loss=open_rate * 0.9, initial_stop_loss=open_rate * 0.9, stop_loss_pct=-0.1,
+            initial_stop_loss_pct=-0.1, max_rate=open_rate, min_rate=open_rate,
+        )
+        trade.recalc_open_trade_value()
+        if not is_open:
+            close_rate = open_rate * rng.uniform(0.95, 1.06)
+            trade.close_rate = close_rate
+            trade.close_date = open_date + timedelta(minutes=rng.randint(5, 600))
+            trade.close_profit_abs = trade.calc_profit(close_rate)
+            trade.realized_profit = trade.close_profit_abs
+            trade.close_profit = trade_math.closed_profit_ratio(
+                trade.close_profit_abs, trade.open_trade_value)
+            trade.exit_reason = rng.choice(["roi", "stop_loss", "rsi_overbought"])
+        trades.append(trade)
+    Trade.objects.bulk_create(trades, batch_size=5000)
+    pks = dict(Trade.objects.filter(bot=bot).values_list("trade_id", "pk"))
+    for trade in trades:
+        sides = [("buy", trade.open_rate, trade.open_date)]
+        if not trade.is_open:
+            sides.append(("sell", trade.close_rate, trade.close_date))
+        for side, price, when in sides:
+            orders.append(Order(
+                trade_id=pks[trade.trade_id], bot=bot, ft_order_side=side, ft_pair=trade.pair,
+                ft_is_open=False, ft_amount=trade.amount, ft_price=price,
+                order_id=f"{side}-{trade.trade_id}", status="closed", symbol=trade.pair,
+                order_type="limit", side=side, price=price, average=price, amount=trade.amount,
+                filled=trade.amount, remaining=0.0, cost=trade.amount * price, order_date=when,
+                order_filled_date=when,
+            ))
+    Order.objects.bulk_create(orders, batch_size=5000)
+
+
+def write_config(path: Path, db_url: str, port: int) -> None:
+    path.write_text(json.dumps({
+        "bot_name": "bench-api", "dry_run": True, "dry_run_wallet": 1000,
+        "stake_currency": "BTC", "stake_amount": 0.01, "max_open_trades": 100,
+        "strategy": "SampleStrategy", "initial_state": "paused", "db_url": db_url,
+        "minimal_roi": {"0": 100}, "stoploss": -0.99, "use_exit_signal": False,
+        "user_data_dir": str(ROOT / "user_data"),
+        "exchange": {"name": "replay", "replay": {"speed": 1}, "pair_whitelist": PAIRS},
+        "api_server": {
+            "enabled": True, "listen_ip_address": "127.0.0.1", "listen_port": port,
+            "username": USER, "password": PASSWORD,
+            "jwt_secret_key": "bench-secret-0123456789abcdef0123456789abcdef",
+        },
+    }))
+
+
+def measure(base: str, token: str, path: str, n: int) -> tuple[float, float, int]:
+    import requests
+
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    timings, size = [], 0
+    for i in range(n + 2):
+        started = time.perf_counter()
+        response = session.get(f"{base}/api/v1/{path}", timeout=60)
+        elapsed = (time.perf_counter() - started) * 1000
+        response.raise_for_status()
+        size = len(response.content)
+        if i >= 2:  # two warm-up calls
+            timings.append(elapsed)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], size
+
+
+def main() -> None:
+    args = parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="tradeplane-bench-api-"))
+    db_url = args.db_url or f"sqlite:///{tmp / 'api.sqlite'}"
+    os.environ["TRADEPLANE_DB_URL"] = db_url
+    os.environ["TRADEPLANE_CONFIG"] = str(tmp / "config.json")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "controlplane.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    started = time.perf_counter()
+    seed(args.trades, args.open_trades)
+    print(f"seeded {args.trades:,} closed + {args.open_trades} open trades "
+          f"in {time.perf_counter() - started:.1f} s ({db_url.split(':')[0]})")
+
+    import requests
+
+    port = free_port()
+    write_config(tmp / "config.json", db_url, port)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRADEPLANE_")}
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "runbot", "--config", str(tmp / "config.json")],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{base}/api/v1/ping", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        token = requests.post(f"{base}/api/v1/token/login", auth=(USER, PASSWORD),
+                              timeout=10).json()["access_token"]
+        print(f"{'endpoint':<20}{'median ms':>10}{'p95 ms':>10}{'bytes':>12}  target <100 ms")
+        worst = 0.0
+        for path in POLLED:
+            median, p95, size = measure(base, token, path, args.requests)
+            worst = max(worst, median)
+            flag = "OK" if median < 100 else "MISSED"
+            print(f"{path:<20}{median:>10.1f}{p95:>10.1f}{size:>12,}  {flag}")
+        print(f"slowest median: {worst:.1f} ms -> {'OK' if worst < 100 else 'MISSED'}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
