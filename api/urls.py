@@ -38,6 +38,16 @@ urlpatterns = [
     path(V1 + "status", trades.StatusView.as_view(), name="status"),
     path(V1 + "trades", trades.TradesView.as_view(), name="trades"),
     path(V1 + "trade/<str:tradeid>", trades.TradeView.as_view(), name="trade"),
+    path(
+        V1 + "trades/open/custom-data",
+        trades.OpenTradesCustomDataView.as_view(),
+        name="list_open_trades_custom_data",
+    ),
+    path(
+        V1 + "trades/<str:tradeid>/custom-data",
+        trades.TradeCustomDataView.as_view(),
+        name="list_custom_data",
+    ),
     path(V1 + "trades/<str:tradeid>", trades.TradeDeleteView.as_view(), name="delete_trade"),
     path(
         V1 + "trades/<str:tradeid>/open-order",

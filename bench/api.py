@@ -27,10 +27,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PAIRS = ["ADA/BTC", "ETH/BTC", "LTC/BTC", "XLM/BTC", "XMR/BTC"]
-PRICES = {"ADA/BTC": 0.00005, "ETH/BTC": 0.09, "LTC/BTC": 0.017, "XLM/BTC": 0.00004,
-          "XMR/BTC": 0.027}
-POLLED = ["status", "profit", "trades?limit=500", "performance", "daily", "stats", "balance",
-          "count", "locks", "show_config"]
+PRICES = {
+    "ADA/BTC": 0.00005,
+    "ETH/BTC": 0.09,
+    "LTC/BTC": 0.017,
+    "XLM/BTC": 0.00004,
+    "XMR/BTC": 0.027,
+}
+POLLED = [
+    "status",
+    "profit",
+    "trades?limit=500",
+    "performance",
+    "daily",
+    "stats",
+    "balance",
+    "count",
+    "locks",
+    "show_config",
+]
 USER, PASSWORD = "bench", "bench-password-123"
 
 
@@ -65,13 +80,29 @@ def seed(n_closed: int, n_open: int) -> None:
         is_open = i > n_closed
         open_date = start + timedelta(minutes=5 * (i * 1728 // (n_closed + n_open)))
         trade = Trade(
-            bot=bot, trade_id=i, exchange="replay", pair=pair, base_currency=pair[:3],
-            stake_currency="BTC", is_open=is_open, fee_open=0.001, fee_close=0.001,
-            open_rate=open_rate, amount=amount, stake_amount=amount * open_rate,
-            max_stake_amount=amount * open_rate, open_date=open_date, strategy="SampleStrategy",
-            enter_tag=rng.choice(["rsi_cross", "bb_rebound"]), timeframe=5,
-            stop_loss=open_rate * 0.9, initial_stop_loss=open_rate * 0.9, stop_loss_pct=-0.1,
-            initial_stop_loss_pct=-0.1, max_rate=open_rate, min_rate=open_rate,
+            bot=bot,
+            trade_id=i,
+            exchange="replay",
+            pair=pair,
+            base_currency=pair[:3],
+            stake_currency="BTC",
+            is_open=is_open,
+            fee_open=0.001,
+            fee_close=0.001,
+            open_rate=open_rate,
+            amount=amount,
+            stake_amount=amount * open_rate,
+            max_stake_amount=amount * open_rate,
+            open_date=open_date,
+            strategy="SampleStrategy",
+            enter_tag=rng.choice(["rsi_cross", "bb_rebound"]),
+            timeframe=5,
+            stop_loss=open_rate * 0.9,
+            initial_stop_loss=open_rate * 0.9,
+            stop_loss_pct=-0.1,
+            initial_stop_loss_pct=-0.1,
+            max_rate=open_rate,
+            min_rate=open_rate,
         )
         trade.recalc_open_trade_value()
         if not is_open:
@@ -81,7 +112,8 @@ def seed(n_closed: int, n_open: int) -> None:
             trade.close_profit_abs = trade.calc_profit(close_rate)
             trade.realized_profit = trade.close_profit_abs
             trade.close_profit = trade_math.closed_profit_ratio(
-                trade.close_profit_abs, trade.open_trade_value)
+                trade.close_profit_abs, trade.open_trade_value
+            )
             trade.exit_reason = rng.choice(["roi", "stop_loss", "rsi_overbought"])
         trades.append(trade)
     Trade.objects.bulk_create(trades, batch_size=5000)
@@ -91,31 +123,62 @@ def seed(n_closed: int, n_open: int) -> None:
         if not trade.is_open:
             sides.append(("sell", trade.close_rate, trade.close_date))
         for side, price, when in sides:
-            orders.append(Order(
-                trade_id=pks[trade.trade_id], bot=bot, ft_order_side=side, ft_pair=trade.pair,
-                ft_is_open=False, ft_amount=trade.amount, ft_price=price,
-                order_id=f"{side}-{trade.trade_id}", status="closed", symbol=trade.pair,
-                order_type="limit", side=side, price=price, average=price, amount=trade.amount,
-                filled=trade.amount, remaining=0.0, cost=trade.amount * price, order_date=when,
-                order_filled_date=when,
-            ))
+            orders.append(
+                Order(
+                    trade_id=pks[trade.trade_id],
+                    bot=bot,
+                    ft_order_side=side,
+                    ft_pair=trade.pair,
+                    ft_is_open=False,
+                    ft_amount=trade.amount,
+                    ft_price=price,
+                    order_id=f"{side}-{trade.trade_id}",
+                    status="closed",
+                    symbol=trade.pair,
+                    order_type="limit",
+                    side=side,
+                    price=price,
+                    average=price,
+                    amount=trade.amount,
+                    filled=trade.amount,
+                    remaining=0.0,
+                    cost=trade.amount * price,
+                    order_date=when,
+                    order_filled_date=when,
+                )
+            )
     Order.objects.bulk_create(orders, batch_size=5000)
 
 
 def write_config(path: Path, db_url: str, port: int) -> None:
-    path.write_text(json.dumps({
-        "bot_name": "bench-api", "dry_run": True, "dry_run_wallet": 1000,
-        "stake_currency": "BTC", "stake_amount": 0.01, "max_open_trades": 100,
-        "strategy": "SampleStrategy", "initial_state": "paused", "db_url": db_url,
-        "minimal_roi": {"0": 100}, "stoploss": -0.99, "use_exit_signal": False,
-        "user_data_dir": str(ROOT / "user_data"),
-        "exchange": {"name": "replay", "replay": {"speed": 1}, "pair_whitelist": PAIRS},
-        "api_server": {
-            "enabled": True, "listen_ip_address": "127.0.0.1", "listen_port": port,
-            "username": USER, "password": PASSWORD,
-            "jwt_secret_key": "bench-secret-0123456789abcdef0123456789abcdef",
-        },
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "bot_name": "bench-api",
+                "dry_run": True,
+                "dry_run_wallet": 1000,
+                "stake_currency": "BTC",
+                "stake_amount": 0.01,
+                "max_open_trades": 100,
+                "strategy": "SampleStrategy",
+                "initial_state": "paused",
+                "db_url": db_url,
+                "minimal_roi": {"0": 100},
+                "stoploss": -0.99,
+                "use_exit_signal": False,
+                "user_data_dir": str(ROOT / "user_data"),
+                "exchange": {"name": "replay", "replay": {"speed": 1}, "pair_whitelist": PAIRS},
+                "api_server": {
+                    "enabled": True,
+                    "listen_ip_address": "127.0.0.1",
+                    "listen_port": port,
+                    "username": USER,
+                    "password": PASSWORD,
+                    "jwt_secret_key": "bench-secret-0123456789abcdef0123456789abcdef",
+                },
+            }
+        )
+    )
 
 
 def measure(base: str, token: str, path: str, n: int) -> tuple[float, float, int]:
@@ -151,8 +214,10 @@ def main() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
     seed(args.trades, args.open_trades)
-    print(f"seeded {args.trades:,} closed + {args.open_trades} open trades "
-          f"in {time.perf_counter() - started:.1f} s ({db_url.split(':')[0]})")
+    print(
+        f"seeded {args.trades:,} closed + {args.open_trades} open trades "
+        f"in {time.perf_counter() - started:.1f} s ({db_url.split(':')[0]})"
+    )
 
     import requests
 
@@ -161,7 +226,9 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRADEPLANE_")}
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "runbot", "--config", str(tmp / "config.json")],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -172,8 +239,9 @@ def main() -> None:
                     break
             except requests.ConnectionError:
                 time.sleep(0.2)
-        token = requests.post(f"{base}/api/v1/token/login", auth=(USER, PASSWORD),
-                              timeout=10).json()["access_token"]
+        token = requests.post(
+            f"{base}/api/v1/token/login", auth=(USER, PASSWORD), timeout=10
+        ).json()["access_token"]
         print(f"{'endpoint':<20}{'median ms':>10}{'p95 ms':>10}{'bytes':>12}  target <100 ms")
         worst = 0.0
         for path in POLLED:

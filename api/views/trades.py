@@ -141,3 +141,27 @@ class ForceExitView(APIView):
                 price=body.get("price"),
             )
         )
+
+
+NO_TRADE_FOR_ID = "No trade found for trade_id: {trade_id}"
+NO_CUSTOM_DATA = "No custom-data found for trade_id: {trade_id}"
+NO_OPEN_CUSTOM_DATA = "No custom-data found for open trades"
+
+
+class TradeCustomDataView(APIView):
+    """Per-trade strategy key/value data (2026.9). Tradeplane strategies cannot store any yet,
+    so an existing trade answers the contract's "no custom-data" 404."""
+
+    @extend_schema(parameters=[TRADE_ID])
+    def get(self, request, tradeid: str):
+        trade_id = trade_id_from(tradeid)
+        if trade_selectors.get_trade(bot_id=bot_context().bot_id, trade_id=trade_id) is None:
+            raise DetailError(NO_TRADE_FOR_ID.format(trade_id=trade_id), 404)
+        raise DetailError(NO_CUSTOM_DATA.format(trade_id=trade_id), 404)
+
+
+class OpenTradesCustomDataView(APIView):
+    @extend_schema(exclude=True)
+    def get(self, request):
+        bot_context()
+        raise DetailError(NO_OPEN_CUSTOM_DATA, 404)

@@ -19,6 +19,9 @@ from tests.fixtures.api import API_PASSWORD, API_USER, REPO, config_dict
 pytestmark = pytest.mark.integration
 
 
+SERVER_CONFIG: dict = {}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -48,6 +51,7 @@ def server(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    SERVER_CONFIG["path"] = path
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -187,3 +191,70 @@ def test_scripts_rest_client(server):
     assert "whitelist" in client.whitelist()
     assert client.available_pairs()["length"] == 5
     assert module.RestClient(server, API_USER, "wrong").count() == {"detail": "Unauthorized"}
+
+
+# Every command `freqtrade-client --show` lists, with arguments where it needs them, and what
+# a correct answer contains. Run through the CLI's own entry point (`main_exec`).
+CLI_COMMANDS = [
+    ("version", [], "version"),
+    ("show_config", [], "api_version"),
+    ("start", [], "status"),
+    ("ping", [], "status"),
+    ("balance", [], "currencies"),
+    ("count", [], "current"),
+    ("daily", ["3"], "data"),
+    ("weekly", [], "data"),
+    ("monthly", [], "data"),
+    ("entries", [], None),
+    ("exits", [], None),
+    ("mix_tags", [], None),
+    ("performance", [], None),
+    ("profit", [], "profit_closed_coin"),
+    ("stats", [], "durations"),
+    ("status", [], None),
+    ("trades", [], "trades"),
+    ("whitelist", [], "whitelist"),
+    ("blacklist", [], "blacklist"),
+    ("locks", [], "locks"),
+    ("logs", ["5"], "logs"),
+    ("health", [], "last_process"),
+    ("sysinfo", [], "cpu_pct"),
+    ("strategies", [], "strategies"),
+    ("strategy", ["SampleStrategy"], "code"),
+    ("plot_config", [], "main_plot"),
+    ("available_pairs", [], "pairs"),
+    ("pair_candles", ["ETH/BTC", "5m", "3"], "columns"),
+    ("pair_history", ["ETH/BTC", "5m", "SampleStrategy", "20180110-20180111"], "columns"),
+    ("forceenter", ["LTC/BTC", "long"], "trade_id"),
+    ("forcebuy", ["XMR/BTC"], "trade_id"),
+    ("trade", ["1"], "trade_id"),
+    ("lock_add", ["ADA/BTC", "2030-01-01T00:00:00Z"], "locks"),
+    ("delete_lock", ["1"], "locks"),
+    ("list_custom_data", ["1"], "detail"),
+    ("list_open_trades_custom_data", [], "detail"),
+    ("cancel_open_order", ["1"], "error"),  # filled at once in dry-run: nothing to cancel
+    ("forceexit", ["all"], "result"),
+    ("delete_trade", ["1"], "result_msg"),
+    ("pairlists_available", [], "detail"),  # webserver mode only, as in Freqtrade 2026.9
+    ("stopbuy", [], "status"),
+    ("reload_config", [], "status"),
+    ("stop", [], "status"),
+]
+
+
+def test_freqtrade_client_cli_runs_every_command(server, capsys):
+    from freqtrade_client.ft_client import main_exec
+    from freqtrade_client.ft_rest_client import FtRestClient as Client
+
+    listed = {name for name in dir(Client) if not name.startswith("_")}
+    assert listed == {name for name, _, _ in CLI_COMMANDS}  # nothing left out
+    for command, args, key in CLI_COMMANDS:
+        main_exec(
+            {"config": str(SERVER_CONFIG["path"]), "command": command, "command_arguments": args}
+        )
+        printed = capsys.readouterr().out.strip().splitlines()[-1]
+        answer = json.loads(printed)
+        assert answer is not None, command  # None would mean the connection failed
+        if key is not None:
+            found = answer if isinstance(answer, dict) else (answer[0] if answer else {})
+            assert key in found, (command, answer)
