@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -14,7 +10,8 @@ import pytest
 import requests
 from freqtrade_client import FtRestClient
 
-from tests.fixtures.api import API_PASSWORD, API_USER, REPO, config_dict
+from tests.fixtures.api import API_PASSWORD, API_USER, REPO
+from tests.fixtures.runbot import runbot_process
 
 pytestmark = pytest.mark.integration
 
@@ -22,55 +19,14 @@ pytestmark = pytest.mark.integration
 SERVER_CONFIG: dict = {}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("runbot")
-    port = free_port()
-    config = config_dict(
-        initial_state="stopped",
-        max_open_trades=10,
-        stake_amount=0.01,
-        db_url=f"sqlite:///{tmp / 'trades.sqlite'}",
-    )
-    config["api_server"]["listen_port"] = port
-    path = tmp / "config.json"
-    path.write_text(json.dumps(config))
-    env = {k: v for k, v in os.environ.items() if k != "TRADEPLANE_CONFIG"}
-    log = (tmp / "runbot.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "manage.py", "runbot", "--config", str(path)],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    SERVER_CONFIG["path"] = path
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"runbot exited: {(tmp / 'runbot.log').read_text()[-3000:]}")
-        try:
-            if requests.get(f"{url}/api/v1/ping", timeout=1).ok:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail(f"runbot did not answer: {(tmp / 'runbot.log').read_text()[-3000:]}")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with runbot_process(
+        tmp, initial_state="stopped", max_open_trades=10, stake_amount=0.01
+    ) as running:
+        SERVER_CONFIG["path"] = running.config_path
+        yield running.url
 
 
 @pytest.fixture(scope="module")
