@@ -89,11 +89,24 @@ def analyzed_df_params(data: Any) -> tuple[int | None, str | None]:
     return min(int(limit), ANALYZED_DF_MAX_LIMIT), pair
 
 
+def _epoch_ms(column: pd.Series) -> pd.Series:
+    """Datetimes (and timedeltas) as integer milliseconds, NaT as null."""
+    millis = column.dt.as_unit("ms").array.asi8
+    return pd.Series(pd.array(millis, dtype="Int64"), index=column.index).mask(column.isna())
+
+
 def dataframe_value(frame: pd.DataFrame) -> dict[str, str]:
-    return {
-        "__type__": "dataframe",
-        "__value__": frame.to_json(orient="split", date_format="epoch", date_unit="ms"),
-    }
+    """Freqtrade's ``dataframe_to_json``: ``to_json(orient="split")`` with dates as epoch ms.
+
+    pandas 3 deprecates ``date_format="epoch"``, so datetime columns become integer
+    milliseconds here first -- the same JSON, and no dependency on a format pandas will drop.
+    """
+    timed = [name for name, dtype in frame.dtypes.items() if dtype.kind in "mM"]
+    if timed:
+        frame = frame.copy()
+        for name in timed:
+            frame[name] = _epoch_ms(frame[name])
+    return {"__type__": "dataframe", "__value__": frame.to_json(orient="split")}
 
 
 def analyzed_df_message(
