@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from bot_engine import secret_filter
 from bot_engine.exceptions import (
     BotNotRunning,
     ExchangeError,
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 NOT_FOUND = "Not Found"
 METHOD_NOT_ALLOWED = "Method Not Allowed"
 NOT_IN_STATE = "Bot is not in the correct state."
+BODY_TOO_LARGE = "Request body too large"
 
 
 class RequestValidationError(exceptions.APIException):
@@ -82,11 +84,17 @@ def _json(body: dict | list, code: int, headers: dict | None = None) -> Response
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     # Late import: the auth module imports settings-dependent token code.
     from api.auth.authentication import ApiAuthFailed, Unauthorized
+    from api.auth.throttling import LoginThrottled
 
     request = context.get("request")
     if isinstance(exc, ApiAuthFailed):
         headers = {"WWW-Authenticate": exc.challenge} if exc.challenge else None
         return _json({"detail": str(exc.detail)}, status.HTTP_401_UNAUTHORIZED, headers)
+    if isinstance(exc, LoginThrottled):
+        headers = {"Retry-After": str(exc.wait)}
+        return _json({"detail": str(exc.detail)}, status.HTTP_429_TOO_MANY_REQUESTS, headers)
+    if isinstance(exc, RequestDataTooBig):
+        return _json({"detail": BODY_TOO_LARGE}, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         return _json({"detail": Unauthorized.default_detail}, status.HTTP_401_UNAUTHORIZED)
     if isinstance(exc, RequestValidationError):
@@ -101,14 +109,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return _json({"detail": exc.text}, exc.status_code)
     if isinstance(exc, OperationalError | ExchangeError):
         path = request.path if request is not None else ""
-        return _json({"error": f"Error querying {path}: {exc}"}, status.HTTP_502_BAD_GATEWAY)
+        error = secret_filter.mask(f"Error querying {path}: {exc}")
+        return _json({"error": error}, status.HTTP_502_BAD_GATEWAY)
     if isinstance(exc, BotNotRunning):
         return _json({"detail": NOT_IN_STATE}, status.HTTP_503_SERVICE_UNAVAILABLE)
     if isinstance(exc, NotFound):
         return _json({"detail": str(exc) or NOT_FOUND}, status.HTTP_404_NOT_FOUND)
     if isinstance(exc, StrategyError | TradeplaneError):
         # strategy load errors, missing candle data, bad timeranges: 502 with ``detail`` (§2.5)
-        return _json({"detail": str(exc)}, status.HTTP_502_BAD_GATEWAY)
+        return _json({"detail": secret_filter.mask(str(exc))}, status.HTTP_502_BAD_GATEWAY)
     if isinstance(exc, Http404 | exceptions.NotFound):
         return _json({"detail": NOT_FOUND}, status.HTTP_404_NOT_FOUND)
     if isinstance(exc, exceptions.MethodNotAllowed):

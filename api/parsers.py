@@ -7,6 +7,8 @@ freqtrade-client sends the body ``null`` on every GET/DELETE and argument-less P
 from __future__ import annotations
 
 import orjson
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from rest_framework.parsers import BaseParser
 
 from api.exceptions import RequestValidationError, validation_item
@@ -16,7 +18,13 @@ class TolerantJSONParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        raw = stream.read() if stream is not None else b""
+        # DRF streams the body past Django's own size check: enforce DATA_UPLOAD_MAX_MEMORY_SIZE
+        # here (api.exceptions answers 413), reading no more than one byte past the limit.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        size = -1 if limit is None else limit + 1
+        raw = stream.read(size) if stream is not None else b""
+        if limit is not None and len(raw) > limit:
+            raise RequestDataTooBig(f"Request body exceeds {limit} bytes")
         if not raw or not raw.strip():
             return {}
         try:

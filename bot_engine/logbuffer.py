@@ -22,7 +22,9 @@ class RingBufferHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             message = record.getMessage()
-            if record.exc_info:
+            if record.exc_text:  # already formatted (and secrets masked: bot_engine.secret_filter)
+                message += "\n" + record.exc_text
+            elif record.exc_info:
                 message += "\n" + logging.Formatter().formatException(record.exc_info)
             when = datetime.fromtimestamp(record.created, tz=UTC)
             row = (

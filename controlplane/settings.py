@@ -116,11 +116,42 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# Security headers on every answer (SecurityMiddleware, XFrameOptionsMiddleware).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# No endpoint takes more than a few KB; a bigger body is refused (413 JSON, api/views/errors.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+# Login throttling (api/auth/throttling.py) counts failures per client address here; one
+# process serves the API, so the in-memory cache is enough.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+
 CORS_ALLOWED_ORIGINS = [str(o).rstrip("/") for o in _api.get("CORS_origins") or [] if o != "*"]
 CORS_ALLOW_CREDENTIALS = True
 CORS_PREFLIGHT_MAX_AGE = 600
 
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Websocket push (api/ws): in-memory within this process by default; with api_server.redis_url
+# (channels-redis) every process serving this bot's websocket gets its engine's events.
+_redis_url = str(_api.get("redis_url") or "")
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [_redis_url],
+                "prefix": f"tradeplane:{_config.get('bot_name') or 'freqtrade'}",
+            },
+        }
+        if _redis_url
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 
 LOGGING = {
     "version": 1,

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("api.urls")),
 ]
 
+handler400 = "api.views.errors.bad_request"
 handler404 = "api.views.errors.not_found"
 handler500 = "api.views.errors.server_error"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rest_framework import authentication, exceptions, status
 from rest_framework_simplejwt.exceptions import TokenError
 
+from api.auth import throttling
 from api.auth.tokens import FreqtradeAccessToken
 from api.context import api_server_config
 
@@ -116,11 +117,14 @@ class ConfigBasicAuthentication(authentication.BaseAuthentication):
         scheme, value = authorization_header(request)
         if scheme != "basic":
             return None
+        throttling.check_not_blocked(request)
         credentials = decode_basic(value)
         if credentials is None:
             raise BasicMissing()
         if not basic_credentials_match(*credentials):
+            throttling.record_failure(request)
             raise Unauthorized()
+        throttling.record_success(request)
         return ApiUser(credentials[0]), None
 
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 
+from api.auth import throttling
 from api.auth.authentication import (
     BasicIncorrect,
     BasicMissing,
@@ -38,12 +39,15 @@ class TokenLoginView(APIView):
 
     @extend_schema(request=None, responses=AccessAndRefreshToken, auth=[{"basicAuth": []}])
     def post(self, request: Request) -> Response:
+        throttling.check_not_blocked(request)
         scheme, value = authorization_header(request)
         credentials = decode_basic(value) if scheme == "basic" else None
         if credentials is None:
             raise BasicMissing()
         if not basic_credentials_match(*credentials):
+            throttling.record_failure(request)
             raise BasicIncorrect()
+        throttling.record_success(request)
         return Response(token_pair(credentials[0]))
 
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from api.serializers.fields import nullable
+from bot_engine.config.schema import TIMEFRAMES
+
+
+def timeframe_field() -> serializers.ChoiceField:
+    """A timeframe the data layer knows ("5m", "1h", ...); anything else is a 422."""
+    return serializers.ChoiceField(choices=TIMEFRAMES)
 
 
 class PairCandlesQuery(serializers.Serializer):
     pair = serializers.CharField()
-    timeframe = serializers.CharField()
+    timeframe = timeframe_field()
     limit = serializers.IntegerField(required=False, min_value=1)
 
 
@@ -20,7 +26,7 @@ class PairCandlesRequest(PairCandlesQuery):
 
 class PairHistoryQuery(serializers.Serializer):
     pair = serializers.CharField()
-    timeframe = serializers.CharField()
+    timeframe = timeframe_field()
     strategy = serializers.CharField()
     timerange = serializers.CharField(required=False)
     freqaimodel = serializers.CharField(required=False)
@@ -28,7 +34,7 @@ class PairHistoryQuery(serializers.Serializer):
 
 class PairHistoryRequest(serializers.Serializer):
     pair = serializers.CharField()
-    timeframe = serializers.CharField()
+    timeframe = timeframe_field()
     timerange = nullable(serializers.CharField)
     strategy = serializers.CharField()
     freqaimodel = nullable(serializers.CharField)

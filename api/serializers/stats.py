@@ -107,8 +107,13 @@ class PairFilterQuery(serializers.Serializer):
     pair = serializers.CharField(required=False)
 
 
+# Ten years of days (more months or weeks): far past any data, and the calendar math stays in
+# range (a million days back is before year 1: an overflow, not an answer).
+MAX_TIMESCALE = 3650
+
+
 class TimescaleQuery(serializers.Serializer):
-    timescale = serializers.IntegerField(required=False, min_value=1)
+    timescale = serializers.IntegerField(required=False, min_value=1, max_value=MAX_TIMESCALE)
 
 
 class TimeUnitProfitEntrySchema(serializers.Serializer):

@@ -102,7 +102,7 @@ class ForceEnterPayload(serializers.Serializer):
     ordertype = nullable(serializers.ChoiceField, choices=["limit", "market"])
     stakeamount = nullable(serializers.FloatField, min_value=0)
     entry_tag = nullable(serializers.CharField)
-    leverage = nullable(serializers.FloatField)
+    leverage = nullable(serializers.FloatField, min_value=1)  # stake = cost / leverage
 
 
 class ForceEnterErrorSchema(serializers.Serializer):

@@ -36,8 +36,26 @@ DEFAULT_ORDER_TYPES = {
     "stoploss": "market",
     "stoploss_on_exchange": False,
 }
-# Values Freqtrade's docs and sample configs ship with; running with them is a security risk.
-_WELL_KNOWN_JWT_KEYS = {"super-secret", "somethingrandom", "somethingRandomSomethingRandom123"}
+# Values Freqtrade's docs, sample configs and docker quickstart ship with (and our own old
+# examples); an API reachable from the network with one of them is open to anyone who read them.
+WELL_KNOWN_SECRETS = frozenset(
+    {
+        "super-secret",
+        "somethingrandom",
+        "somethingRandomSomethingRandom123",
+        "SuperSecret1!",
+        "SuperSecurePassword",
+        "SuperSecretPassword",
+        "Freqtrader",
+        "freqtrader",
+        "secret_ws_t0ken.",
+        "a_secret_token",
+        "changeme",
+        "password",
+    }
+)
+MIN_API_PASSWORD_LENGTH = 12
+GENERATE_SECRET_HINT = 'generate one with: python -c "import secrets; print(secrets.token_hex())"'
 
 # Annotations (strings, see model.py's __future__ import) of the fields that hold floats.
 _FLOAT_TYPES = {"float", "float | None"}
@@ -205,20 +223,61 @@ def _cross_field_errors(config: Mapping[str, Any]) -> list[str]:
         if isinstance(key, str) and len(key) < schema.MIN_JWT_SECRET_LENGTH:
             errors.append(
                 "api_server.jwt_secret_key: must be at least "
-                f"{schema.MIN_JWT_SECRET_LENGTH} characters when the API server is enabled"
+                f"{schema.MIN_JWT_SECRET_LENGTH} characters when the API server is enabled; "
+                + GENERATE_SECRET_HINT
             )
+        if not _listens_on_loopback(api):
+            errors += [f"{key}: {problem}" for key, problem in api_secret_problems(api)]
+    origins = api.get("CORS_origins") if isinstance(api, Mapping) else None
+    if isinstance(origins, list) and "*" in origins:
+        errors.append(
+            "api_server.CORS_origins: '*' is not allowed (the API sends credentialed CORS "
+            "headers); list the origins, like 'http://localhost:3000'"
+        )
     return errors
+
+
+def _listens_on_loopback(api: Mapping[str, Any]) -> bool:
+    try:
+        return ipaddress.ip_address(str(api.get("listen_ip_address"))).is_loopback
+    except ValueError:
+        return True  # not an address: the schema reports it; do not stack a second error
+
+
+def api_secret_problems(api: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(dotted key, problem) for each weak API secret: fatal off loopback, a warning on it."""
+    problems = []
+    password = api.get("password")
+    if isinstance(password, str):
+        if password in WELL_KNOWN_SECRETS:
+            problems.append(("api_server.password", "is a published example value; change it"))
+        elif len(password) < MIN_API_PASSWORD_LENGTH:
+            problems.append(
+                (
+                    "api_server.password",
+                    f"must be at least {MIN_API_PASSWORD_LENGTH} characters when the API "
+                    f"listens beyond localhost; {GENERATE_SECRET_HINT}",
+                )
+            )
+    key = api.get("jwt_secret_key")
+    if isinstance(key, str) and key in WELL_KNOWN_SECRETS:
+        problems.append(
+            (
+                "api_server.jwt_secret_key",
+                f"is a published example value; {GENERATE_SECRET_HINT}",
+            )
+        )
+    return problems
 
 
 def _warn_about_api_security(config: Mapping[str, Any]) -> None:
     api = config.get("api_server") or {}
     if not api.get("enabled"):
         return
-    if not api.get("password"):
-        logger.warning("api_server.password is empty: anyone who can reach the API can log in.")
-    if api.get("jwt_secret_key") in _WELL_KNOWN_JWT_KEYS:
-        logger.warning("api_server.jwt_secret_key is a published example value; change it.")
-    if not ipaddress.ip_address(api["listen_ip_address"]).is_loopback:
+    # Off loopback these were errors already (_cross_field_errors); on loopback they warn.
+    for key, problem in api_secret_problems(api):
+        logger.warning("%s %s.", key, problem)
+    if not _listens_on_loopback(api):
         logger.warning(
             "api_server listens on %s, not on localhost: secure it (firewall, strong password).",
             api["listen_ip_address"],

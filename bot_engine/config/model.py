@@ -64,6 +64,7 @@ class ApiServerConfig:
     CORS_origins: tuple[str, ...] = ()
     verbosity: str = "error"
     enable_openapi: bool = False
+    redis_url: str = field(default="", repr=False)  # Redis channel layer; may hold a password
 
 
 @dataclass(frozen=True)

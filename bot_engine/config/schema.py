@@ -78,6 +78,7 @@ _API_SERVER = {
         "CORS_origins": _STR_LIST,
         "verbosity": {"enum": ["error", "info"]},
         "enable_openapi": _BOOL,
+        "redis_url": _STR,
     },
 }
 
@@ -214,6 +215,7 @@ MESSAGES: dict[str, str] = {
     "api_server.CORS_origins": "must be a list of origins like 'http://localhost:3000'",
     "api_server.verbosity": "must be 'error' or 'info'",
     "api_server.enable_openapi": _MUST_BE_BOOL,
+    "api_server.redis_url": "must be a Redis URL like 'redis://localhost:6379/0'",
 }
 
 # Lists whose bad items are reported at the list's own key (one line, not one per index).
@@ -226,7 +228,7 @@ _REPORT_AT_LIST = {
 
 _SECRET_KEYS = {
     "exchange": {"key", "secret", "password", "uid", "apiKey", "privateKey"},
-    "api_server": {"password", "jwt_secret_key", "ws_token"},
+    "api_server": {"password", "jwt_secret_key", "ws_token", "redis_url"},
     "telegram": {"token"},
 }
 _CCXT_SECTIONS = {"ccxt_config", "ccxt_async_config", "ccxt_sync_config"}

@@ -15,7 +15,12 @@ _FILE = re.compile(
 
 
 def pair_to_filename(pair: str) -> str:
-    return pair.replace("/", "_").replace(":", "_")
+    """``ETH/BTC`` -> ``ETH_BTC``, as Freqtrade names files; every character that is not a
+    letter, digit, ``_`` or ``-`` becomes ``_``, so no pair name can leave the data folder."""
+    return _UNSAFE_FILENAME_CHARS.sub("_", pair)
+
+
+_UNSAFE_FILENAME_CHARS = re.compile(r"[^A-Za-z0-9_-]")
 
 
 def candle_file(data_dir: Path, pair: str, timeframe: str) -> Path:

@@ -31,7 +31,7 @@ class TradeBook:
         self._trades = list(Trade.objects.for_bot(self.bot_id).open().order_by("trade_id"))
         by_pk = {trade.pk: trade for trade in self._trades}
         self._open_orders = []
-        for order in Order.objects.filter(bot_id=self.bot_id, ft_is_open=True).order_by("id"):
+        for order in Order.objects.filter(bot_id=self.bot_id).open().order_by("id"):
             trade = by_pk.get(order.trade_id)
             if trade is None:  # an open order on a closed trade: load that trade too
                 trade = Trade.objects.get(pk=order.trade_id)

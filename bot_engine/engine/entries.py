@@ -138,4 +138,6 @@ def enter_position(
         raise OperationalError(f"Failed to enter position for {pair}: {exc}") from exc
     if result.price is None:
         result.price = result.average or rate
-    return open_trade(bot, pair=pair, result=result, stake=stake, enter_tag=enter_tag)
+    return open_trade(
+        bot, pair=pair, result=result, stake=stake, enter_tag=enter_tag, market=market
+    )

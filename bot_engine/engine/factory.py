@@ -80,7 +80,7 @@ def restore_open_orders(bot: RunningBot) -> None:
     """Dry-run orders live in memory: after a restart, put the open ones back."""
     if not isinstance(bot.exchange, DryRunExchange):
         return
-    for order in Order.objects.filter(bot_id=bot.bot_id, ft_is_open=True):
+    for order in Order.objects.filter(bot_id=bot.bot_id).open():
         bot.exchange.restore_order(
             OrderResult(
                 id=order.order_id,

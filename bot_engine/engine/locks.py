@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import transaction
 
@@ -35,7 +35,8 @@ def lock_pair(
     side: str = ALL_PAIRS,
 ) -> PairLock:
     """Lock until the candle boundary after ``until`` (rounded up); never twice the same lock."""
-    end = next_candle_boundary(until, timeframe)
+    # Stored in UTC: PostgreSQL refuses offsets past ±15:59 that Python accepts.
+    end = next_candle_boundary(until, timeframe).astimezone(UTC)
     with transaction.atomic():
         existing = PairLock.objects.filter(
             bot_id=bot_id, pair=pair, side=side, reason=reason, lock_end_time=end, active=True

@@ -10,7 +10,7 @@ from django.db.models import Max
 
 from bot_engine import events, trade_math
 from bot_engine.data.timeframes import timeframe_to_minutes
-from bot_engine.exchange.base import OrderResult
+from bot_engine.exchange.base import Market, OrderResult
 from bot_engine.models import Order, Trade
 from bot_engine.runtime import RunningBot
 
@@ -67,10 +67,19 @@ def set_initial_stoploss(trade: Trade, stoploss: float) -> None:
 
 
 def open_trade(
-    bot: RunningBot, *, pair: str, result: OrderResult, stake: float, enter_tag: str | None
+    bot: RunningBot,
+    *,
+    pair: str,
+    result: OrderResult,
+    stake: float,
+    enter_tag: str | None,
+    market: Market | None,
 ) -> Trade:
-    """Record a new trade and its entry order; apply the fill if the order filled at once."""
-    market = bot.exchange.markets().get(pair)
+    """Record a new trade and its entry order; apply the fill if the order filled at once.
+
+    Nothing here may call the exchange: the order exists, so it must be recorded whatever
+    the exchange does next (``market`` was read before the order was placed).
+    """
     now = result.timestamp or bot.exchange.now()
     with transaction.atomic():
         trade = Trade.objects.create(

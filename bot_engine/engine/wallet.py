@@ -53,8 +53,10 @@ def stake_wallet(bot_id: int, config: BotConfig) -> StakeWallet:
 
 def _pending_entry_stake(bot_id: int) -> float:
     """Stake reserved by open, unfilled entry orders (the wallet's ``used``)."""
-    rows = Order.objects.filter(bot_id=bot_id, ft_is_open=True, ft_order_side="buy").values_list(
-        "ft_amount", "ft_price", "filled"
+    rows = (
+        Order.objects.filter(bot_id=bot_id, ft_order_side="buy")
+        .open()
+        .values_list("ft_amount", "ft_price", "filled")
     )
     return sum((amount - (filled or 0.0)) * price for amount, price, filled in rows)
 

@@ -7,6 +7,12 @@ from django.db import models
 FINAL_STATUSES = ("closed", "canceled", "cancelled", "expired", "rejected")
 
 
+class OrderQuerySet(models.QuerySet):
+    def open(self) -> OrderQuerySet:
+        """Orders still open on the exchange (``IN`` so SQLite uses the index; see Trade)."""
+        return self.filter(ft_is_open__in=[True])
+
+
 class Order(models.Model):
     trade = models.ForeignKey("bot_engine.Trade", on_delete=models.CASCADE, related_name="orders")
     bot = models.ForeignKey("bot_engine.Bot", on_delete=models.CASCADE, related_name="orders")
@@ -34,6 +40,8 @@ class Order(models.Model):
     order_filled_date = models.DateTimeField(null=True, blank=True)
     order_update_date = models.DateTimeField(null=True, blank=True)
     funding_fee = models.FloatField(null=True, blank=True)
+
+    objects = OrderQuerySet.as_manager()
 
     class Meta:
         ordering = ["trade_id", "id"]

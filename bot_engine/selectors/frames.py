@@ -125,32 +125,17 @@ def _as_array(values: Sequence, kind: str) -> np.ndarray:
 
 
 def trade_columns(
-    bot_id: int,
-    fields: Sequence[str],
-    *,
-    is_open: bool | None = False,
-    direction: str | None = None,
-    pair: str | None = None,
-    closed_since: datetime | None = None,
-    order_by: Sequence[str] = ("trade_id",),
+    bot_id: int, fields: Sequence[str], *, is_open: bool | None = False
 ) -> dict[str, np.ndarray]:
-    """Columns of the bot's trades (trade-id order unless told); datetimes as int64 µs.
-
-    ``id`` is the internal primary key, ``trade_id`` the bot's own trade number.
-    """
+    """Columns of the bot's (closed, by default) trades in trade-id order; datetimes as int64
+    µs. ``id`` is the internal primary key, ``trade_id`` the bot's own trade number."""
     queryset = Trade.objects.for_bot(bot_id)
     if is_open is not None:
         queryset = queryset.filter(is_open=is_open)
-    if direction in ("long", "short"):
-        queryset = queryset.filter(is_short=direction == "short")
-    if pair is not None:
-        queryset = queryset.filter(pair=pair)
-    if closed_since is not None:
-        queryset = queryset.filter(close_date__gte=closed_since)
     kinds = {
         name: _KINDS.get(Trade._meta.get_field(name).get_internal_type(), "str") for name in fields
     }
-    return fetch_columns(queryset.order_by(*order_by), kinds)
+    return fetch_columns(queryset.order_by("trade_id"), kinds)
 
 
 def entry_order_costs(

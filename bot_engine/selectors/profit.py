@@ -19,6 +19,7 @@ from bot_engine.engine.wallet import StakeWallet
 from bot_engine.models import Trade
 from bot_engine.selectors.frames import (
     DATETIME_PRINT_FORMAT,
+    FINAL_ORDER_STATUSES,
     NAT,
     ClosedTrades,
     bn_std,
@@ -30,7 +31,7 @@ from bot_engine.selectors.frames import (
     us_to_datetime,
     us_to_ms,
 )
-from bot_engine.selectors.trade_views import FINAL_ORDER_STATUSES, profit_at
+from bot_engine.selectors.trade_views import profit_at
 from bot_engine.selectors.trades import open_trades
 
 SQRT_365 = math.sqrt(365)

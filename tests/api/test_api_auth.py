@@ -16,7 +16,7 @@ from api.auth.authentication import (
     NOT_AUTHENTICATED,
     UNAUTHORIZED,
 )
-from api.auth.tokens import token_pair
+from api.auth.tokens import PASSWORD_CLAIM, token_pair
 from tests.fixtures.api import API_PASSWORD, API_USER, JWT_SECRET, basic_header
 
 pytestmark = pytest.mark.usefixtures("running_bot")
@@ -81,7 +81,8 @@ def test_token_login_returns_both_tokens_with_freqtrade_claims(client_basic):
         ("refresh_token", "refresh", 30 * 86400),
     ):
         payload = jwt.decode(body[key], JWT_SECRET, algorithms=["HS256"])
-        assert set(payload) == {"identity", "exp", "iat", "type"}
+        # Freqtrade's claims, plus the password fingerprint that ends tokens on a password change
+        assert set(payload) == {"identity", "exp", "iat", "type", PASSWORD_CLAIM}
         assert payload["identity"] == {"u": API_USER}
         assert payload["type"] == kind
         assert payload["exp"] - payload["iat"] == lifetime

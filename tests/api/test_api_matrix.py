@@ -30,6 +30,8 @@ ENDPOINTS = [
     ("delete", "/api/v1/trades/1", None),
     ("delete", "/api/v1/trades/1/open-order", None),
     ("post", "/api/v1/trades/1/reload", None),
+    ("get", "/api/v1/trades/open/custom-data", None),
+    ("get", "/api/v1/trades/1/custom-data", None),
     ("get", "/api/v1/profit", None),
     ("get", "/api/v1/profit_all", None),
     ("get", "/api/v1/stats", None),

@@ -44,6 +44,19 @@ def write(path: Path, config: dict) -> Path:
         ({"max_open_trades": "many"}, "max_open_trades:"),
         ({"exchange": {"pair_whitelist": "ETH/BTC"}}, "exchange.pair_whitelist:"),
         ({"strategy": "NoSuchStrategy"}, "Strategy 'NoSuchStrategy' not found. Available"),
+        (
+            {
+                "api_server": {
+                    "enabled": True,
+                    "listen_ip_address": "0.0.0.0",
+                    "listen_port": 18080,
+                    "username": "freqtrader",
+                    "password": "SuperSecret1!",
+                    "jwt_secret_key": "x" * 40,
+                }
+            },
+            "api_server.password: is a published example value",
+        ),
     ],
 )
 def test_bad_config_names_the_key_and_exits_non_zero(tmp_path, changes, message):

@@ -6,15 +6,22 @@ import signal
 import threading
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
-from bot_engine import logbuffer, runtime
+from bot_engine import logbuffer, runtime, secret_filter
 from bot_engine.config.loader import load_config, write_default_config
 from bot_engine.engine.factory import build_running_bot
 from bot_engine.engine.loop import Engine, run_in_thread
 from bot_engine.exceptions import ConfigError, ExchangeError, StrategyError
 from controlplane.bootstrap import DEFAULT_CONFIG
+
+# Websocket keepalive: a ping every 20 s, and a peer that has not answered 20 s later is gone.
+# Idle sockets then survive proxies with a 60 s idle timeout (nginx's proxy_read_timeout).
+WS_PING_INTERVAL = 20.0
+WS_PING_TIMEOUT = 20.0
 
 
 class Command(BaseCommand):
@@ -39,6 +46,7 @@ class Command(BaseCommand):
             config = load_config(path, overrides=overrides)
         except ConfigError as exc:
             raise CommandError(f"Invalid configuration in {path}:\n{exc}") from None
+        secret_filter.install(config)
         logbuffer.install()
         call_command("migrate", interactive=False, verbosity=0)
         try:
@@ -46,11 +54,14 @@ class Command(BaseCommand):
         except (ConfigError, StrategyError, ExchangeError) as exc:
             raise CommandError(str(exc)) from None
         runtime.register(bot)
+        # Built before the engine starts: building it registers the publisher the engine's
+        # events go through to websocket clients (api.asgi_app; bot_engine.events).
+        application = import_string(settings.ASGI_APPLICATION)
         engine = Engine(bot, reload_config=None)
         thread = run_in_thread(engine)
         try:
             if config.api_server.enabled:
-                self._serve_api(config)
+                self._serve_api(config, application)
             else:
                 self._wait_for_signal(engine)
         finally:
@@ -73,7 +84,7 @@ class Command(BaseCommand):
             )
         return path
 
-    def _serve_api(self, config) -> None:
+    def _serve_api(self, config, application) -> None:
         import uvicorn
 
         api = config.api_server
@@ -84,9 +95,11 @@ class Command(BaseCommand):
         self.stdout.flush()
         server = uvicorn.Server(
             uvicorn.Config(
-                "controlplane.asgi:application",
+                application,
                 host=api.listen_ip_address,
                 port=api.listen_port,
+                ws_ping_interval=WS_PING_INTERVAL,
+                ws_ping_timeout=WS_PING_TIMEOUT,
                 log_level="info" if api.verbosity == "info" else "warning",
                 lifespan="off",
                 access_log=api.verbosity == "info",

@@ -259,3 +259,16 @@ def test_available_capital_is_the_starting_balance():
 )
 def test_naturaltime(delta, words):
     assert naturaltime(delta) == words
+
+
+def test_query_count_once_the_closed_trades_are_cached(django_assert_num_queries):
+    """A repeated poll reads the fingerprint (5 aggregates on a small bot) and the open
+    trades with their orders (2): no reload of the closed trades."""
+    bot = make_bot()
+    make_closed_trade(
+        bot, 1, open_rate=1.0, close_rate=1.2, opened=T0, closed=T0 + timedelta(hours=1)
+    )
+    make_open_trade(bot, 2, open_rate=2.0, opened=T0)
+    summary(bot)
+    with django_assert_num_queries(7):
+        summary(bot)

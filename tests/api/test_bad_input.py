@@ -1,0 +1,116 @@
+"""Bad input, one test per class (issue 5, reliability 5): each gets a clear JSON error,
+never a 500 — 4xx, or the contract's 502 ``{"error"}`` where Freqtrade answers that."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from bot_engine.data.candles import candle_file, pair_to_filename
+
+pytestmark = pytest.mark.usefixtures("running_bot")
+
+
+def post_raw(api, path: str, body: bytes):
+    return api.post(path, data=body, content_type="application/json")
+
+
+def test_malformed_json(api):
+    response = post_raw(api, "/api/v1/forceenter", b'{"pair": "ETH/BTC",')
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "json_invalid"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/forceenter", b'{"pair": "ETH/BTC", "price": "abc"}', "price"),
+        ("/api/v1/forceenter", b'{"pair": ["ETH/BTC"]}', "pair"),
+        ("/api/v1/forceexit", b'{"tradeid": {"x": 1}}', "tradeid"),
+        ("/api/v1/blacklist", b'{"blacklist": "ETH/BTC"}', "blacklist"),
+    ],
+)
+def test_wrong_types(api, path, body, field):
+    response = post_raw(api, path, body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", field]
+
+
+def test_wrong_type_in_query(api):
+    response = api.get("/api/v1/trades?limit=many")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
+def test_huge_body_is_413(api):
+    blob = b"A" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)
+    response = post_raw(api, "/api/v1/blacklist", b'{"blacklist": ["' + blob + b'"]}')
+    assert response.status_code == 413
+    assert response.json() == {"detail": "Request body too large"}
+    assert "AAAA/BTC" not in api.get("/api/v1/blacklist").content.decode()
+
+
+def test_unknown_pair(api):
+    response = post_raw(api, "/api/v1/forceenter", b'{"pair": "NOPE/BTC"}')
+    assert response.status_code == 502  # contract §2.3: Freqtrade's RPCException answer
+    assert "market is not active" in response.json()["error"]
+    assert api.get("/api/v1/count").json()["current"] == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/forceenter", b'{"pair": "ETH/BTC", "stakeamount": -1}', "stakeamount"),
+        ("/api/v1/forceenter", b'{"pair": "ETH/BTC", "price": -0.5}', "price"),
+        ("/api/v1/forceenter", b'{"pair": "ETH/BTC", "leverage": -2}', "leverage"),
+    ],
+)
+def test_negative_amounts(api, path, body, field):
+    response = post_raw(api, path, body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", field]
+    assert api.get("/api/v1/count").json()["current"] == 0
+
+
+def test_negative_exit_amount_is_refused(api):
+    post_raw(api, "/api/v1/forceenter", b'{"pair": "ETH/BTC"}')
+    response = post_raw(api, "/api/v1/forceexit", b'{"tradeid": 1, "amount": -1}')
+    assert response.status_code in (422, 502)
+    assert set(response.json()) <= {"detail", "error"}
+    assert api.get("/api/v1/count").json()["current"] == 1  # still open
+
+
+@pytest.mark.parametrize(
+    "name", ["..%2F..%2Fetc", "..%2F..%2Fetc%2Fpasswd", "..", "%2Fetc%2Fpasswd", "a%00b"]
+)
+def test_path_traversal_in_strategy_names(api, name):
+    response = api.get(f"/api/v1/strategy/{name}")
+    assert response.status_code == 404
+    assert "detail" in response.json()
+
+
+def test_path_traversal_in_pair_history_strategy(api):
+    response = api.get(
+        "/api/v1/pair_history?pair=ETH/BTC&timeframe=5m&strategy=../../etc/passwd"
+        "&timerange=20180110-20180111"
+    )
+    assert response.status_code in (404, 502)
+    assert "not found" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("pair", ["../../../etc/passwd", "..\\..\\x", "/etc/passwd", "a\x00b"])
+def test_path_traversal_in_data_paths(api, tmp_path, pair):
+    assert candle_file(tmp_path, pair, "5m").parent == tmp_path
+    assert "/" not in pair_to_filename(pair) and ".." not in pair_to_filename(pair)
+    response = api.get("/api/v1/pair_candles", {"pair": pair, "timeframe": "5m"})
+    if "\x00" in pair:  # DRF refuses NUL characters outright
+        assert response.status_code == 422
+    else:
+        assert response.status_code == 200
+        assert response.json()["length"] == 0
+
+
+def test_unknown_timeframe(api):
+    response = api.get("/api/v1/pair_candles?pair=ETH/BTC&timeframe=../5m")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "timeframe"]

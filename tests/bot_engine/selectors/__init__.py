@@ -1,0 +1,1 @@
+"""Tests of bot_engine.selectors and bot_engine.importer."""
