@@ -83,7 +83,9 @@ def main() -> None:
 
         profiler = cProfile.Profile()
         profiler.runcall(run)
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(
+            "tradeplane|bot_engine|user_data|main", 30
+        )
     else:
         run()
     elapsed = time.perf_counter() - started

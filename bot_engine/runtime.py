@@ -42,6 +42,8 @@ class BotState(enum.StrEnum):
 class AnalysedFrame:
     frame: pd.DataFrame
     analysed_at: datetime  # wall clock, for last_analyzed
+    newest_candle: object = None  # open time of the last candle, to spot a new one cheaply
+    signal: dict = field(default_factory=dict)  # the last candle's signals, read every step
 
 
 @dataclass

@@ -1,3 +1,3 @@
 """Shared pytest setup; fixtures live in tests/fixtures/ and are registered here."""
 
-pytest_plugins = ["tests.fixtures.api", "tests.fixtures.engine"]
+pytest_plugins = ["tests.fixtures.api", "tests.fixtures.engine", "tests.fixtures.runbot"]

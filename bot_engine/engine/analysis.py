@@ -29,8 +29,8 @@ def refresh_pair(bot: RunningBot, pair: str) -> AnalysedFrame | None:
     if candles.empty:
         return None
     cached = bot.dataframes.get(pair)
-    newest = candles["date"].iloc[-1]
-    if cached is not None and len(cached.frame) and cached.frame["date"].iloc[-1] == newest:
+    newest = candles["date"].array[-1]
+    if cached is not None and cached.newest_candle == newest:
         return cached
     try:
         frame = bot.strategy.analyze(candles, pair)
@@ -41,21 +41,36 @@ def refresh_pair(bot: RunningBot, pair: str) -> AnalysedFrame | None:
             pair,
         )
         return None
-    analysed = AnalysedFrame(frame=frame, analysed_at=datetime.now(UTC))
+    analysed = AnalysedFrame(
+        frame=frame,
+        analysed_at=datetime.now(UTC),
+        newest_candle=newest,
+        signal=_signal_of_last_row(frame),
+    )
     bot.dataframes[pair] = analysed
     events.publish({"type": "new_candle", "data": [pair, bot.timeframe, "spot"]})
     return analysed
 
 
+NO_SIGNAL = {"enter_long": False, "exit_long": False, "enter_tag": None, "exit_tag": None}
+
+
+def _last(frame, column: str):
+    return frame[column].array[-1] if column in frame.columns else None
+
+
+def _signal_of_last_row(frame) -> dict:
+    if frame.empty:
+        return NO_SIGNAL
+    enter_tag, exit_tag = _last(frame, "enter_tag"), _last(frame, "exit_tag")
+    return {
+        "enter_long": _last(frame, "enter_long") == 1,
+        "exit_long": _last(frame, "exit_long") == 1,
+        "enter_tag": enter_tag if isinstance(enter_tag, str) and enter_tag else None,
+        "exit_tag": exit_tag if isinstance(exit_tag, str) and exit_tag else None,
+    }
+
+
 def last_signal(analysed: AnalysedFrame | None) -> dict:
     """The newest candle's signals: enter/exit flags and tags."""
-    if analysed is None or analysed.frame.empty:
-        return {"enter_long": False, "exit_long": False, "enter_tag": None}
-    row = analysed.frame.iloc[-1]
-    tag = row.get("enter_tag")
-    return {
-        "enter_long": row.get("enter_long") == 1,
-        "exit_long": row.get("exit_long") == 1,
-        "enter_tag": tag if isinstance(tag, str) and tag else None,
-        "exit_tag": row.get("exit_tag") if isinstance(row.get("exit_tag"), str) else None,
-    }
+    return analysed.signal if analysed is not None and analysed.signal else NO_SIGNAL

@@ -164,7 +164,7 @@ class IStrategy(ABC):
         if (
             len(before)
             and "date" in before.columns
-            and (after["date"].iloc[-1] != before["date"].iloc[-1])
+            and (after["date"].array[-1] != before["date"].array[-1])
         ):
             raise StrategyError(
                 f"Dataframe returned from strategy {name} has mismatching last date for {pair}."
