@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from bot_engine.config.model import BotConfig
 from bot_engine.models import Order, Trade
@@ -28,26 +28,49 @@ class StakeWallet:
         return max(0.0, min(self.total_stake_amount - self.open_stakes, self.free))
 
 
-def stake_wallet(bot_id: int, config: BotConfig) -> StakeWallet:
-    sums = Trade.objects.for_bot(bot_id).aggregate(
-        closed_profit=Sum("close_profit_abs", filter=Q(is_open=False), default=0.0),
-        open_stakes=Sum("stake_amount", filter=Q(is_open=True), default=0.0),
-        realized_open=Sum("realized_profit", filter=Q(is_open=True), default=0.0),
-    )
-    pending = _pending_entry_stake(bot_id)
-    free = config.dry_run_wallet + sums["closed_profit"] + sums["realized_open"]
-    free -= sums["open_stakes"]
+def wallet_from_sums(
+    config: BotConfig,
+    *,
+    closed_profit: float,
+    open_stakes: float,
+    realized_open: float,
+    pending: float,
+) -> StakeWallet:
+    """The wallet formula (contract §3.14), in one place for every caller."""
+    free = config.dry_run_wallet + closed_profit + realized_open
+    free -= open_stakes
     if config.available_capital:
-        total = config.available_capital + sums["closed_profit"]
+        total = config.available_capital + closed_profit
     else:
-        total = (free + sums["open_stakes"]) * config.tradable_balance_ratio
+        total = (free + open_stakes) * config.tradable_balance_ratio
     return StakeWallet(
         free=free,
         used=pending,
-        open_stakes=sums["open_stakes"],
-        closed_profit=sums["closed_profit"],
-        realized_open=sums["realized_open"],
+        open_stakes=open_stakes,
+        closed_profit=closed_profit,
+        realized_open=realized_open,
         total_stake_amount=total,
+    )
+
+
+def stake_wallet(
+    bot_id: int, config: BotConfig, *, closed_profit: float | None = None
+) -> StakeWallet:
+    """The bot's wallet now. ``closed_profit`` (Σ close_profit_abs of closed trades) may be
+    passed by a caller that already holds it, sparing a scan of every closed trade."""
+    trades = Trade.objects.for_bot(bot_id)
+    open_sums = trades.open().aggregate(
+        open_stakes=Sum("stake_amount", default=0.0),
+        realized_open=Sum("realized_profit", default=0.0),
+    )
+    if closed_profit is None:
+        closed_profit = trades.closed().aggregate(p=Sum("close_profit_abs", default=0.0))["p"]
+    return wallet_from_sums(
+        config,
+        closed_profit=closed_profit,
+        open_stakes=open_sums["open_stakes"],
+        realized_open=open_sums["realized_open"],
+        pending=_pending_entry_stake(bot_id),
     )
 
 

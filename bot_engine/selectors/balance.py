@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from bot_engine.config.model import BotConfig
 from bot_engine.engine.wallet import stake_wallet
+from bot_engine.selectors.frames import closed_trades
 from bot_engine.selectors.profit import starting_balance
 from bot_engine.selectors.trades import open_trades
 
@@ -16,7 +17,7 @@ def balance_summary(
     """Balances: each open trade's base coin (valued at ``current_rates[pair]``), then the stake
     currency; totals and the ratio to the starting capital. No fiat converter: values are 0."""
     stake = config.stake_currency
-    wallet = stake_wallet(bot_id, config)
+    wallet = stake_wallet(bot_id, config, closed_profit=closed_trades(bot_id).profit_sum)
     currencies: list[dict] = []
     coins: dict[str, dict] = {}
     for trade in open_trades(bot_id=bot_id):

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from bot_engine.config.model import BotConfig
-from bot_engine.engine.wallet import StakeWallet
+from bot_engine.engine.wallet import StakeWallet, wallet_from_sums
 from bot_engine.models import Trade
 from bot_engine.selectors.frames import (
     DATETIME_PRINT_FORMAT,
@@ -161,19 +161,12 @@ def _wallet(config: BotConfig, closed: ClosedTrades, trades_open: list[Trade]) -
         )
         if o.ft_is_open and o.ft_order_side == "buy"
     )
-    free = config.dry_run_wallet + closed.profit_sum + realized_open
-    free -= open_stakes
-    if config.available_capital:
-        total = config.available_capital + closed.profit_sum
-    else:
-        total = (free + open_stakes) * config.tradable_balance_ratio
-    return StakeWallet(
-        free=free,
-        used=pending,
-        open_stakes=open_stakes,
+    return wallet_from_sums(
+        config,
         closed_profit=closed.profit_sum,
+        open_stakes=open_stakes,
         realized_open=realized_open,
-        total_stake_amount=total,
+        pending=pending,
     )
 
 

@@ -37,7 +37,7 @@ def time_unit_profit(
     sums = group_seq_sums(buckets, closed.profit_abs[in_range], timescale)
     counts = np.bincount(buckets, minlength=timescale)
 
-    balance = stake_wallet(bot_id, config).total_stake_amount
+    balance = stake_wallet(bot_id, config, closed_profit=closed.profit_sum).total_stake_amount
     data = []
     for index, start in enumerate(starts):
         profit = float(sums[index])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from types import SimpleNamespace
+
 from django.db.models import Prefetch
 
 from bot_engine.models import Order, Trade
@@ -20,12 +23,26 @@ def _with_orders(queryset):
     return queryset.prefetch_related(Prefetch("orders", queryset=Order.objects.order_by("id")))
 
 
+class _Row(SimpleNamespace):
+    """A trade or order read with ``.values()``: attribute access like the model, without
+    building model instances (a 500-trade page has 1,500 rows; instances double its cost)."""
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 def closed_trades_page(*, bot_id: int, limit: int, offset: int, order_by_id: bool = True) -> dict:
     """``/trades``: closed trades only, by id ascending or newest close first (contract §3.2)."""
     closed = Trade.objects.for_bot(bot_id).closed()
     ordering = ("trade_id",) if order_by_id else ("-close_date", "-trade_id")
-    page = list(_with_orders(closed.order_by(*ordering))[offset : offset + limit])
-    trades = [trade_full(trade, trade.orders.all()) for trade in page]
+    page = [_Row(**row) for row in closed.order_by(*ordering)[offset : offset + limit].values()]
+    orders = defaultdict(list)
+    if page:
+        rows = Order.objects.filter(trade_id__in=[t.id for t in page]).order_by("id").values()
+        for row in rows:
+            orders[row["trade_id"]].append(_Row(**row))
+    trades = [trade_full(trade, orders[trade.id]) for trade in page]
     return {
         "trades": trades,
         "trades_count": len(trades),
