@@ -214,3 +214,17 @@ def test_freqtrade_client_cli_runs_every_command(server, capsys):
         if key is not None:
             found = answer if isinstance(answer, dict) else (answer[0] if answer else {})
             assert key in found, (command, answer)
+
+
+def test_admin_static_files_swagger_and_schema_served_offline(server):
+    css = requests.get(f"{server}/static/admin/css/base.css", timeout=10)
+    assert css.status_code == 200 and "text/css" in css.headers["content-type"]
+    docs = requests.get(f"{server}/docs", timeout=10)
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    assert "cdn" not in docs.text.lower() and "//unpkg" not in docs.text  # served locally
+    schema = requests.get(f"{server}/api/v1/openapi.json", timeout=10).json()
+    assert schema["openapi"].startswith("3.")
+    for path in ("/api/v1/status", "/api/v1/profit", "/api/v1/forceenter", "/api/v1/trades"):
+        assert path in schema["paths"]
+    admin = requests.get(f"{server}/admin/login/", timeout=10)
+    assert admin.status_code == 200 and "csrfmiddlewaretoken" in admin.text

@@ -159,3 +159,15 @@ def test_bots_sharing_a_database_never_see_each_other(make_bot):
     assert {t.pair for t in Trade.objects.for_bot(second.bot_id)} == {"XLM/BTC"}
     assert Trade.objects.for_bot(first.bot_id).filter(trade_id=1).exists()
     assert Trade.objects.for_bot(second.bot_id).filter(trade_id=1).exists()  # own numbering
+
+
+def test_end_of_replay_keeps_the_bot_up_without_new_entries(make_bot, caplog):
+    caplog.set_level(logging.INFO)
+    bot = make_bot(exchange={"replay": {"speed": 0, "start": "20180129-1800"}})
+    engine = run_candles(bot, 400)
+    assert bot.exchange.finished
+    trades_at_end = Trade.objects.for_bot(bot.bot_id).count()
+    for _ in range(5):
+        engine.step()  # the loop keeps running after the data ends
+    assert "Replay finished" in caplog.text
+    assert Trade.objects.for_bot(bot.bot_id).count() == trades_at_end
