@@ -19,7 +19,7 @@ run: setup
 	$(PY) manage.py runbot $(ARGS)
 
 test: setup lint
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -6,7 +6,7 @@ and p95 latency of the calls FreqUI polls. Target (issue 3): every one under 100
 100,000 trades, ``/profit`` included.
 
     python bench/api.py [--trades N] [--open-trades N] [--requests R] [--db-url URL]
-                        [--paths PATH ...] [--target-ms MS]
+                        [--paths PATH ...] [--target-ms MS] [--from-freqtrade PATH]
 """
 
 from __future__ import annotations
@@ -65,6 +65,16 @@ def parse_args() -> argparse.Namespace:
         'the last page of 500) or "daily?timescale=30"',
     )
     parser.add_argument("--target-ms", type=float, default=100.0, help="median target")
+    parser.add_argument(
+        "--from-freqtrade",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="import this Freqtrade database (bench/import.py --out) instead of seeding",
+    )
+    parser.add_argument(
+        "--skip-seed", action="store_true", help="--db-url already holds a seeded bench bot"
+    )
     return parser.parse_args()
 
 
@@ -230,6 +240,16 @@ def measure(base: str, token: str, path: str, n: int) -> tuple[float, float, int
     return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], size
 
 
+def rss_mb(pid: int) -> str:
+    """Resident memory of ``pid`` now and at its peak (Linux ``/proc``)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return "unknown (no /proc)"
+    kb = {line.split(":")[0]: int(line.split()[1]) for line in status if line.startswith("Vm")}
+    return f"RSS {kb.get('VmRSS', 0) / 1024:.0f} MB, peak {kb.get('VmHWM', 0) / 1024:.0f} MB"
+
+
 def main() -> None:
     args = parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="tradeplane-bench-api-"))
@@ -244,7 +264,15 @@ def main() -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
-    seed(args.trades, args.open_trades)
+    if args.from_freqtrade:
+        call_command("import_freqtrade", str(args.from_freqtrade), bot_name="bench-api")
+        from bot_engine.models import Trade
+
+        args.trades = Trade.objects.filter(bot__name="bench-api").closed().count()
+        args.open_trades = Trade.objects.filter(bot__name="bench-api").open().count()
+        print(f"imported {args.from_freqtrade} in {time.perf_counter() - started:.1f} s")
+    elif not args.skip_seed:
+        seed(args.trades, args.open_trades)
     print(
         f"seeded {args.trades:,} closed + {args.open_trades} open trades "
         f"in {time.perf_counter() - started:.1f} s ({db_url.split(':')[0]})"
@@ -263,13 +291,15 @@ def main() -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        launched = time.monotonic()
+        deadline = launched + 60
         while time.monotonic() < deadline:
             try:
                 if requests.get(f"{base}/api/v1/ping", timeout=1).ok:
                     break
             except requests.ConnectionError:
                 time.sleep(0.2)
+        print(f"runbot start (launch -> first /ping): {time.monotonic() - launched:.1f} s")
         token = requests.post(
             f"{base}/api/v1/token/login", auth=(USER, PASSWORD), timeout=10
         ).json()["access_token"]
@@ -285,6 +315,7 @@ def main() -> None:
             flag = "OK" if median < target else "MISSED"
             print(f"{path:<36}{median:>10.1f}{p95:>10.1f}{size:>12,}  {flag}")
         print(f"slowest median: {worst:.1f} ms -> {'OK' if worst < target else 'MISSED'}")
+        print(f"runbot memory: {rss_mb(proc.pid)}")
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
@@ -25,6 +25,9 @@ from bot_engine.engine.rules import TradingRules
 from bot_engine.exchange.base import Exchange, Ticker
 from bot_engine.models import Bot
 from bot_engine.strategy.base import IStrategy
+
+if TYPE_CHECKING:
+    from bot_engine.edge.positioning import EdgePositioning
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -66,6 +69,7 @@ class RunningBot:
     rules: TradingRules | None = None
     book: TradeBook | None = None
     replay_finished: bool = False
+    edge: EdgePositioning | None = None  # set when config edge.enabled
     _commands: queue.Queue = field(default_factory=queue.Queue)
     _wake: threading.Event = field(default_factory=threading.Event)
     _engine_thread: threading.Thread | None = None
@@ -81,6 +85,10 @@ class RunningBot:
     @property
     def stoploss(self) -> float:
         return self.rules.stoploss
+
+    def stoploss_for(self, pair: str) -> float:
+        """The stoploss a new trade on ``pair`` gets: Edge's for the pair when enabled."""
+        return self.edge.stoploss(pair) if self.edge is not None else self.rules.stoploss
 
     def exchange_fee(self, pair: str) -> float:
         if self.config.exchange.fee is not None:

@@ -1,4 +1,4 @@
-"""Schemas of the info endpoints: ping, version, show_config, logs, sysinfo, health."""
+"""Schemas of the info endpoints: ping, version, show_config, logs, sysinfo, health, edge."""
 
 from __future__ import annotations
 
@@ -79,3 +79,16 @@ class HealthSchema(serializers.Serializer):
     bot_start_ts = nullable(serializers.IntegerField)
     bot_startup = nullable(serializers.CharField)
     bot_startup_ts = nullable(serializers.IntegerField)
+
+
+class EdgePairSchema(serializers.Serializer):
+    """One ``/edge`` row: a pair Edge accepted, at its best stoploss (Freqtrade's keys)."""
+
+    Pair = serializers.CharField()
+    Winrate = serializers.FloatField()
+    Expectancy = nullable(serializers.FloatField)  # null (inf) when no simulated trade lost
+    Stoploss = serializers.FloatField()
+    RiskRewardRatio = nullable(serializers.FloatField)
+    RequiredRiskRewardRatio = serializers.FloatField()
+    NbTrades = serializers.IntegerField()
+    AvgTradeDuration = serializers.FloatField()

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from api.context import bot_context
 from api.params import parse_query
 from api.serializers.info import (
+    EdgePairSchema,
     HealthSchema,
     LogsQuery,
     LogsSchema,
@@ -91,11 +92,14 @@ class HealthView(APIView):
 
 
 class EdgeView(APIView):
-    """Edge does not exist in Tradeplane; this is the contract's normal answer (§2.2)."""
+    """Edge's accepted pairs and figures; 502 "Edge is not enabled." otherwise (§2.2)."""
 
-    @extend_schema(responses={502: None})
+    @extend_schema(responses={200: EdgePairSchema(many=True), 502: None})
     def get(self, request):
-        raise OperationalError(EDGE_DISABLED)
+        bot = bot_context().running
+        if bot is None or bot.edge is None:
+            raise OperationalError(EDGE_DISABLED)
+        return Response(bot.edge.rows())
 
 
 class ApiRootView(APIView):

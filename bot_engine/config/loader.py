@@ -19,6 +19,7 @@ from bot_engine.config.model import (
     UNLIMITED_STAKE,
     ApiServerConfig,
     BotConfig,
+    EdgeConfig,
     ExchangeConfig,
     PricingConfig,
     ReplayConfig,
@@ -299,6 +300,7 @@ def build_config(config: Mapping[str, Any], *, path: Path | None) -> BotConfig:
         exit_pricing=_sub(PricingConfig, config.get("exit_pricing")),
         unfilledtimeout=_sub(UnfilledTimeout, config.get("unfilledtimeout")),
         api_server=_api_server(config.get("api_server")),
+        edge=_sub(EdgeConfig, config.get("edge")),
         order_types={**DEFAULT_ORDER_TYPES, **config.get("order_types", {})},
         **values,
     )
@@ -314,6 +316,7 @@ _BUILT_SEPARATELY = {
     "exit_pricing",
     "unfilledtimeout",
     "api_server",
+    "edge",
     "order_types",
 }
 

@@ -68,6 +68,25 @@ class ApiServerConfig:
 
 
 @dataclass(frozen=True)
+class EdgeConfig:
+    """Freqtrade's ``edge`` section: per-pair win rate and expectancy pick pairs, stoplosses
+    and stakes (bot_engine/edge/)."""
+
+    enabled: bool = False
+    process_throttle_secs: float = 3600.0  # how often the figures are recalculated
+    calculate_since_number_of_days: int = 7
+    allowed_risk: float = 0.01  # share of the capital a trade may lose at its stoploss
+    stoploss_range_min: float = -0.01
+    stoploss_range_max: float = -0.10
+    stoploss_range_step: float = -0.01
+    minimum_winrate: float = 0.60
+    minimum_expectancy: float = 0.20
+    min_trade_number: int = 10
+    max_trade_duration_minute: int = 1440
+    remove_pumps: bool = False
+
+
+@dataclass(frozen=True)
 class BotConfig:
     """Freqtrade-style configuration, validated. ``raw`` keeps every key, unknown ones too."""
 
@@ -112,6 +131,7 @@ class BotConfig:
     order_types: Mapping[str, Any] = field(default_factory=dict)  # None-free; strategy merged in
     unfilledtimeout: UnfilledTimeout = field(default_factory=UnfilledTimeout)
     api_server: ApiServerConfig = field(default_factory=ApiServerConfig)
+    edge: EdgeConfig = field(default_factory=EdgeConfig)
     dataformat_ohlcv: str = "feather"
 
     @property

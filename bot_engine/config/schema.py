@@ -82,6 +82,25 @@ _API_SERVER = {
     },
 }
 
+_STOPLOSS_RATIO = {"type": "number", "minimum": -1, "exclusiveMaximum": 0}
+_EDGE = {
+    "type": "object",
+    "properties": {
+        "enabled": _BOOL,
+        "process_throttle_secs": _POSITIVE,
+        "calculate_since_number_of_days": {"type": "integer", "minimum": 1},
+        "allowed_risk": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+        "stoploss_range_min": _STOPLOSS_RATIO,
+        "stoploss_range_max": _STOPLOSS_RATIO,
+        "stoploss_range_step": {"type": "number", "exclusiveMaximum": 0},
+        "minimum_winrate": _RATIO,
+        "minimum_expectancy": {"type": "number"},
+        "min_trade_number": {"type": "integer", "minimum": 1},
+        "max_trade_duration_minute": {"type": "integer", "minimum": 1},
+        "remove_pumps": _BOOL,
+    },
+}
+
 CONFIG_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
@@ -161,6 +180,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "properties": {"process_throttle_secs": _POSITIVE},
         },
         "api_server": _API_SERVER,
+        "edge": _EDGE,
     },
 }
 
@@ -216,6 +236,18 @@ MESSAGES: dict[str, str] = {
     "api_server.verbosity": "must be 'error' or 'info'",
     "api_server.enable_openapi": _MUST_BE_BOOL,
     "api_server.redis_url": "must be a Redis URL like 'redis://localhost:6379/0'",
+    "edge.enabled": _MUST_BE_BOOL,
+    "edge.process_throttle_secs": "must be a positive number of seconds",
+    "edge.calculate_since_number_of_days": "must be an integer >= 1",
+    "edge.allowed_risk": "must be a ratio > 0 and <= 1 (e.g. 0.01 for 1%)",
+    "edge.stoploss_range_min": "must be a number >= -1 and < 0 (e.g. -0.01)",
+    "edge.stoploss_range_max": "must be a number >= -1 and < 0 (e.g. -0.10)",
+    "edge.stoploss_range_step": "must be a negative number (e.g. -0.01)",
+    "edge.minimum_winrate": "must be a number between 0 and 1",
+    "edge.minimum_expectancy": "must be a number",
+    "edge.min_trade_number": "must be an integer >= 1",
+    "edge.max_trade_duration_minute": "must be an integer >= 1",
+    "edge.remove_pumps": _MUST_BE_BOOL,
 }
 
 # Lists whose bad items are reported at the list's own key (one line, not one per index).

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +38,28 @@ def load_candles(data_dir: Path, pair: str, timeframe: str) -> pd.DataFrame:
     frame["date"] = pd.to_datetime(frame["date"], utc=True)
     frame = frame.drop_duplicates(subset="date", keep="last").sort_values("date")
     return frame.reset_index(drop=True)
+
+
+def store_candles(data_dir: Path, pair: str, timeframe: str, frame: pd.DataFrame) -> Path:
+    """Write ``frame`` (the OHLCV columns) as the pair's file, atomically.
+
+    The frame goes to a temporary file in the same folder, which then replaces the old file in
+    one rename: a reader or a crash mid-write sees the old file or the new one, never half.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = candle_file(data_dir, pair, timeframe)
+    out = frame[COLUMNS].reset_index(drop=True)
+    handle, temp = tempfile.mkstemp(dir=data_dir, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            out.to_feather(stream, compression="lz4")
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def available_data(data_dir: Path) -> list[tuple[str, str, str]]:

@@ -29,7 +29,9 @@ def slots_left(bot: RunningBot) -> bool:
 def handle_entries(bot: RunningBot, now: datetime) -> None:
     """Enter every pair with a fresh entry signal while trade slots and stake last."""
     open_pairs = bot.book.open_pairs()
-    for pair in bot.whitelist:
+    # Edge (when enabled) narrows the whitelist to the pairs with a proven expectancy.
+    pairs = bot.edge.accepted_pairs(bot.whitelist) if bot.edge is not None else bot.whitelist
+    for pair in pairs:
         if not slots_left(bot):
             return
         if pair in open_pairs or bot.book.is_pair_locked(pair, now):
@@ -48,6 +50,13 @@ def handle_entries(bot: RunningBot, now: datetime) -> None:
 def stake_for_entry(bot: RunningBot, pair: str, price: float, stake: float | None = None) -> float:
     """The stake of the next trade: configured or split evenly ('unlimited'), checked."""
     current = wallet.stake_wallet(bot.bot_id, bot.config)
+    if stake is None and bot.edge is not None:
+        stake = bot.edge.stake_amount(
+            pair,
+            free_capital=current.available_stake,
+            total_capital=current.free,
+            capital_in_trade=current.open_stakes,
+        )
     if stake is None:
         if bot.config.unlimited_stake:
             stake = wallet.unlimited_stake(

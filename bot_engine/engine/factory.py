@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from django.db.models import Max, Min
 
 from bot_engine.config.model import BotConfig
+from bot_engine.edge.positioning import EdgePositioning, edge_from_history
 from bot_engine.engine.book import TradeBook
 from bot_engine.engine.rules import TradingRules
 from bot_engine.exceptions import ConfigError
@@ -76,6 +77,31 @@ def build_exchange(config: BotConfig, timeframe: str, resume: datetime | None) -
     return DryRunExchange(live, fee=config.exchange.fee) if config.dry_run else live
 
 
+def build_edge(config: BotConfig, rules: TradingRules) -> EdgePositioning | None:
+    """Edge when ``edge.enabled``: its own strategy instance, since it analyses on its thread."""
+    if not config.edge.enabled:
+        return None
+    strategy = load_strategy(config.strategy, config=config.raw, search_dirs=strategy_dirs(config))
+
+    def calculate(pairs, now, fees):
+        return edge_from_history(
+            config=config.edge,
+            strategy=strategy,
+            data_dir=config.data_dir,
+            pairs=pairs,
+            timeframe=rules.timeframe,
+            now=now,
+            fees=fees,
+        )
+
+    return EdgePositioning(
+        config.edge,
+        calculate,
+        fallback_stoploss=rules.stoploss,
+        capital_ratio=config.tradable_balance_ratio,
+    )
+
+
 def restore_open_orders(bot: RunningBot) -> None:
     """Dry-run orders live in memory: after a restart, put the open ones back."""
     if not isinstance(bot.exchange, DryRunExchange):
@@ -116,6 +142,7 @@ def build_running_bot(config: BotConfig) -> RunningBot:
         startup_time=datetime.now(UTC),
         book=TradeBook(bot.pk),
     )
+    running.edge = build_edge(config, rules)
     restore_open_orders(running)
     open_count = Trade.objects.for_bot(bot.pk).open().count()
     if open_count:

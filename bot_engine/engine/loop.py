@@ -116,6 +116,9 @@ class Engine:
             bot.config.stake_currency,
         )
         bot.book.refresh()
+        if bot.edge is not None and bot.edge.due():  # runs on its own thread (edge/)
+            pairs = bot.config.exchange.pair_whitelist
+            bot.edge.refresh(pairs=pairs, now=now, fees={p: bot.exchange_fee(p) for p in pairs})
         for pair in dict.fromkeys([*bot.whitelist, *sorted(bot.book.open_pairs())]):
             analysis.refresh_pair(bot, pair)
             try:

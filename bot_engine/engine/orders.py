@@ -111,7 +111,7 @@ def open_trade(
             min_rate=result.price,
         )
         trade.recalc_open_trade_value()
-        set_initial_stoploss(trade, bot.stoploss)
+        set_initial_stoploss(trade, bot.stoploss_for(pair))
         trade.save()
         order = _order_row(trade, result, ft_side="buy", tag=enter_tag)
         order.save()
@@ -145,7 +145,7 @@ def apply_entry_fill(bot: RunningBot, trade: Trade, order: Order) -> None:
     trade.fee_open_currency = trade.stake_currency
     trade.recalc_open_trade_value()
     if not trade.is_stop_loss_trailing:
-        set_initial_stoploss(trade, bot.stoploss)
+        set_initial_stoploss(trade, bot.stoploss_for(trade.pair))
     trade.max_rate = max(trade.max_rate or price, price)
     trade.min_rate = min(trade.min_rate or price, price)
     trade.save()

@@ -131,6 +131,42 @@ class CcxtExchange(Exchange):
                 frame = frame.iloc[:-1]
         return frame.tail(limit).reset_index(drop=True)
 
+    def fetch_ohlcv_pages(
+        self, pair: str, timeframe: str, *, since: datetime, until: datetime | None = None
+    ) -> Iterator[pd.DataFrame]:
+        """Closed candles from ``since`` up to (not including) ``until``, one page per request.
+
+        For downloading history: each page starts after the previous page's last candle, so a
+        caller can stop, store what it has and resume later. Every page is retried like any read.
+        """
+        label = f"fetch_ohlcv {pair} {timeframe}"
+        with self._mapped_errors(label):
+            timeframe_ms = self._client.parse_timeframe(timeframe) * 1000
+        page_size = _ohlcv_page_size(self._client)
+        now_ms = int(self.now().timestamp() * 1000)
+        stop_ms = min(now_ms, int(until.timestamp() * 1000)) if until else now_ms
+        cursor = int(since.timestamp() * 1000)
+        while cursor < stop_ms:
+            start = cursor
+            rows = self._read(
+                label,
+                lambda start=start: self._client.fetch_ohlcv(
+                    pair, timeframe, since=start, limit=page_size
+                ),
+            )
+            frame = _ohlcv_frame(rows)
+            if frame.empty:
+                return
+            open_ms = frame["date"].array.asi8 // 1_000_000
+            # Only closed candles inside the range; the still-forming one is dropped.
+            keep = (open_ms >= start) & (open_ms < stop_ms) & (open_ms + timeframe_ms <= now_ms)
+            if keep.any():
+                yield frame[keep].reset_index(drop=True)
+            last = int(open_ms[-1])
+            if last < start:  # the exchange ignored ``since``: no way to make progress
+                return
+            cursor = last + timeframe_ms
+
     def fetch_balance(self) -> dict[str, BalanceEntry]:
         raw = self._read("fetch_balance", self._client.fetch_balance)
         totals = raw.get("total") or {}
@@ -262,6 +298,13 @@ def _market(raw: dict, precision_mode: int | None) -> Market:
         fee_taker=_num_or(raw.get("taker"), Market.fee_taker),
         fee_maker=_num_or(raw.get("maker"), Market.fee_maker),
     )
+
+
+def _ohlcv_page_size(client: Any) -> int:
+    """Candles per request: ccxt's per-exchange maximum, 500 where it does not say."""
+    features = getattr(client, "features", None) or {}
+    limit = ((features.get("spot") or {}).get("fetchOHLCV") or {}).get("limit")
+    return int(limit) if limit else 500
 
 
 def _ohlcv_frame(rows: list[list]) -> pd.DataFrame:

@@ -1,107 +1,350 @@
-"""Import a Freqtrade SQLite database (``trades`` and ``orders``) into one bot's tables.
+"""Import a Freqtrade database (trades, orders, pair locks, bot start) into one bot's tables.
 
-The source is opened read-only; everything is written in one transaction with bulk inserts.
-Freqtrade's trade ids are kept as ``Trade.trade_id``. Older column names are accepted
-(``sell_reason`` -> exit_reason, ``buy_tag`` -> enter_tag).
+Two passes. The first reads only ids and checks everything that could refuse the import (not a
+Freqtrade database, a corrupt file, trade ids the bot already uses for *different* trades), so a
+refusal writes nothing. The second copies the rows in batches, one transaction each; should a
+later batch fail anyway, the batches already written are deleted again: never a partial import.
+
+Freqtrade's trade ids are kept as ``Trade.trade_id``. A trade the bot already holds (same id,
+pair and open date) counts as already present, so running the import again is a no-op. Older
+column names are accepted (``sell_reason`` -> exit_reason, ``buy_tag`` -> enter_tag) and columns
+newer than the database get Freqtrade's migration defaults.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Mapping
+import functools
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
-from bot_engine.exceptions import OperationalError
-from bot_engine.models import Bot, Order, Trade
+from bot_engine import trade_math
+from bot_engine.importer.bulk import insert_rows
+from bot_engine.importer.source import FreqtradeImportError, Source, open_source
+from bot_engine.models import Bot, Order, PairLock, Trade
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 5000
+SHOWN_IDS = 10  # ids named in a refusal message
 
 # Freqtrade column -> Trade field, where the names differ.
 TRADE_RENAMES = {"sell_reason": "exit_reason", "buy_tag": "enter_tag"}
 TRADE_DATETIMES = ("open_date", "close_date")
 ORDER_DATETIMES = ("order_date", "order_filled_date", "order_update_date")
+# Without these a table is not Freqtrade's (present in every version since 2021).
+REQUIRED = {
+    "trades": {"id", "exchange", "pair", "is_open", "open_rate", "amount", "open_date"},
+    "orders": {"id", "ft_trade_id", "ft_order_side", "ft_pair", "order_id"},
+    "pairlocks": {"pair", "lock_time", "lock_end_time"},
+}
+TRADE_SKIP = {"id", "bot_id", "trade_id"}  # funding_fee_running, record_version: not ours
+ORDER_SKIP = {"id", "bot_id", "trade_id", "ft_trade_id"}
+REASON_ORPHAN = "no trade with its ft_trade_id in the source"
+REASON_TRADE_PRESENT = "its trade was imported before (a re-import does not update trades)"
+REASON_ORDER_ID_USED = "the bot already has an order with this pair and order id"
+REASON_NO_LOCKS_TABLE = "no pairlocks table"
+
+Progress = Callable[[int], None]
 
 
-class FreqtradeImportError(OperationalError):
-    """The source is not a Freqtrade database, or its trade ids clash with the bot's."""
+@dataclass
+class TableSummary:
+    imported: int = 0
+    present: int = 0
+    skipped: Counter = field(default_factory=Counter)  # reason -> count
+
+    def line(self, name: str, verb: str) -> str:
+        text = f"{name}: {self.imported:,} {verb}, {self.present:,} already present"
+        skipped = sum(self.skipped.values())
+        if skipped:
+            reasons = "; ".join(f"{count:,} {reason}" for reason, count in self.skipped.items())
+            text += f", {skipped:,} skipped ({reasons})"
+        return text
+
+
+@dataclass
+class ImportSummary:
+    source: str
+    bot_name: str
+    check_only: bool
+    trades: TableSummary = field(default_factory=TableSummary)
+    orders: TableSummary = field(default_factory=TableSummary)
+    locks: TableSummary = field(default_factory=TableSummary)
+    bot_start_time: datetime | None = None
+
+    def lines(self) -> list[str]:
+        verb = "to import" if self.check_only else "imported"
+        head = (
+            f"Checked {self.source} for bot '{self.bot_name}': nothing written."
+            if self.check_only
+            else f"Imported {self.source} into bot '{self.bot_name}'."
+        )
+        return [
+            head,
+            self.trades.line("trades", verb),
+            self.orders.line("orders", verb),
+            self.locks.line("pair locks", verb),
+        ]
+
+
+@dataclass
+class _Plan:
+    """What the first pass learnt: the source's ids, and which of them the bot already holds."""
+
+    trade_ids: list[int]
+    present: set[int]
+    trade_columns: list[str]
+    order_columns: list[str]
+    lock_columns: list[str]
+    stored_start: datetime | None
+    first_open: datetime | None
+    used_orders: set[tuple[str, str]]  # (pair, order id) of the bot's orders
+
+
+def import_freqtrade(
+    source: str | Path,
+    *,
+    bot_name: str,
+    check: bool = False,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Import (or with ``check``, only validate) ``source`` into the bot named ``bot_name``.
+
+    ``on_total(n)`` is called once with the number of trades, ``progress(k)`` after each batch.
+    Raises ``FreqtradeImportError`` with a message for the user; nothing is written then.
+    """
+    with open_source(source) as src:
+        summary = ImportSummary(source=src.label, bot_name=bot_name, check_only=check)
+        bot = Bot.objects.filter(name=bot_name).first()
+        plan = _plan(src, bot)
+        if on_total:
+            on_total(len(plan.trade_ids))
+        orphans = _count(
+            src, "SELECT count(*) FROM orders WHERE ft_trade_id NOT IN (SELECT id FROM trades)"
+        )
+        if orphans:
+            summary.orders.skipped[REASON_ORPHAN] = orphans
+        if check:
+            for batch in _chunks(plan.trade_ids, batch_size):
+                _batch(src, plan, bot, batch, summary, write=False)
+                if progress:
+                    progress(len(batch))
+            _locks(src, plan, bot, summary, write=False)
+            return summary
+        if bot is None:
+            bot = Bot.objects.create(name=bot_name)
+        written: list[int] = []
+        try:
+            for batch in _chunks(plan.trade_ids, batch_size):
+                with transaction.atomic():
+                    written += _batch(src, plan, bot, batch, summary, write=True)
+                if progress:
+                    progress(len(batch))
+            with transaction.atomic():
+                _locks(src, plan, bot, summary, write=True)
+                summary.bot_start_time = _set_bot_start(bot, plan)
+        except BaseException:
+            _undo(bot, written)
+            raise
+    return summary
 
 
 def import_freqtrade_sqlite(path: Path, *, bot: Bot) -> dict[str, int]:
-    """Copy every trade and order of the Freqtrade database at ``path`` into ``bot``.
+    """Import the SQLite file at ``path`` into ``bot``; ``{"trades": n, "orders": m}``."""
+    summary = import_freqtrade(path, bot_name=bot.name)
+    bot.refresh_from_db()
+    return {"trades": summary.trades.imported, "orders": summary.orders.imported}
 
-    Returns ``{"trades": n, "orders": m}``. Sets ``bot.bot_start_time`` when it is not set yet:
-    to Freqtrade's stored ``bot_start_time``, else to the earliest trade open date (what
-    Freqtrade itself records at its first start on that database, contract §3.4).
-    """
-    source = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
-    source.row_factory = sqlite3.Row
-    try:
-        tables = {row[0] for row in source.execute("SELECT name FROM sqlite_master")}
-        if "trades" not in tables:
-            raise FreqtradeImportError(f"{path} has no 'trades' table: not a Freqtrade database.")
-        trade_rows = [dict(row) for row in source.execute("SELECT * FROM trades ORDER BY id")]
-        order_rows = (
-            [dict(row) for row in source.execute("SELECT * FROM orders ORDER BY id")]
-            if "orders" in tables
-            else []
+
+def _plan(src: Source, bot: Bot | None) -> _Plan:
+    tables = src.tables()
+    missing = [name for name in ("trades", "orders") if name not in tables]
+    if missing:
+        raise FreqtradeImportError(
+            f"{src.label} is not a Freqtrade database: no {' or '.join(missing)} table."
         )
-        stored_start = _stored_bot_start(source) if "KeyValueStore" in tables else None
-    finally:
-        source.close()
-
-    trade_fields = _field_names(Trade)
-    order_fields = _field_names(Order)
-    trades = [_trade(row, bot, trade_fields) for row in trade_rows]
-
-    with transaction.atomic():
-        clash = Trade.objects.for_bot(bot.pk).filter(
-            trade_id__in=[trade.trade_id for trade in trades]
-        )
-        if clash.exists():
+    columns = {name: src.columns(name) for name in ("trades", "orders", "pairlocks")}
+    for table, needed in REQUIRED.items():
+        absent = needed - set(columns[table])
+        if table in tables and absent:
             raise FreqtradeImportError(
-                f"Bot '{bot.name}' already has trades with the ids of {path} "
-                f"(e.g. {clash.values_list('trade_id', flat=True).first()})."
+                f"{src.label} is not a Freqtrade database: table {table} lacks "
+                f"{', '.join(sorted(absent))}."
             )
-        Trade.objects.bulk_create(trades, batch_size=BATCH_SIZE)
+    problem = src.integrity_problem()
+    if problem:
+        raise FreqtradeImportError(f"{src.label} is corrupt ({problem}); nothing imported.")
+
+    source_keys = {
+        row[0]: (row[1], _utc(row[2]))
+        for row in src.rows("SELECT id, pair, open_date FROM trades ORDER BY id")
+    }
+    present: set[int] = set()
+    if bot is not None and source_keys:
+        held = Trade.objects.for_bot(bot.pk).filter(trade_id__lte=max(source_keys))
+        clashes = []
+        for trade_id, pair, open_date in held.values_list("trade_id", "pair", "open_date"):
+            if trade_id not in source_keys:
+                continue
+            if source_keys[trade_id] == (pair, open_date):
+                present.add(trade_id)
+            else:
+                clashes.append(trade_id)
+        if clashes:
+            clashes.sort()
+            shown = ", ".join(str(i) for i in clashes[:SHOWN_IDS])
+            more = f", … ({len(clashes):,} in all)" if len(clashes) > SHOWN_IDS else ""
+            raise FreqtradeImportError(
+                f"Bot '{bot.name}' already has different trades with the ids {shown}{more} "
+                f"of {src.label}; nothing imported. Import into another bot (--bot-name)."
+            )
+    return _Plan(
+        trade_ids=list(source_keys),
+        present=present,
+        trade_columns=columns["trades"],
+        order_columns=columns["orders"],
+        lock_columns=columns["pairlocks"] if "pairlocks" in tables else [],
+        stored_start=_stored_bot_start(src) if "KeyValueStore" in tables else None,
+        first_open=min((key[1] for key in source_keys.values()), default=None),
+        used_orders=(
+            set(Order.objects.filter(bot=bot).values_list("ft_pair", "order_id")) if bot else set()
+        ),
+    )
+
+
+def _batch(
+    src: Source, plan: _Plan, bot: Bot | None, ids: list[int], summary: ImportSummary, *, write
+) -> list[int]:
+    """Copy the trades ``ids`` (a run of the sorted source ids) and their orders."""
+    first, last = ids[0], ids[-1]
+    trade_rows = _select(src, "trades", plan.trade_columns, "id", first, last)
+    new_rows = [row for row in trade_rows if row["id"] not in plan.present]
+    summary.trades.present += len(trade_rows) - len(new_rows)
+    trades = [_trade(row, bot) for row in new_rows]
+    order_rows = _select(src, "orders", plan.order_columns, "ft_trade_id", first, last)
+    pks: dict[int, int] = {}
+    if write:
+        insert_rows(Trade, trades)
         pks = dict(
             Trade.objects.for_bot(bot.pk)
-            .filter(trade_id__in=[trade.trade_id for trade in trades])
+            .filter(trade_id__gte=first, trade_id__lte=last)
             .values_list("trade_id", "pk")
         )
-        orders = [
-            _order(row, bot, pks[row["ft_trade_id"]], order_fields)
-            for row in order_rows
-            if row["ft_trade_id"] in pks
-        ]
-        Order.objects.bulk_create(orders, batch_size=BATCH_SIZE)
-        if bot.bot_start_time is None and (stored_start or trades):
-            bot.bot_start_time = stored_start or min(trade.open_date for trade in trades)
-            bot.save(update_fields=["bot_start_time"])
-    return {"trades": len(trades), "orders": len(orders)}
+    new_ids = {trade["trade_id"] for trade in trades}
+    used = plan.used_orders
+    orders = []
+    for row in order_rows:
+        trade_id = row["ft_trade_id"]
+        if trade_id not in new_ids:
+            if trade_id in plan.present:
+                if (row["ft_pair"], row["order_id"]) in used:
+                    summary.orders.present += 1
+                else:
+                    summary.orders.skipped[REASON_TRADE_PRESENT] += 1
+            continue
+        if (row["ft_pair"], row["order_id"]) in used:
+            summary.orders.skipped[REASON_ORDER_ID_USED] += 1
+            continue
+        orders.append(_order(row, bot, pks.get(trade_id)))
+    if write:
+        insert_rows(Order, orders)
+    summary.trades.imported += len(trades)
+    summary.orders.imported += len(orders)
+    return sorted(new_ids)
 
 
-def _field_names(model) -> set[str]:
-    return {field.attname for field in model._meta.concrete_fields}
+def _locks(src: Source, plan: _Plan, bot: Bot | None, summary: ImportSummary, *, write) -> None:
+    if not plan.lock_columns:
+        return
+    held = set()
+    if bot is not None:
+        held = set(
+            PairLock.objects.filter(bot=bot).values_list(
+                "pair", "side", "lock_time", "lock_end_time"
+            )
+        )
+    locks = []
+    names = ", ".join(f'"{name}"' for name in plan.lock_columns)
+    for values in src.rows(f"SELECT {names} FROM pairlocks ORDER BY id"):
+        row = dict(zip(plan.lock_columns, values, strict=True))
+        lock = PairLock(
+            bot=bot,
+            pair=row["pair"],
+            side=row.get("side") or "*",
+            reason=row.get("reason"),
+            lock_time=_utc(row["lock_time"]),
+            lock_end_time=_utc(row["lock_end_time"]),
+            active=bool(row.get("active", True)),
+        )
+        key = (lock.pair, lock.side, lock.lock_time, lock.lock_end_time)
+        if key in held:
+            summary.locks.present += 1
+        else:
+            held.add(key)
+            locks.append(lock)
+    if write:
+        PairLock.objects.bulk_create(locks)
+    summary.locks.imported += len(locks)
+
+
+def _set_bot_start(bot: Bot, plan: _Plan) -> datetime | None:
+    """Freqtrade's stored ``bot_start_time`` wins; else, for a new bot, the first open date
+    (what Freqtrade records at its first start on that database, contract §3.4)."""
+    wanted = plan.stored_start or (None if bot.bot_start_time else plan.first_open)
+    if wanted and wanted != bot.bot_start_time:
+        bot.bot_start_time = wanted
+        bot.save(update_fields=["bot_start_time"])
+    return bot.bot_start_time
+
+
+def _undo(bot: Bot, trade_ids: list[int]) -> None:
+    """Remove what earlier batches of a failed import committed (orders go with their trades)."""
+    for batch in _chunks(trade_ids, BATCH_SIZE):
+        Trade.objects.for_bot(bot.pk).filter(trade_id__in=batch).delete()
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _select(src: Source, table: str, columns: list[str], key: str, first: int, last: int):
+    names = ", ".join(f'"{name}"' for name in columns)
+    # In source id order: sums over the rows then add up in Freqtrade's order, to the last bit.
+    sql = f'SELECT {names} FROM {table} WHERE "{key}" BETWEEN ? AND ? ORDER BY id'
+    return [dict(zip(columns, values, strict=True)) for values in src.rows(sql, (first, last))]
+
+
+@functools.cache
+def _field_names(model) -> frozenset[str]:
+    return frozenset(f.attname for f in model._meta.concrete_fields)
 
 
 def _utc(value: Any) -> datetime | None:
-    """Freqtrade stores naive UTC text ("2018-01-10 21:40:35.088734")."""
+    """Freqtrade stores naive UTC ("2018-01-10 21:40:35.088734"; a datetime from PostgreSQL)."""
     if value is None or value == "":
         return None
-    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    try:
+        parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        raise FreqtradeImportError(f"Not a date: {value!r}.") from None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def _trade(row: Mapping[str, Any], bot: Bot, fields: set[str]) -> Trade:
+def _trade(row: Mapping[str, Any], bot: Bot | None) -> dict[str, Any]:
+    """A ``trades`` row as Trade field values."""
+    fields = _field_names(Trade)
     values: dict[str, Any] = {}
     for column, value in row.items():
         name = TRADE_RENAMES.get(column, column)
-        if name in {"id", "bot_id"} or name not in fields:
-            continue  # funding_fee_running, record_version: internal to Freqtrade
+        if name in TRADE_SKIP or name not in fields:
+            continue
         if name in values and value is None:
             continue  # both old and new column present: keep the filled one
         values[name] = value
@@ -111,31 +354,44 @@ def _trade(row: Mapping[str, Any], bot: Bot, fields: set[str]) -> Trade:
         values[name] = bool(values.get(name))
     # Freqtrade's TradingMode enum is stored by name ("SPOT"); the wire value is lower case.
     values["trading_mode"] = str(values.get("trading_mode") or "spot").lower()
+    # Freqtrade's own migration defaults for columns an older database lacks.
     for name, default in (
         ("leverage", 1.0),
         ("interest_rate", 0.0),
         ("realized_profit", 0.0),
         ("stop_loss", 0.0),
         ("initial_stop_loss", 0.0),
-        ("base_currency", ""),
-        ("stake_currency", ""),
         ("strategy", ""),
-        ("open_trade_value", 0.0),
+        ("fee_open", 0.0),
+        ("fee_close", 0.0),
+        ("stake_amount", 0.0),
     ):
         if values.get(name) is None:
             values[name] = default
-    if not values["base_currency"] and "/" in row["pair"]:
-        values["base_currency"] = row["pair"].split("/")[0]
-    if not values["stake_currency"] and "/" in row["pair"]:
-        values["stake_currency"] = row["pair"].split("/")[1].split(":")[0]
-    return Trade(bot=bot, trade_id=row["id"], **values)
+    if values.get("max_stake_amount") is None:
+        values["max_stake_amount"] = values["stake_amount"]
+    pair = str(row["pair"])
+    if not values.get("base_currency") and "/" in pair:
+        values["base_currency"] = pair.split("/")[0]
+    if not values.get("stake_currency") and "/" in pair:
+        values["stake_currency"] = pair.split("/")[1].split(":")[0]
+    values.setdefault("base_currency", "")
+    values["base_currency"] = values["base_currency"] or ""
+    values["stake_currency"] = values.get("stake_currency") or ""
+    if not values.get("open_trade_value"):
+        values["open_trade_value"] = trade_math.open_trade_value(
+            values["amount"], values["open_rate"], values["fee_open"], is_short=values["is_short"]
+        )
+    values["bot_id"] = bot.pk if bot else None
+    values["trade_id"] = row["id"]
+    return values
 
 
-def _order(row: Mapping[str, Any], bot: Bot, trade_pk: int, fields: set[str]) -> Order:
+def _order(row: Mapping[str, Any], bot: Bot | None, trade_pk: int | None) -> dict[str, Any]:
+    """An ``orders`` row as Order field values, belonging to the trade with ``trade_pk``."""
+    fields = _field_names(Order)
     values = {
-        name: value
-        for name, value in row.items()
-        if name in fields and name not in {"id", "bot_id", "trade_id", "ft_trade_id"}
+        name: value for name, value in row.items() if name in fields and name not in ORDER_SKIP
     }
     for name in ORDER_DATETIMES:
         if name in values:
@@ -146,11 +402,18 @@ def _order(row: Mapping[str, Any], bot: Bot, trade_pk: int, fields: set[str]) ->
         values["ft_amount"] = values.get("amount") or 0.0
     if values.get("ft_price") is None:
         values["ft_price"] = values.get("price") or values.get("average") or 0.0
-    return Order(bot=bot, trade_id=trade_pk, **values)
+    values["bot_id"] = bot.pk if bot else None
+    values["trade_id"] = trade_pk
+    return values
 
 
-def _stored_bot_start(source: sqlite3.Connection) -> datetime | None:
-    row = source.execute(
-        'SELECT datetime_value FROM "KeyValueStore" WHERE "key" = ?', ("bot_start_time",)
-    ).fetchone()
+def _count(src: Source, sql: str) -> int:
+    return next(src.rows(sql))[0]
+
+
+def _stored_bot_start(src: Source) -> datetime | None:
+    row = next(
+        src.rows('SELECT datetime_value FROM "KeyValueStore" WHERE "key" = ?', ("bot_start_time",)),
+        None,
+    )
     return _utc(row[0]) if row else None

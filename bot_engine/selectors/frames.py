@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import math
+import time
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -349,40 +350,65 @@ class ClosedTrades:
         return self.memo[key]
 
 
-# bot id -> (fingerprint, columns): one entry per bot, replaced when the fingerprint moves.
-_cache: dict[int, tuple[tuple, ClosedTrades]] = {}
+# bot id -> (cheap fingerprint, full fingerprint, monotonic time it was counted, columns).
+_cache: dict[int, tuple[tuple, tuple, float, ClosedTrades]] = {}
 # Up to this many closed trades the fingerprint also sums the profits (a cheap scan).
 FULL_FINGERPRINT_MAX_TRADES = 10_000
+# Past this many, counting the closed trades on every poll is what costs (a scan of the index:
+# ~250 ms for a million rows on PostgreSQL): the count is then redone every RECOUNT_SECONDS,
+# and in between only index lookups (newest close, highest ids) tell that something changed.
+COUNT_FREE_MIN_TRADES = 200_000
+RECOUNT_SECONDS = 60.0
 
 
 def closed_trades(bot_id: int) -> ClosedTrades:
     """The bot's closed trades, from the in-process cache while its fingerprint holds.
 
-    The fingerprint is a few index-only aggregates: count and Σ primary key of the closed
-    trades, newest close date, highest trade id, plus the bot row's creation time (a test
-    database that rolled back hands out the same ids again). Σ close_profit_abs needs a scan of
-    the whole table, which is what the cache avoids, so it joins the fingerprint only while the
-    bot is small enough for that scan to be cheap. Closed trades are not edited in place by the
-    engine; one that is (outside the engine) shows after the next close.
+    The fingerprint is a few index-only aggregates: newest close date and highest trade id of
+    the closed trades, the bot row's creation time (a test database that rolled
+    back hands out the same ids again), plus their count and Σ primary key. Σ close_profit_abs
+    needs a scan of the whole table, which is what the cache avoids, so it joins the fingerprint
+    only while the bot is small enough for that scan to be cheap; past ``COUNT_FREE_MIN_TRADES``
+    the count too is only redone every ``RECOUNT_SECONDS``. Closed trades are not edited or
+    deleted in place by the engine; one that is (outside the engine) shows after the next
+    close, or for a very large bot at the latest after ``RECOUNT_SECONDS``.
     """
     closed = Trade.objects.for_bot(bot_id).closed()
-    counts = closed.aggregate(count=Count("id"), pk_sum=Sum("id"))
-    fingerprint: tuple = (
+    cheap: tuple = (
         Bot.objects.filter(pk=bot_id).values_list("created_at", flat=True).first(),
-        *counts.values(),
         closed.aggregate(last_close=Max("close_date"))["last_close"],
         closed.aggregate(last_id=Max("trade_id"))["last_id"],
     )
+    cached = _cache.get(bot_id)
+    now = time.monotonic()
+    if (
+        cached is not None
+        and cached[0] == cheap
+        and len(cached[3]) > COUNT_FREE_MIN_TRADES
+        and now - cached[2] < RECOUNT_SECONDS
+    ):
+        return cached[3]
+    counts = closed.aggregate(count=Count("id"), pk_sum=Sum("id"))
+    full = (*cheap, *counts.values())
     if counts["count"] <= FULL_FINGERPRINT_MAX_TRADES:
-        fingerprint += tuple(
+        full += tuple(
             closed.aggregate(abs=Sum("close_profit_abs"), ratio=Sum("close_profit")).values()
         )
-    cached = _cache.get(bot_id)
-    if cached is not None and cached[0] == fingerprint:
-        return cached[1]
+    if cached is not None and cached[1] == full:
+        _cache[bot_id] = (cheap, full, now, cached[3])
+        return cached[3]
     loaded = _load_closed(bot_id)
-    _cache[bot_id] = (fingerprint, loaded)
+    _cache[bot_id] = (cheap, full, now, loaded)
     return loaded
+
+
+def closed_count(bot_id: int) -> int:
+    """How many closed trades the bot has: from the cache for a very large bot (counting
+    scans the whole index), else one COUNT query."""
+    cached = _cache.get(bot_id)
+    if cached is not None and len(cached[3]) > COUNT_FREE_MIN_TRADES:
+        return len(closed_trades(bot_id))
+    return Trade.objects.for_bot(bot_id).closed().count()
 
 
 def clear_cache() -> None:

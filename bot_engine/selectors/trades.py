@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from django.db.models import Prefetch
 
 from bot_engine.models import Order, Trade
-from bot_engine.selectors.frames import seq_sum
+from bot_engine.selectors.frames import closed_count, seq_sum
 from bot_engine.selectors.trade_views import trade_full
 
 
@@ -35,8 +35,16 @@ class _Row(SimpleNamespace):
 def closed_trades_page(*, bot_id: int, limit: int, offset: int, order_by_id: bool = True) -> dict:
     """``/trades``: closed trades only, by id ascending or newest close first (contract §3.2)."""
     closed = Trade.objects.for_bot(bot_id).closed()
+    total = closed_count(bot_id)
     ordering = ("trade_id",) if order_by_id else ("-close_date", "-trade_id")
-    page = [_Row(**row) for row in closed.order_by(*ordering)[offset : offset + limit].values()]
+    if total // 2 < offset < total:
+        # A page in the back half is read from the other end: OFFSET walks every row it skips.
+        reverse = tuple(name[1:] if name[0] == "-" else f"-{name}" for name in ordering)
+        end = min(offset + limit, total)
+        rows = closed.order_by(*reverse)[total - end : total - offset].values()
+        page = [_Row(**row) for row in list(rows)[::-1]]
+    else:
+        page = [_Row(**row) for row in closed.order_by(*ordering)[offset : offset + limit].values()]
     orders = defaultdict(list)
     if page:
         rows = Order.objects.filter(trade_id__in=[t.id for t in page]).order_by("id").values()
@@ -47,7 +55,7 @@ def closed_trades_page(*, bot_id: int, limit: int, offset: int, order_by_id: boo
         "trades": trades,
         "trades_count": len(trades),
         "offset": offset,
-        "total_trades": closed.count(),
+        "total_trades": total,
     }
 
 

@@ -82,7 +82,10 @@ def test_freqtrade_client_session(client):
     until = (datetime.now(UTC) + timedelta(days=3650)).strftime("%Y-%m-%d %H:%M:%SZ")
     locks = client.lock_add(pair, until, reason="integration")
     lock = next(item for item in locks["locks"] if item["reason"] == "integration")
-    assert client.delete_lock(lock["id"])["lock_count"] == locks["lock_count"] - 1
+    remaining = client.delete_lock(lock["id"])
+    # The engine may add or expire its own "Auto lock"s meanwhile: check this lock, not counts.
+    assert lock["id"] not in {item["id"] for item in remaining["locks"]}
+    assert remaining["lock_count"] == len(remaining["locks"])
 
     candles = client.pair_candles(pair, "5m", limit=10)
     assert candles["pair"] == pair and candles["columns"][:6] == [

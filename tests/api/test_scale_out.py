@@ -22,7 +22,7 @@ from websockets.asyncio.client import connect
 from tests.fixtures.api import API_PASSWORD, API_USER, BASE_CONFIG
 from tests.fixtures.runbot import RunbotProcess, asgi_process, runbot_process
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 
 WS_TOKEN = "scale-out-ws-token"
 
@@ -89,8 +89,8 @@ def test_two_bots_trade_at_once_on_one_database(tmp_path, scratch_db_url):
         for name, running in bots.items():
             trades = wait_for_trades(running, closed=2)["trades"]
             assert {t["pair"] for t in trades} <= set(pairs[name]), name
-            ids = sorted(t["trade_id"] for t in trades)
-            assert ids[:2] == [1, 2], (name, ids)  # each bot numbers its own trades
+            # Each bot numbers its own trades: both have a trade 1, on their own pairs.
+            assert get(running, "trade/1")["pair"] in pairs[name], name
             assert get(running, "show_config")["bot_name"] == name
         for running in bots.values():
             assert get(running, "count")["current"] <= 5
@@ -159,4 +159,4 @@ def test_websocket_clients_of_another_worker_get_the_bots_messages(tmp_path, scr
         # The message went out after its transaction committed: the worker reads the trade.
         entered = seen["entry"]["trade_id"]
         trade = get(worker, f"trade/{entered}")
-        assert (trade["pair"], trade["is_open"]) == (seen["entry"]["pair"], True)
+        assert trade["pair"] == seen["entry"]["pair"]  # open, or closed already at speed 0

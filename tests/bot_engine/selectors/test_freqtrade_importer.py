@@ -32,18 +32,21 @@ def test_imports_the_2k_database():
     assert bot.bot_start_time == trade.open_date  # the earliest open date
 
 
-def test_a_clash_of_trade_ids_imports_nothing():
+def test_a_second_import_is_a_no_op_and_a_clash_imports_nothing():
     bot = make_bot()
     import_freqtrade_sqlite(FREQTRADE_2K_DB, bot=bot)
-    with pytest.raises(FreqtradeImportError, match="already has trades"):
+    assert import_freqtrade_sqlite(FREQTRADE_2K_DB, bot=bot) == {"trades": 0, "orders": 0}
+    Trade.objects.filter(bot=bot, trade_id=1500).update(pair="ZZZ/BTC")  # a different trade 1500
+    Trade.objects.filter(bot=bot, trade_id__gt=1500).delete()
+    with pytest.raises(FreqtradeImportError, match="different trades with the ids 1500 "):
         import_freqtrade_sqlite(FREQTRADE_2K_DB, bot=bot)
-    assert Trade.objects.filter(bot=bot).count() == 2000
+    assert Trade.objects.filter(bot=bot).count() == 1500
 
 
 def test_not_a_freqtrade_database(tmp_path):
     path = tmp_path / "other.sqlite"
     sqlite3.connect(path).execute("CREATE TABLE things (id INTEGER)").connection.close()
-    with pytest.raises(FreqtradeImportError, match="no 'trades' table"):
+    with pytest.raises(FreqtradeImportError, match="not a Freqtrade database"):
         import_freqtrade_sqlite(path, bot=make_bot())
 
 

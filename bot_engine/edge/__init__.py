@@ -1,0 +1,1 @@
+"""Edge positioning: per-pair stoplosses, pair filter and stake sizing from history."""
