@@ -1,5 +1,6 @@
 """The API keeps answering while the engine replays at full speed (issue 3, part 6)."""
 
+import signal
 import time
 
 import pytest
@@ -49,3 +50,13 @@ def test_api_answers_during_a_speed_0_replay(tmp_path):
         assert rounds >= 5
         assert trades_seen  # the engine really was trading meanwhile
         assert slowest < 3.0  # no request waited behind the loop
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_runbot_with_the_api_stops_cleanly(tmp_path, stop_signal):
+    with runbot_process(tmp_path, initial_state="running") as running:
+        running.process.send_signal(stop_signal)
+        assert running.process.wait(timeout=30) == 0
+    log = running.log()
+    assert "Traceback" not in log
+    assert "stopped" in log  # the engine was stopped, not killed with the process

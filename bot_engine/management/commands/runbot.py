@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 from pathlib import Path
 
+import uvicorn
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -85,7 +87,6 @@ class Command(BaseCommand):
         return path
 
     def _serve_api(self, config, application) -> None:
-        import uvicorn
 
         api = config.api_server
         self.stdout.write(
@@ -93,7 +94,7 @@ class Command(BaseCommand):
             f"(user '{api.username}'; password in the config file)"
         )
         self.stdout.flush()
-        server = uvicorn.Server(
+        server = QuietServer(
             uvicorn.Config(
                 application,
                 host=api.listen_ip_address,
@@ -118,3 +119,22 @@ class Command(BaseCommand):
         while not stopped.wait(0.5):
             pass
         engine.stop()
+
+
+class QuietServer(uvicorn.Server):
+    """uvicorn re-raises the stopping signal after its graceful shutdown, which would kill the
+    process before the engine stops (SIGTERM) or print a traceback (Ctrl-C). Here the signal
+    only ends the server; ``handle`` then stops the engine and the command exits 0."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        stop_signals = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in stop_signals}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
