@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,27 +16,27 @@ class FreqtradeImportError(OperationalError):
     """The source is unreadable or not a Freqtrade database, or its trade ids clash."""
 
 
-class Source:
+class Source(ABC):
     """Read-only access to a database's tables; ``?`` placeholders in every query."""
 
     label: str
 
-    def tables(self) -> set[str]:
-        raise NotImplementedError
+    @abstractmethod
+    def tables(self) -> set[str]: ...
 
-    def columns(self, table: str) -> list[str]:
-        raise NotImplementedError
+    @abstractmethod
+    def columns(self, table: str) -> list[str]: ...
 
+    @abstractmethod
     def rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple]:
         """Rows of ``sql`` as tuples (``cursor.description`` names them: ``last_columns``)."""
-        raise NotImplementedError
 
     def integrity_problem(self) -> str | None:
         """A description of the file's corruption, or None when it reads cleanly."""
         return None
 
-    def close(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def close(self) -> None: ...
 
     def __enter__(self) -> Source:
         return self
