@@ -22,26 +22,27 @@ PAUSED_FROM_STOPPED = (
 PAUSED = "paused, no more entries will occur from now. Run /start to enable entries."
 
 
-def bot_start(*, bot: RunningBot) -> dict[str, str]:
-    def change() -> str:
-        if bot.state == BotState.RUNNING:
-            return ALREADY_RUNNING
-        bot.state = BotState.RUNNING
-        logger.info("Bot state changed to running")
-        return STARTING
+def _switch_state(bot: RunningBot, target: BotState, *, already: str, done: str) -> str:
+    """Move the bot to ``target`` on the engine thread; ``already`` if it is there."""
 
-    return {"status": bot.call(change)}
+    def change() -> str:
+        if bot.state == target:
+            return already
+        bot.state = target
+        logger.info("Bot state changed to %s", target.value)
+        return done
+
+    return bot.call(change)
+
+
+def bot_start(*, bot: RunningBot) -> dict[str, str]:
+    status = _switch_state(bot, BotState.RUNNING, already=ALREADY_RUNNING, done=STARTING)
+    return {"status": status}
 
 
 def bot_stop(*, bot: RunningBot) -> dict[str, str]:
-    def change() -> str:
-        if bot.state == BotState.STOPPED:
-            return ALREADY_STOPPED
-        bot.state = BotState.STOPPED
-        logger.info("Bot state changed to stopped")
-        return STOPPING
-
-    return {"status": bot.call(change)}
+    status = _switch_state(bot, BotState.STOPPED, already=ALREADY_STOPPED, done=STOPPING)
+    return {"status": status}
 
 
 def bot_pause(*, bot: RunningBot) -> dict[str, str]:
