@@ -36,8 +36,30 @@ def bot_row(config: BotConfig) -> Bot:
     if bot.bot_start_time is None:
         first = Trade.objects.for_bot(bot.pk).aggregate(first=Min("open_date"))["first"]
         bot.bot_start_time = first or datetime.now(UTC)
-        bot.save(update_fields=["bot_start_time"])
+    registry = registry_fields(config)
+    for name, value in registry.items():
+        setattr(bot, name, value)
+    bot.save(update_fields=["bot_start_time", *registry])
     return bot
+
+
+def registry_fields(config: BotConfig) -> dict:
+    """What the control plane's registry knows of a bot, refreshed at every start."""
+    api = config.api_server
+    host = api.listen_ip_address
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"  # reachable from this machine whatever the bind-all address
+    if ":" in host:
+        host = f"[{host}]"
+    return {
+        "api_url": f"http://{host}:{api.listen_port}" if api.enabled else "",
+        "stake_currency": config.stake_currency,
+        "dry_run": config.dry_run,
+        "starting_balance": config.dry_run_wallet if config.dry_run else None,
+        "exchange": config.exchange.name,
+        "strategy": config.strategy,
+        "last_started_at": datetime.now(UTC),
+    }
 
 
 def resume_point(bot: Bot) -> datetime | None:

@@ -1,8 +1,21 @@
-"""The trade tables; every row belongs to one Bot."""
+"""The trade tables (every row belongs to one Bot), access control and the audit trail."""
 
+from bot_engine.models.access import ApiKey, ApiKeyScope, BotRole, Role
+from bot_engine.models.audit import AuditEvent, Outcome
 from bot_engine.models.bot import Bot
 from bot_engine.models.order import Order
 from bot_engine.models.pair_lock import PairLock
 from bot_engine.models.trade import Trade
 
-__all__ = ["Bot", "Order", "PairLock", "Trade"]
+__all__ = [
+    "ApiKey",
+    "ApiKeyScope",
+    "AuditEvent",
+    "Bot",
+    "BotRole",
+    "Order",
+    "Outcome",
+    "PairLock",
+    "Role",
+    "Trade",
+]
