@@ -122,7 +122,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return _json({"detail": NOT_FOUND}, status.HTTP_404_NOT_FOUND)
     if isinstance(exc, exceptions.MethodNotAllowed):
         return _json({"detail": METHOD_NOT_ALLOWED}, status.HTTP_405_METHOD_NOT_ALLOWED)
-    if isinstance(exc, PermissionDenied | exceptions.PermissionDenied):
+    if isinstance(exc, exceptions.PermissionDenied):  # a role too low (api.permissions)
+        return _json({"detail": str(exc.detail)}, status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, PermissionDenied):
         return _json({"detail": "Forbidden"}, status.HTTP_403_FORBIDDEN)
     if isinstance(exc, exceptions.APIException):
         detail = exc.detail if isinstance(exc.detail, str | list | dict) else str(exc.detail)

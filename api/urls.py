@@ -9,8 +9,20 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
 from api import schema  # noqa: F401  (registers the OpenAPI auth extensions)
-from api.auth.views import TokenLoginView, TokenRefreshView
-from api.views import candles, control, errors, info, pairs, stats, trades
+from api.auth.views import TokenLoginView, TokenLogoutView, TokenRefreshView
+from api.proxy import bot_api
+from api.views import (
+    audit,
+    candles,
+    control,
+    errors,
+    info,
+    metrics,
+    pairs,
+    portfolio,
+    stats,
+    trades,
+)
 
 V1 = "api/v1/"
 
@@ -18,6 +30,7 @@ urlpatterns = [
     # §1 auth
     path(V1 + "token/login", TokenLoginView.as_view(), name="token_login"),
     path(V1 + "token/refresh", TokenRefreshView.as_view(), name="token_refresh"),
+    path(V1 + "token/logout", TokenLogoutView.as_view(), name="token_logout"),
     # §2.1 info / control
     path(V1, info.ApiRootView.as_view(), name="api_root"),
     path(V1 + "ping", info.PingView.as_view(), name="ping"),
@@ -85,6 +98,11 @@ urlpatterns = [
     path(V1 + "strategy/<str:strategy>", candles.StrategyView.as_view(), name="strategy"),
     path(V1 + "available_pairs", candles.AvailablePairsView.as_view(), name="available_pairs"),
     path(V1 + "markets", candles.MarketsView.as_view(), name="markets"),
+    # Tradeplane only: the audit trail
+    path(V1 + "audit", audit.AuditView.as_view(), name="audit"),
+    # Tradeplane only: every visible bot's figures; Prometheus metrics (outside /api/v1)
+    path(V1 + "portfolio", portfolio.PortfolioView.as_view(), name="portfolio"),
+    path("metrics", metrics.MetricsView.as_view(), name="metrics"),
     # schema, browsable-API session login
     path(
         V1 + "openapi.json",
@@ -104,6 +122,10 @@ if getattr(settings, "API_ENABLE_OPENAPI", False):
             name="swagger-ui",
         )
     )
+
+# Every bot of the registry under this origin: /bots/<name>/api/v1/... (api/proxy.py). Not a
+# route of this bot's API (a regex, like the catch-all below): the proxy serves what it names.
+urlpatterns.append(re_path(r"^bots/(?P<name>[^/]+)/(?P<rest>.+)$", bot_api, name="bot_api"))
 
 # Anything else under /api answers JSON, never Django's HTML 404 page.
 urlpatterns.append(re_path(r"^api/", errors.not_found))

@@ -23,7 +23,7 @@ REST_FRAMEWORK = {
         "api.auth.authentication.ConfigBasicAuthentication",
         "api.auth.authentication.BrowserSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasBotRole"],
     "DEFAULT_RENDERER_CLASSES": [
         "api.renderers.OrjsonRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -47,7 +47,7 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": False,
     "AUTH_HEADER_TYPES": ("Bearer",),
     "TOKEN_TYPE_CLAIM": "type",
-    "JTI_CLAIM": None,
+    "JTI_CLAIM": "jti",  # for logout through the token blacklist
     "USER_ID_CLAIM": "identity",
     "USER_ID_FIELD": "username",
     "AUTH_TOKEN_CLASSES": ("api.auth.tokens.FreqtradeAccessToken",),

@@ -1,14 +1,22 @@
-"""JWTs in Freqtrade's format (contract §1.5): ``{"identity":{"u"},"exp","iat","type"}``, HS256."""
+"""JWTs in Freqtrade's format (contract §1.5): ``{"identity":{"u"},"exp","iat","type"}``, HS256.
+
+Beside Freqtrade's claims a token carries a ``jti`` (so logout can blacklist it through
+simplejwt's token blacklist), a keyed fingerprint of the password it was issued under (so a
+password change ends it) and, for a Django user, the user id ``uid``. A token without ``uid``
+belongs to the config's ``api_server.username``, the bot's own admin.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import Token
 
 from api.context import api_server_config
@@ -16,48 +24,97 @@ from api.context import api_server_config
 ACCESS_LIFETIME = timedelta(minutes=15)
 REFRESH_LIFETIME = timedelta(days=30)
 _FALLBACK_SECRET = secrets.token_hex(32)  # no configured key: tokens die with the process
-# Beside Freqtrade's claims: a keyed fingerprint of the API password the token was issued
-# under, so changing the password ends every token issued before (changing the key does too).
 PASSWORD_CLAIM = "pwh"
-PASSWORD_CHANGED = "Token was issued before the API password changed"
+USER_CLAIM = "uid"
+PASSWORD_CHANGED = "Token was issued before the password changed"
+USER_GONE = "Token user is inactive or deleted"
+REVOKED = "Token was revoked"
 
 
 def signing_key() -> str:
     return api_server_config().jwt_secret_key or _FALLBACK_SECRET
 
 
-def password_fingerprint() -> str:
-    """16 hex digits of HMAC(signing key, password): useless to anyone without the key."""
-    password = api_server_config().password.encode()
-    return hmac.new(signing_key().encode(), password, hashlib.sha256).hexdigest()[:16]
+def password_fingerprint(password: str | None = None) -> str:
+    """16 hex digits of HMAC(signing key, password): useless to anyone without the key.
+
+    ``password`` is a Django user's stored hash; None means the config's API password.
+    """
+    secret = api_server_config().password if password is None else password
+    return hmac.new(signing_key().encode(), secret.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 class FreqtradeToken(Token):
-    """A simplejwt token whose key is the configured ``jwt_secret_key`` and that has no jti."""
+    """A simplejwt token signed with the configured ``jwt_secret_key``."""
 
     def get_token_backend(self) -> TokenBackend:
         return TokenBackend("HS256", signing_key())
 
-    def set_jti(self) -> None:
-        """Freqtrade's tokens carry no ``jti`` claim."""
-
     def verify(self) -> None:
         super().verify()
         claim = self.payload.get(PASSWORD_CLAIM)
-        if not isinstance(claim, str) or not hmac.compare_digest(claim, password_fingerprint()):
+        if not isinstance(claim, str) or not hmac.compare_digest(claim, self._fingerprint()):
             raise TokenError(PASSWORD_CHANGED)
+        jti = self.payload.get("jti")
+        if jti and BlacklistedToken.objects.filter(token__jti=jti).exists():
+            raise TokenError(REVOKED)
+
+    def _fingerprint(self) -> str:
+        if self.user_id is None:
+            return password_fingerprint()
+        user = self.user
+        if user is None:
+            raise TokenError(USER_GONE)
+        return password_fingerprint(user.password)
 
     @classmethod
     def for_username(cls, username: str) -> FreqtradeToken:
+        """A token of the config's API user."""
         token = cls()
         token["identity"] = {"u": username}
         token[PASSWORD_CLAIM] = password_fingerprint()
+        return token
+
+    @classmethod
+    def for_django_user(cls, user) -> FreqtradeToken:
+        token = cls()
+        token["identity"] = {"u": user.get_username()}
+        token[USER_CLAIM] = user.pk
+        token[PASSWORD_CLAIM] = password_fingerprint(user.password)
         return token
 
     @property
     def username(self) -> str | None:
         identity = self.payload.get("identity")
         return identity.get("u") if isinstance(identity, dict) else None
+
+    @property
+    def user_id(self) -> int | None:
+        uid = self.payload.get(USER_CLAIM)
+        return uid if isinstance(uid, int) else None
+
+    @property
+    def user(self):
+        """The active Django user of a ``uid`` token (cached), else None."""
+        if not hasattr(self, "_user"):
+            self._user = (
+                get_user_model().objects.filter(pk=self.user_id, is_active=True).first()
+                if self.user_id is not None
+                else None
+            )
+        return self._user
+
+    def revoke(self) -> None:
+        """Blacklist this token (simplejwt's token_blacklist tables)."""
+        jti = self.payload.get("jti")
+        if not jti:
+            return
+        expires = datetime.fromtimestamp(self.payload["exp"], tz=UTC)
+        outstanding, _ = OutstandingToken.objects.get_or_create(
+            jti=jti,
+            defaults={"token": str(self), "expires_at": expires, "user": self.user},
+        )
+        BlacklistedToken.objects.get_or_create(token=outstanding)
 
 
 class FreqtradeAccessToken(FreqtradeToken):
@@ -71,7 +128,22 @@ class FreqtradeRefreshToken(FreqtradeToken):
 
 
 def token_pair(username: str) -> dict[str, str]:
+    """Access and refresh token of the config's API user."""
     return {
         "access_token": str(FreqtradeAccessToken.for_username(username)),
         "refresh_token": str(FreqtradeRefreshToken.for_username(username)),
     }
+
+
+def user_token_pair(user) -> dict[str, str]:
+    return {
+        "access_token": str(FreqtradeAccessToken.for_django_user(user)),
+        "refresh_token": str(FreqtradeRefreshToken.for_django_user(user)),
+    }
+
+
+def access_token_for(refresh: FreqtradeRefreshToken) -> str:
+    """A new access token for the same user as ``refresh``."""
+    if refresh.user_id is not None:
+        return str(FreqtradeAccessToken.for_django_user(refresh.user))
+    return str(FreqtradeAccessToken.for_username(refresh.username))

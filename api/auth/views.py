@@ -1,4 +1,5 @@
-"""``POST /token/login`` (Basic → JWT pair) and ``POST /token/refresh`` (contract §1.3–1.4)."""
+"""``POST /token/login`` (Basic → JWT pair), ``POST /token/refresh`` (contract §1.3–1.4) and
+``POST /token/logout`` (blacklists the tokens it is given; Tradeplane only)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,22 @@ from rest_framework_simplejwt.exceptions import TokenError
 
 from api.auth import throttling
 from api.auth.authentication import (
+    ApiUser,
     BasicIncorrect,
     BasicMissing,
     BearerInvalid,
     authorization_header,
-    basic_credentials_match,
+    basic_user,
     decode_basic,
 )
-from api.auth.tokens import FreqtradeAccessToken, FreqtradeRefreshToken, token_pair
+from api.auth.tokens import (
+    FreqtradeAccessToken,
+    FreqtradeRefreshToken,
+    FreqtradeToken,
+    access_token_for,
+    token_pair,
+    user_token_pair,
+)
 
 
 class AccessAndRefreshToken(serializers.Serializer):
@@ -44,11 +53,14 @@ class TokenLoginView(APIView):
         credentials = decode_basic(value) if scheme == "basic" else None
         if credentials is None:
             raise BasicMissing()
-        if not basic_credentials_match(*credentials):
+        user = basic_user(request, *credentials)
+        if user is None:
             throttling.record_failure(request)
             raise BasicIncorrect()
         throttling.record_success(request)
-        return Response(token_pair(credentials[0]))
+        if isinstance(user, ApiUser):
+            return Response(token_pair(user.username))
+        return Response(user_token_pair(user))
 
 
 class TokenRefreshView(APIView):
@@ -68,4 +80,41 @@ class TokenRefreshView(APIView):
             raise BearerInvalid() from exc
         if not refresh.username:
             raise BearerInvalid()
-        return Response({"access_token": str(FreqtradeAccessToken.for_username(refresh.username))})
+        return Response({"access_token": access_token_for(refresh)})
+
+
+class LogoutRequest(serializers.Serializer):
+    refresh_token = serializers.CharField(required=False)
+
+
+class LogoutResult(serializers.Serializer):
+    status = serializers.CharField()
+
+
+LOGGED_OUT = "Tokens revoked"
+
+
+class TokenLogoutView(APIView):
+    """Revoke the Bearer access token and the ``refresh_token`` of the body (either may be
+    missing); a revoked token is refused from then on, even before it expires."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=LogoutRequest, responses=LogoutResult, auth=[{"jwtAuth": []}])
+    def post(self, request: Request) -> Response:
+        tokens: list[FreqtradeToken] = []
+        scheme, value = authorization_header(request)
+        raw_refresh = request.data.get("refresh_token") if isinstance(request.data, dict) else None
+        try:
+            if scheme == "bearer":
+                tokens.append(FreqtradeAccessToken(value))
+            if raw_refresh:
+                tokens.append(FreqtradeRefreshToken(str(raw_refresh)))
+        except TokenError as exc:
+            raise BearerInvalid() from exc
+        if not tokens:
+            raise BearerInvalid()
+        for token in tokens:
+            token.revoke()
+        return Response({"status": LOGGED_OUT})

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.audit import request_actor
 from api.context import bot_context
 from api.serializers.info import StatusMsgSchema
 from bot_engine.services import control
@@ -14,13 +15,17 @@ from bot_engine.services import control
 class StartView(APIView):
     @extend_schema(request=None, responses=StatusMsgSchema)
     def post(self, request):
-        return Response(control.bot_start(bot=bot_context().require_running()))
+        return Response(
+            control.bot_start(bot=bot_context().require_running(), actor=request_actor(request))
+        )
 
 
 class StopView(APIView):
     @extend_schema(request=None, responses=StatusMsgSchema)
     def post(self, request):
-        return Response(control.bot_stop(bot=bot_context().require_running()))
+        return Response(
+            control.bot_stop(bot=bot_context().require_running(), actor=request_actor(request))
+        )
 
 
 class PauseView(APIView):
@@ -28,10 +33,16 @@ class PauseView(APIView):
 
     @extend_schema(request=None, responses=StatusMsgSchema)
     def post(self, request):
-        return Response(control.bot_pause(bot=bot_context().require_running()))
+        return Response(
+            control.bot_pause(bot=bot_context().require_running(), actor=request_actor(request))
+        )
 
 
 class ReloadConfigView(APIView):
     @extend_schema(request=None, responses=StatusMsgSchema)
     def post(self, request):
-        return Response(control.bot_reload_config(bot=bot_context().require_running()))
+        return Response(
+            control.bot_reload_config(
+                bot=bot_context().require_running(), actor=request_actor(request)
+            )
+        )

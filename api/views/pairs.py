@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.audit import request_actor
 from api.context import bot_context
 from api.params import parse_body, parse_path, parse_query
 from api.serializers.pairs import (
@@ -59,13 +60,22 @@ class BlacklistView(APIView):
     def post(self, request):
         bot = bot_context().require_running()
         pairs = parse_body(request, BlacklistPayload)["blacklist"]
-        return Response(blacklist_body(bot, pair_services.blacklist_add(bot=bot, pairs=pairs)))
+        return Response(
+            blacklist_body(
+                bot, pair_services.blacklist_add(bot=bot, pairs=pairs, actor=request_actor(request))
+            )
+        )
 
     @extend_schema(parameters=[DeleteBlacklistQuery], responses=BlacklistSchema)
     def delete(self, request):
         bot = bot_context().require_running()
         pairs = parse_query(request, DeleteBlacklistQuery)["pairs_to_delete"]
-        return Response(blacklist_body(bot, pair_services.blacklist_remove(bot=bot, pairs=pairs)))
+        return Response(
+            blacklist_body(
+                bot,
+                pair_services.blacklist_remove(bot=bot, pairs=pairs, actor=request_actor(request)),
+            )
+        )
 
 
 class LocksView(APIView):
@@ -78,7 +88,8 @@ class LocksView(APIView):
     def post(self, request):
         ctx = bot_context()
         bot = ctx.require_running()
-        lock_services.locks_add(bot=bot, new_locks=parse_body(request, LocksPayload, many=True))
+        new_locks = parse_body(request, LocksPayload, many=True)
+        lock_services.locks_add(bot=bot, new_locks=new_locks, actor=request_actor(request))
         return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))
 
 
@@ -89,7 +100,9 @@ class LockDeleteView(APIView):
     def delete(self, request, lockid: str):
         lock_id = parse_path(lockid, serializers.IntegerField(), "lockid")
         ctx = bot_context()
-        lock_services.locks_delete(bot=ctx.require_running(), lock_id=lock_id)
+        lock_services.locks_delete(
+            bot=ctx.require_running(), lock_id=lock_id, actor=request_actor(request)
+        )
         return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))
 
 
@@ -101,5 +114,10 @@ class LocksDeleteView(APIView):
         ctx = bot_context()
         bot = ctx.require_running()
         body = parse_body(request, DeleteLockRequest)
-        lock_services.locks_delete(bot=bot, lock_id=body.get("lockid"), pair=body.get("pair"))
+        lock_services.locks_delete(
+            bot=bot,
+            lock_id=body.get("lockid"),
+            pair=body.get("pair"),
+            actor=request_actor(request),
+        )
         return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))

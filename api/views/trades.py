@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.audit import request_actor
 from api.context import BotContext, bot_context
 from api.exceptions import DetailError
 from api.params import parse_body, parse_path, parse_query
@@ -73,7 +74,9 @@ class TradeDeleteView(APIView):
     def delete(self, request, tradeid: str):
         trade_id = trade_id_from(tradeid)
         bot = bot_context().require_running()
-        return Response(trade_services.delete_trade(bot=bot, trade_id=trade_id))
+        return Response(
+            trade_services.delete_trade(bot=bot, trade_id=trade_id, actor=request_actor(request))
+        )
 
 
 class TradeOpenOrderView(APIView):
@@ -81,7 +84,9 @@ class TradeOpenOrderView(APIView):
     def delete(self, request, tradeid: str):
         trade_id = trade_id_from(tradeid)
         ctx = bot_context()
-        trade = trade_services.cancel_open_order(bot=ctx.require_running(), trade_id=trade_id)
+        trade = trade_services.cancel_open_order(
+            bot=ctx.require_running(), trade_id=trade_id, actor=request_actor(request)
+        )
         return Response(open_view(ctx, trade))
 
 
@@ -90,7 +95,9 @@ class TradeReloadView(APIView):
     def post(self, request, tradeid: str):
         trade_id = trade_id_from(tradeid)
         ctx = bot_context()
-        trade = trade_services.reload_trade(bot=ctx.require_running(), trade_id=trade_id)
+        trade = trade_services.reload_trade(
+            bot=ctx.require_running(), trade_id=trade_id, actor=request_actor(request)
+        )
         return Response(open_view(ctx, trade))
 
 
@@ -121,6 +128,7 @@ class ForceEnterView(APIView):
             order_type=body.get("ordertype"),
             stake_amount=body.get("stakeamount"),
             enter_tag=body.get("entry_tag"),
+            actor=request_actor(request),
         )
         return Response(trade_views.trade_base(trade, list(trade.orders.all())))
 
@@ -139,6 +147,7 @@ class ForceExitView(APIView):
                 order_type=body.get("ordertype"),
                 amount=body.get("amount"),
                 price=body.get("price"),
+                actor=request_actor(request),
             )
         )
 

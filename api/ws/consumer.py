@@ -18,14 +18,16 @@ from urllib.parse import parse_qs
 
 import orjson
 from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from api.auth.authentication import ApiAuthFailed, access_token_user
-from api.context import api_server_config
+from api.auth.authentication import ApiAuthFailed, ApiUser, access_token_user
+from api.context import api_server_config, bot_context
 from api.ws import messages
 from api.ws.publisher import bind_running_loop, group_name
 from bot_engine.runtime import get_running_bot
+from bot_engine.services import access
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +38,9 @@ GROUP_REFRESH_SECS = 3600.0  # channel layers forget group members after a day (
 
 
 def token_allowed(token: str) -> bool:
-    """A configured ``ws_token`` (any of the list) or a valid JWT access token (§1.8)."""
+    """A configured ``ws_token`` (any of the list), or a valid JWT access token (§1.8) or API
+    key whose holder may read this bot (viewer or more). Reads the database: call it from a
+    thread (``database_sync_to_async``)."""
     if not token:
         return False
     api = api_server_config()
@@ -44,11 +48,15 @@ def token_allowed(token: str) -> bool:
     matches = [hmac.compare_digest(token.encode(), t.encode()) for t in api.ws_token if t]
     if any(matches):
         return True
+    bot_id = bot_context().bot_id
+    if access.looks_like_api_key(token):
+        key = access.api_key_check(token)
+        return key is not None and access.api_key_role(key, bot_id) is not None
     try:
-        access_token_user(token)
+        user = access_token_user(token)
     except ApiAuthFailed:
         return False
-    return True
+    return isinstance(user, ApiUser) or access.user_role(user, bot_id) is not None
 
 
 def query_token(scope: dict[str, Any]) -> str:
@@ -75,7 +83,7 @@ class BotMessageConsumer(AsyncWebsocketConsumer):
 
     # -- connection ----------------------------------------------------------------------------
     async def connect(self) -> None:
-        if not token_allowed(query_token(self.scope)):
+        if not await database_sync_to_async(token_allowed)(query_token(self.scope)):
             await self.close(code=CLOSE_POLICY_VIOLATION)  # before accept: handshake refused
             return
         bind_running_loop()

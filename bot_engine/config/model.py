@@ -65,6 +65,7 @@ class ApiServerConfig:
     verbosity: str = "error"
     enable_openapi: bool = False
     redis_url: str = field(default="", repr=False)  # Redis channel layer; may hold a password
+    metrics_token: str = field(default="", repr=False)  # bearer token for /metrics only
 
 
 @dataclass(frozen=True)

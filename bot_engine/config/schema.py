@@ -79,6 +79,8 @@ _API_SERVER = {
         "verbosity": {"enum": ["error", "info"]},
         "enable_openapi": _BOOL,
         "redis_url": _STR,
+        # Bearer token for GET /metrics only (Prometheus scrapers); "" = none.
+        "metrics_token": {"anyOf": [{"const": ""}, {"type": "string", "minLength": 16}]},
     },
 }
 
@@ -236,6 +238,7 @@ MESSAGES: dict[str, str] = {
     "api_server.verbosity": "must be 'error' or 'info'",
     "api_server.enable_openapi": _MUST_BE_BOOL,
     "api_server.redis_url": "must be a Redis URL like 'redis://localhost:6379/0'",
+    "api_server.metrics_token": "must be a string of at least 16 characters (or empty)",
     "edge.enabled": _MUST_BE_BOOL,
     "edge.process_throttle_secs": "must be a positive number of seconds",
     "edge.calculate_since_number_of_days": "must be an integer >= 1",
@@ -260,7 +263,7 @@ _REPORT_AT_LIST = {
 
 _SECRET_KEYS = {
     "exchange": {"key", "secret", "password", "uid", "apiKey", "privateKey"},
-    "api_server": {"password", "jwt_secret_key", "ws_token", "redis_url"},
+    "api_server": {"password", "jwt_secret_key", "ws_token", "redis_url", "metrics_token"},
     "telegram": {"token"},
 }
 _CCXT_SECTIONS = {"ccxt_config", "ccxt_async_config", "ccxt_sync_config"}

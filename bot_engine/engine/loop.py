@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from django.db import close_old_connections, connection
 
-from bot_engine import events
+from bot_engine import events, telemetry
 from bot_engine.engine import analysis, entries, exits, order_updates, pairlist
 from bot_engine.exceptions import ExchangeError, TemporaryExchangeError
 from bot_engine.runtime import BotState, RunningBot
@@ -65,6 +65,7 @@ class Engine:
         if bot.state not in (BotState.RUNNING, BotState.PAUSED):
             return IDLE_SECS
         self._recycle_connection()
+        started = time.perf_counter()
         try:
             self.iteration()
         except TemporaryExchangeError as exc:
@@ -74,6 +75,8 @@ class Engine:
         except Exception:
             logger.exception("Unexpected error in the bot loop; continuing")
             return self._backoff(None, warn=False)
+        finally:
+            telemetry.observe_loop(bot=bot.config.bot_name, seconds=time.perf_counter() - started)
         self._errors_in_row = 0
         return self._advance_clock()
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import ccxt
 import pandas as pd
 
+from bot_engine import telemetry
 from bot_engine.config.model import ExchangeConfig
 from bot_engine.exceptions import (
     ConfigError,
@@ -254,6 +255,7 @@ class CcxtExchange(Exchange):
             yield
         except ccxt.BaseError as exc:
             error_class = next(ours for theirs, ours in ERROR_TABLE if isinstance(exc, theirs))
+            telemetry.record_exchange_error(error_class, operation=operation.split(" ", 1)[0])
             original = f"{type(exc).__name__}: {exc}"
             message = _scrub(original, self._secrets)
             # Chain the original only when it is safe to show: tracebacks print the cause.

@@ -8,6 +8,7 @@ from bot_engine.config.loader import load_config
 from bot_engine.engine.rules import TradingRules
 from bot_engine.exceptions import ConfigError, OperationalError
 from bot_engine.runtime import BotState, RunningBot
+from bot_engine.services.audit import Actor, audited
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,13 @@ PAUSED_FROM_STOPPED = (
 PAUSED = "paused, no more entries will occur from now. Run /start to enable entries."
 
 
-def _switch_state(bot: RunningBot, target: BotState, *, already: str, done: str) -> str:
+def _state(bot: RunningBot) -> dict[str, str]:
+    return {"state": bot.state.value}
+
+
+def _switch_state(
+    bot: RunningBot, actor: Actor | None, action: str, target: BotState, *, already: str, done: str
+) -> str:
     """Move the bot to ``target`` on the engine thread; ``already`` if it is there."""
 
     def change() -> str:
@@ -32,20 +39,24 @@ def _switch_state(bot: RunningBot, target: BotState, *, already: str, done: str)
         logger.info("Bot state changed to %s", target.value)
         return done
 
-    return bot.call(change)
+    return audited(bot, actor, action, change, snapshot=lambda: _state(bot))
 
 
-def bot_start(*, bot: RunningBot) -> dict[str, str]:
-    status = _switch_state(bot, BotState.RUNNING, already=ALREADY_RUNNING, done=STARTING)
+def bot_start(*, bot: RunningBot, actor: Actor | None = None) -> dict[str, str]:
+    status = _switch_state(
+        bot, actor, "start", BotState.RUNNING, already=ALREADY_RUNNING, done=STARTING
+    )
     return {"status": status}
 
 
-def bot_stop(*, bot: RunningBot) -> dict[str, str]:
-    status = _switch_state(bot, BotState.STOPPED, already=ALREADY_STOPPED, done=STOPPING)
+def bot_stop(*, bot: RunningBot, actor: Actor | None = None) -> dict[str, str]:
+    status = _switch_state(
+        bot, actor, "stop", BotState.STOPPED, already=ALREADY_STOPPED, done=STOPPING
+    )
     return {"status": status}
 
 
-def bot_pause(*, bot: RunningBot) -> dict[str, str]:
+def bot_pause(*, bot: RunningBot, actor: Actor | None = None) -> dict[str, str]:
     """No new entries; open trades are still managed (2026.9 ``paused`` state)."""
 
     def change() -> str:
@@ -54,10 +65,10 @@ def bot_pause(*, bot: RunningBot) -> dict[str, str]:
         logger.info("Bot state changed to paused")
         return PAUSED_FROM_STOPPED if was_stopped else PAUSED
 
-    return {"status": bot.call(change)}
+    return {"status": audited(bot, actor, "pause", change, snapshot=lambda: _state(bot))}
 
 
-def bot_reload_config(*, bot: RunningBot) -> dict[str, str]:
+def bot_reload_config(*, bot: RunningBot, actor: Actor | None = None) -> dict[str, str]:
     """Re-read the config file and the rules derived from it, keeping open trades.
 
     The pair lists edited through the API are reset to the file's (Freqtrade does the same).
@@ -81,5 +92,18 @@ def bot_reload_config(*, bot: RunningBot) -> dict[str, str]:
             bot.state = BotState.RUNNING
         bot.wake()
 
-    bot.call(change)
+    audited(bot, actor, "reload_config", change, snapshot=lambda: _config_summary(bot))
     return {"status": RELOADING}
+
+
+def _config_summary(bot: RunningBot) -> dict:
+    """The settings a reload most often changes, for the audit trail's before/after."""
+    config = bot.config
+    return {
+        "strategy": config.strategy,
+        "max_open_trades": config.max_open_trades,
+        "stake_amount": config.stake_amount,
+        "dry_run": config.dry_run,
+        "pair_whitelist": list(config.exchange.pair_whitelist),
+        "pair_blacklist": list(config.exchange.pair_blacklist),
+    }

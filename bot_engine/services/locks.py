@@ -7,9 +7,23 @@ from typing import Any
 
 from bot_engine.engine import locks
 from bot_engine.runtime import RunningBot
+from bot_engine.services.audit import Actor, audited
 
 
-def locks_add(*, bot: RunningBot, new_locks: Iterable[Mapping[str, Any]]) -> None:
+def _active(bot: RunningBot) -> dict[str, list]:
+    """Active locks as (id, pair, side, until) rows: the audit trail's before/after."""
+    rows = locks.active_locks(bot.bot_id, bot.exchange.now()).order_by("pk")
+    return {
+        "locks": [
+            [pk, pair, side, until.isoformat()]
+            for pk, pair, side, until in rows.values_list("pk", "pair", "side", "lock_end_time")
+        ]
+    }
+
+
+def locks_add(
+    *, bot: RunningBot, new_locks: Iterable[Mapping[str, Any]], actor: Actor | None = None
+) -> None:
     """Each lock: ``pair``, aware ``until``, ``side`` (default ``*``), ``reason``."""
     items = list(new_locks)
 
@@ -26,13 +40,25 @@ def locks_add(*, bot: RunningBot, new_locks: Iterable[Mapping[str, Any]]) -> Non
                 side=item.get("side") or locks.ALL_PAIRS,
             )
 
-    bot.call(run)
+    target = ", ".join(str(item["pair"]) for item in items)
+    audited(bot, actor, "add_locks", run, target=target, snapshot=lambda: _active(bot))
 
 
-def locks_delete(*, bot: RunningBot, lock_id: int | None = None, pair: str | None = None) -> int:
+def locks_delete(
+    *,
+    bot: RunningBot,
+    lock_id: int | None = None,
+    pair: str | None = None,
+    actor: Actor | None = None,
+) -> int:
     """Deactivate a lock by id, or every active lock of ``pair``; unknown ids change nothing."""
     if lock_id is None and pair is None:
         return 0
-    return bot.call(
-        lambda: locks.unlock(bot.bot_id, now=bot.exchange.now(), lock_id=lock_id, pair=pair)
+    return audited(
+        bot,
+        actor,
+        "delete_lock",
+        lambda: locks.unlock(bot.bot_id, now=bot.exchange.now(), lock_id=lock_id, pair=pair),
+        target=pair if lock_id is None else f"lock {lock_id}",
+        snapshot=lambda: _active(bot),
     )

@@ -6,13 +6,16 @@ from collections.abc import Iterable
 
 from bot_engine.engine import pairlist
 from bot_engine.runtime import RunningBot
+from bot_engine.services.audit import Actor, audited
 
 ALREADY_LISTED = "Pair {pair} already in pairlist."
 INVALID_WILDCARD = "Pair {pair} is not a valid wildcard."
 NOT_LISTED = "Pair {pair} is not in the current blacklist."
 
 
-def blacklist_add(*, bot: RunningBot, pairs: Iterable[str]) -> dict[str, dict[str, str]]:
+def blacklist_add(
+    *, bot: RunningBot, pairs: Iterable[str], actor: Actor | None = None
+) -> dict[str, dict[str, str]]:
     """Append new entries (regexes allowed); returns ``errors`` keyed by the refused entry."""
     new = list(pairs)
 
@@ -32,10 +35,18 @@ def blacklist_add(*, bot: RunningBot, pairs: Iterable[str]) -> dict[str, dict[st
         ]
         return errors
 
-    return bot.call(run)
+    return audited(
+        bot, actor, "blacklist_add", run, target=", ".join(new), snapshot=lambda: _lists(bot)
+    )
 
 
-def blacklist_remove(*, bot: RunningBot, pairs: Iterable[str]) -> dict[str, dict[str, str]]:
+def _lists(bot: RunningBot) -> dict[str, list[str]]:
+    return {"blacklist": list(bot.blacklist)}
+
+
+def blacklist_remove(
+    *, bot: RunningBot, pairs: Iterable[str], actor: Actor | None = None
+) -> dict[str, dict[str, str]]:
     gone = list(pairs)
 
     def run() -> dict[str, dict[str, str]]:
@@ -47,4 +58,6 @@ def blacklist_remove(*, bot: RunningBot, pairs: Iterable[str]) -> dict[str, dict
                 errors[pair] = {"error_msg": NOT_LISTED.format(pair=pair)}
         return errors
 
-    return bot.call(run)
+    return audited(
+        bot, actor, "blacklist_delete", run, target=", ".join(gone), snapshot=lambda: _lists(bot)
+    )

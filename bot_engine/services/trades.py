@@ -8,6 +8,7 @@ from bot_engine.engine import entries, exits, order_updates
 from bot_engine.exceptions import ExchangeError, OperationalError
 from bot_engine.models import Order, Trade
 from bot_engine.runtime import BotState, RunningBot
+from bot_engine.services.audit import Actor, audited
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,30 @@ def _open_orders(trade: Trade) -> list[Order]:
     return list(trade.orders.filter(ft_is_open=True).order_by("id"))
 
 
+def _open_trade_ids(bot: RunningBot) -> dict[str, list[int]]:
+    """The audit trail's before/after of actions that open or close trades."""
+    ids = _trades(bot).open().order_by("trade_id").values_list("trade_id", flat=True)
+    return {"open_trades": list(ids)}
+
+
+def _trade_summary(bot: RunningBot, trade_id: int) -> dict | None:
+    """One trade's state for the audit trail (None once it is gone)."""
+    trade = _trades(bot).filter(trade_id=trade_id).first()
+    if trade is None:
+        return None
+    return {
+        "trade_id": trade.trade_id,
+        "pair": trade.pair,
+        "is_open": trade.is_open,
+        "amount": trade.amount,
+        "open_rate": trade.open_rate,
+        "close_rate": trade.close_rate,
+        "close_profit_abs": trade.close_profit_abs,
+        "exit_reason": trade.exit_reason,
+        "open_orders": [o.order_id for o in _open_orders(trade)],
+    }
+
+
 def force_entry(
     *,
     bot: RunningBot,
@@ -51,6 +76,7 @@ def force_entry(
     order_type: str | None = None,
     stake_amount: float | None = None,
     enter_tag: str | None = None,
+    actor: Actor | None = None,
 ) -> Trade:
     """Open a position on ``pair`` now, whatever the strategy says."""
 
@@ -93,7 +119,9 @@ def force_entry(
             logger.warning("Force entry on %s failed: %s", pair, exc)
             raise OperationalError(ENTRY_FAILED.format(pair=pair)) from exc
 
-    return bot.call(enter)
+    return audited(
+        bot, actor, "forceenter", enter, target=pair, snapshot=lambda: _open_trade_ids(bot)
+    )
 
 
 def force_exit(
@@ -103,6 +131,7 @@ def force_exit(
     order_type: str | None = None,
     amount: float | None = None,
     price: float | None = None,
+    actor: Actor | None = None,
 ) -> dict[str, str]:
     """Exit one open trade (``trade_id`` digits) or all of them (``"all"``)."""
 
@@ -134,12 +163,14 @@ def force_exit(
         exit_one(trade)
         return {"result": EXIT_CREATED.format(trade_id=trade.trade_id)}
 
-    result = bot.call(run)
+    result = audited(
+        bot, actor, "forceexit", run, target=trade_id, snapshot=lambda: _open_trade_ids(bot)
+    )
     bot.wake()
     return result
 
 
-def delete_trade(*, bot: RunningBot, trade_id: int) -> dict:
+def delete_trade(*, bot: RunningBot, trade_id: int, actor: Actor | None = None) -> dict:
     """Cancel the trade's open orders on the exchange, then remove it and its orders."""
 
     def run() -> dict:
@@ -165,10 +196,16 @@ def delete_trade(*, bot: RunningBot, trade_id: int) -> dict:
             "trade_id": trade_id,
         }
 
-    return bot.call(run)
+    return _audited_on_trade(bot, actor, "delete_trade", run, trade_id)
 
 
-def cancel_open_order(*, bot: RunningBot, trade_id: int) -> Trade:
+def _audited_on_trade(bot, actor, action, fn, trade_id: int):
+    return audited(
+        bot, actor, action, fn, target=trade_id, snapshot=lambda: _trade_summary(bot, trade_id)
+    )
+
+
+def cancel_open_order(*, bot: RunningBot, trade_id: int, actor: Actor | None = None) -> Trade:
     """Cancel the trade's open (non-stoploss) order; an unfilled entry removes the trade."""
 
     def run() -> Trade:
@@ -188,10 +225,10 @@ def cancel_open_order(*, bot: RunningBot, trade_id: int) -> Trade:
         remaining = _trades(bot).filter(pk=trade.pk).first()
         return remaining or trade
 
-    return bot.call(run)
+    return _audited_on_trade(bot, actor, "cancel_open_order", run, trade_id)
 
 
-def reload_trade(*, bot: RunningBot, trade_id: int) -> Trade:
+def reload_trade(*, bot: RunningBot, trade_id: int, actor: Actor | None = None) -> Trade:
     """Re-read the trade's open orders from the exchange and apply what changed."""
 
     def run() -> Trade:
@@ -202,4 +239,4 @@ def reload_trade(*, bot: RunningBot, trade_id: int) -> Trade:
             order_updates.handle_open_orders(bot, bot.exchange.now())
         return _trades(bot).filter(pk=trade.pk).first() or trade
 
-    return bot.call(run)
+    return _audited_on_trade(bot, actor, "reload_trade", run, trade_id)

@@ -81,8 +81,9 @@ def test_token_login_returns_both_tokens_with_freqtrade_claims(client_basic):
         ("refresh_token", "refresh", 30 * 86400),
     ):
         payload = jwt.decode(body[key], JWT_SECRET, algorithms=["HS256"])
-        # Freqtrade's claims, plus the password fingerprint that ends tokens on a password change
-        assert set(payload) == {"identity", "exp", "iat", "type", PASSWORD_CLAIM}
+        # Freqtrade's claims, plus the password fingerprint that ends tokens on a password
+        # change and the token id that logout blacklists
+        assert set(payload) == {"identity", "exp", "iat", "type", "jti", PASSWORD_CLAIM}
         assert payload["identity"] == {"u": API_USER}
         assert payload["type"] == kind
         assert payload["exp"] - payload["iat"] == lifetime
@@ -167,7 +168,7 @@ def test_basic_and_bearer_posts_need_no_csrf_token():
 
 
 def test_session_login_serves_the_browsable_api(db):
-    User.objects.create_user("admin", password="pw-admin-1")
+    User.objects.create_superuser("admin", password="pw-admin-1")
     client = APIClient()
     assert client.login(username="admin", password="pw-admin-1")
     response = client.get("/api/v1/show_config", HTTP_ACCEPT="text/html")
@@ -177,7 +178,7 @@ def test_session_login_serves_the_browsable_api(db):
 
 
 def test_session_posts_need_csrf(db):
-    User.objects.create_user("admin", password="pw-admin-1")
+    User.objects.create_superuser("admin", password="pw-admin-1")
     client = APIClient(enforce_csrf_checks=True)
     client.login(username="admin", password="pw-admin-1")
     assert client.post("/api/v1/stop", {}, format="json").status_code == 403

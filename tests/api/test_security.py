@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+import uuid
 
 import jwt
 import pytest
@@ -204,7 +205,14 @@ def bearer(token: str) -> APIClient:
 
 def claims(**extra) -> dict:
     now = int(time.time())
-    return {"identity": {"u": API_USER}, "type": "access", "iat": now, "exp": now + 600, **extra}
+    return {
+        "identity": {"u": API_USER},
+        "type": "access",
+        "iat": now,
+        "exp": now + 600,
+        "jti": uuid.uuid4().hex,
+        **extra,
+    }
 
 
 @pytest.mark.usefixtures("running_bot")

@@ -25,6 +25,9 @@ from bot_engine.config.loader import build_config
 from bot_engine.runtime import AnalysedFrame
 from tests.fixtures.api import API_USER, config_dict
 
+# The handshake reads the database (roles, revoked tokens) from Channels' worker thread.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 WS_PATH = "/api/v1/message/ws"
 WS_TOKEN = "ws-token-one"
 
@@ -362,3 +365,22 @@ def _stuck_routes():
     from django.urls import path
 
     return [path("api/v1/message/ws", StuckConsumer.as_asgi())]
+
+
+@pytest.mark.parametrize(("role", "accepted"), [("viewer", True), (None, False)])
+def test_django_user_needs_a_role_on_the_bot(webserver_ws, role, accepted):
+    from api.auth.tokens import user_token_pair
+    from bot_engine.models import Bot
+    from tests.fixtures.access import make_user
+
+    bot = Bot.objects.create(name="api-test-bot")
+    user = make_user("wsuser", bot=bot, role=role)
+    path = f"{WS_PATH}?token={user_token_pair(user)['access_token']}"
+
+    async def scenario():
+        communicator = WebsocketCommunicator(app(), path)
+        connected, _ = await communicator.connect()
+        assert connected is accepted
+        await communicator.disconnect()
+
+    run(scenario)

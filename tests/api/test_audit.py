@@ -1,0 +1,214 @@
+"""The audit trail: every control action through the API, the admin and the CLI (issue 8)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from bot_engine.models import AuditEvent, BotRole, Trade
+from tests.fixtures.access import jwt_client, make_user
+
+
+def last_event() -> AuditEvent:
+    return AuditEvent.objects.order_by("-id").first()
+
+
+@pytest.fixture
+def operator(running_bot, served_bot):
+    return make_user("olivia", bot=served_bot, role="operator")
+
+
+def test_stop_is_recorded_with_who_what_where_and_before_after(operator):
+    response = jwt_client(operator).post("/api/v1/stop", REMOTE_ADDR="10.1.2.3")
+    assert response.status_code == 200
+    event = last_event()
+    assert (event.actor, event.user_id, event.credential, event.via) == (
+        "olivia",
+        operator.pk,
+        "jwt",
+        "api",
+    )
+    assert (event.action, event.outcome, event.remote_addr) == ("stop", "ok", "10.1.2.3")
+    assert event.before == {"state": "running"}
+    assert event.after == {"state": "stopped"}
+    assert event.bot.name == "api-test-bot"
+
+
+def test_force_entry_and_exit_record_the_trades(operator):
+    client = jwt_client(operator)
+    entered = client.post("/api/v1/forceenter", {"pair": "ETH/BTC"}, format="json")
+    assert entered.status_code == 200, entered.content
+    trade_id = entered.json()["trade_id"]
+    event = last_event()
+    assert (event.action, event.target, event.outcome) == ("forceenter", "ETH/BTC", "ok")
+    assert trade_id not in event.before["open_trades"]
+    assert trade_id in event.after["open_trades"]
+
+    exited = client.post("/api/v1/forceexit", {"tradeid": str(trade_id)}, format="json")
+    assert exited.status_code == 200, exited.content
+    event = last_event()
+    assert (event.action, event.target, event.outcome) == ("forceexit", str(trade_id), "ok")
+    assert trade_id in event.before["open_trades"]
+    assert not Trade.objects.get(trade_id=trade_id).is_open
+
+
+def test_failed_action_is_recorded_with_the_error(operator):
+    client = jwt_client(operator)
+    response = client.post("/api/v1/forceexit", {"tradeid": "999"}, format="json")
+    assert response.status_code == 502
+    event = last_event()
+    assert (event.action, event.outcome) == ("forceexit", "failed")
+    assert event.detail == "invalid argument"
+
+
+def test_denied_action_is_recorded(running_bot, served_bot):
+    viewer = make_user("vera", bot=served_bot, role="viewer")
+    assert jwt_client(viewer).post("/api/v1/stop").status_code == 403
+    event = last_event()
+    assert (event.actor, event.action, event.outcome, event.status_code) == (
+        "vera",
+        "stop",
+        "denied",
+        403,
+    )
+    assert "needs operator" in event.detail
+
+
+def test_bad_input_and_webserver_mode_are_recorded_as_failed(webserver, served_bot):
+    operator = make_user("otto", bot=served_bot, role="operator")
+    assert jwt_client(operator).post("/api/v1/stop").status_code == 503
+    event = last_event()
+    assert (event.action, event.outcome, event.status_code) == ("stop", "failed", 503)
+
+
+def test_unauthenticated_attempts_are_not_recorded(running_bot, anon_client):
+    assert anon_client.post("/api/v1/stop").status_code == 401
+    assert not AuditEvent.objects.exists()
+
+
+def test_reads_are_not_recorded(running_bot, client_basic):
+    for path in ("/api/v1/status", "/api/v1/profit", "/api/v1/locks", "/api/v1/blacklist"):
+        assert client_basic.get(path).status_code == 200
+    assert not AuditEvent.objects.exists()
+
+
+def test_blacklist_and_locks_record_before_and_after(running_bot, client_basic):
+    client_basic.post("/api/v1/blacklist", {"blacklist": ["DOGE/BTC"]}, format="json")
+    event = last_event()
+    assert (event.actor, event.credential, event.action) == ("tester", "basic", "blacklist_add")
+    assert "DOGE/BTC" not in event.before["blacklist"]
+    assert "DOGE/BTC" in event.after["blacklist"]
+
+    lock = [{"pair": "ETH/BTC", "until": "2030-01-01T00:00:00Z", "reason": "test"}]
+    client_basic.post("/api/v1/locks", lock, format="json")
+    event = last_event()
+    assert event.action == "add_locks"
+    assert event.before == {"locks": []}
+    [[lock_id, pair, _side, _until]] = event.after["locks"]
+    assert pair == "ETH/BTC"
+
+    client_basic.delete(f"/api/v1/locks/{lock_id}")
+    event = last_event()
+    assert (event.action, event.target, event.after) == (
+        "delete_lock",
+        f"lock {lock_id}",
+        {"locks": []},
+    )
+
+
+def test_action_and_its_row_commit_together(operator, running_bot):
+    """A force entry's trade and its row are one transaction: rolling it back undoes both."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        response = jwt_client(operator).post(
+            "/api/v1/forceenter", {"pair": "ETH/BTC"}, format="json"
+        )
+        assert response.status_code == 200
+        assert Trade.objects.filter(pair="ETH/BTC", is_open=True).exists()
+        assert AuditEvent.objects.filter(action="forceenter").count() == 1
+        transaction.set_rollback(True)
+    assert not Trade.objects.filter(pair="ETH/BTC").exists()
+    assert not AuditEvent.objects.filter(action="forceenter").exists()
+
+
+def test_an_unwritable_row_never_undoes_the_action(operator, running_bot, monkeypatch):
+    """If the row cannot be written inside the action's transaction, the action stands and
+    the row is written on its own right after."""
+    from django.db import DatabaseError
+
+    from bot_engine.services import audit
+
+    real_record, calls = audit.record, []
+
+    def flaky_record(**kwargs):
+        calls.append(kwargs["action"])
+        if len(calls) == 1:
+            raise DatabaseError("disk full")
+        return real_record(**kwargs)
+
+    monkeypatch.setattr(audit, "record", flaky_record)
+    assert jwt_client(operator).post("/api/v1/stop").status_code == 200
+    assert running_bot.state.value == "stopped"
+    assert calls == ["stop", "stop"]
+    assert AuditEvent.objects.filter(action="stop", outcome="ok").count() == 1
+
+
+def test_audit_endpoint_lists_this_bots_events_for_admins(running_bot, served_bot, client_basic):
+    client_basic.post("/api/v1/stop")
+    client_basic.post("/api/v1/start")
+    body = client_basic.get("/api/v1/audit?limit=1").json()
+    assert body["total"] == 2
+    assert [e["action"] for e in body["events"]] == ["start"]
+    assert body["events"][0]["actor"] == "tester"
+    assert isinstance(body["events"][0]["created_at_ts"], int)
+    operator = make_user("op2", bot=served_bot, role="operator")
+    assert jwt_client(operator).get("/api/v1/audit").status_code == 403
+    assert client_basic.get("/api/v1/audit?limit=0").status_code == 422
+
+
+def test_admin_site_role_grant_is_recorded(served_bot, db):
+    root = make_user("root", is_superuser=True, is_staff=True)
+    member = make_user("member")
+    browser = Client()
+    browser.force_login(root)
+    response = browser.post(
+        "/admin/bot_engine/botrole/add/",
+        {"bot": served_bot.pk, "user": member.pk, "role": "operator"},
+    )
+    assert response.status_code == 302, response.content[:500]
+    assert BotRole.objects.get(user=member).role == "operator"
+    event = last_event()
+    assert (event.via, event.actor, event.action, event.target) == (
+        "admin",
+        "root",
+        "grant_role",
+        "member",
+    )
+    assert event.after["role"] == "operator"
+
+
+def test_cli_role_grant_is_recorded(served_bot, db, capsys):
+    make_user("carol")
+    call_command("grant_role", served_bot.name, "admin", "--user", "carol")
+    assert "carol: admin on api-test-bot" in capsys.readouterr().out
+    event = last_event()
+    assert (event.via, event.action, event.before, event.after) == (
+        "cli",
+        "grant_role",
+        {"role": None},
+        {"role": "admin"},
+    )
+    call_command("grant_role", served_bot.name, "none", "--user", "carol")
+    assert not BotRole.objects.exists()
+    assert last_event().action == "revoke_role"
+
+
+def test_cli_names_what_is_wrong(served_bot, db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Unknown bot 'nope'.*api-test-bot"):
+        call_command("grant_role", "nope", "viewer", "--user", "x")
+    with pytest.raises(CommandError, match="Unknown user 'ghost'"):
+        call_command("grant_role", served_bot.name, "viewer", "--user", "ghost")
