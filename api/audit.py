@@ -42,8 +42,29 @@ def request_actor(request) -> Actor:
     return actor
 
 
+# The services' action names, for the routes whose URL name differs (legacy aliases, one
+# route for two actions), so that a refused attempt and a done action read the same.
+ACTION_NAMES = {
+    ("stopentry", "POST"): "pause",
+    ("stopbuy", "POST"): "pause",
+    ("forcebuy", "POST"): "forceenter",
+    ("forcesell", "POST"): "forceexit",
+    ("blacklist", "POST"): "blacklist_add",
+    ("blacklist", "DELETE"): "blacklist_delete",
+    ("locks", "POST"): "add_locks",
+    ("delete_lock_pair", "POST"): "delete_lock",
+}
+
+
+def action_name(url_name: str, method: str) -> str:
+    return ACTION_NAMES.get((url_name, method), url_name)
+
+
 def is_control_route(url_name: str | None, method: str) -> bool:
-    """A route that changes the bot: it needs operator or admin for this method."""
+    """A route that changes the bot: a write method that needs operator or admin (reads that
+    need a higher role, such as the strategy source or the audit trail, are not actions)."""
+    if method in ("GET", "HEAD", "OPTIONS"):
+        return False
     needed = required_role(url_name, method)
     return access.role_rank(needed) >= access.role_rank(Role.OPERATOR)
 
@@ -86,7 +107,7 @@ class ControlAuditMiddleware:
             record(
                 actor=actor,
                 bot_id=bot_context().bot_id,
-                action=match.url_name,
+                action=action_name(match.url_name, request.method),
                 outcome=outcome,
                 target=_target(match),
                 status_code=status,

@@ -12,7 +12,6 @@ from bot_engine.selectors.portfolio import portfolio_summary
 
 
 class PortfolioView(APIView):
-
     @extend_schema(responses=PortfolioSchema)
     def get(self, request):
         groups = portfolio_summary(bot_ids=visible_bot_ids(request))

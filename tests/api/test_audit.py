@@ -212,3 +212,49 @@ def test_cli_names_what_is_wrong(served_bot, db):
         call_command("grant_role", "nope", "viewer", "--user", "x")
     with pytest.raises(CommandError, match="Unknown user 'ghost'"):
         call_command("grant_role", served_bot.name, "viewer", "--user", "ghost")
+
+
+CONTROL_CALLS = [
+    ("post", "/api/v1/start", None, "start"),
+    ("post", "/api/v1/stop", None, "stop"),
+    ("post", "/api/v1/stopbuy", None, "pause"),
+    ("post", "/api/v1/stopentry", None, "pause"),
+    ("post", "/api/v1/pause", None, "pause"),
+    ("post", "/api/v1/reload_config", None, "reload_config"),
+    ("delete", "/api/v1/trades/1", None, "delete_trade"),
+    ("delete", "/api/v1/trades/1/open-order", None, "cancel_open_order"),
+    ("post", "/api/v1/trades/1/reload", None, "reload_trade"),
+    ("post", "/api/v1/forceenter", {"pair": "ETH/BTC"}, "forceenter"),
+    ("post", "/api/v1/forcebuy", {"pair": "LTC/BTC"}, "forceenter"),
+    ("post", "/api/v1/forceexit", {"tradeid": "all"}, "forceexit"),
+    ("post", "/api/v1/forcesell", {"tradeid": "all"}, "forceexit"),
+    ("post", "/api/v1/blacklist", {"blacklist": ["DOGE/BTC"]}, "blacklist_add"),
+    ("delete", "/api/v1/blacklist?pairs_to_delete=DOGE/BTC", None, "blacklist_delete"),
+    ("post", "/api/v1/locks", [{"pair": "ETH/BTC", "until": "2030-01-01T00:00:00Z"}], "add_locks"),
+    ("delete", "/api/v1/locks/1", None, "delete_lock"),
+    ("post", "/api/v1/locks/delete", {"pair": "ETH/BTC"}, "delete_lock"),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "action"), CONTROL_CALLS, ids=[c[1] for c in CONTROL_CALLS]
+)
+def test_every_control_action_writes_one_row(running_bot, client_basic, method, path, body, action):
+    """Done or refused by the bot: one row each, under the service's action name."""
+    response = getattr(client_basic, method)(path, body, format="json")
+    events = list(AuditEvent.objects.all())
+    assert len(events) == 1, (response.status_code, [e.action for e in events])
+    event = events[0]
+    assert (event.action, event.actor, event.via) == (action, "tester", "api")
+    assert event.outcome == ("ok" if response.status_code == 200 else "failed")
+
+
+def test_every_control_route_is_in_the_audit_table():
+    from api.audit import is_control_route
+    from tests.api.test_roles import EXPECTED
+
+    control = {(m, name) for (m, name), role in EXPECTED.items() if is_control_route(name, m)}
+    from django.urls import resolve
+
+    covered = {(m.upper(), resolve(p.split("?")[0]).url_name) for m, p, _, _ in CONTROL_CALLS}
+    assert control == covered

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from bot_engine.management.commands.grant_role import cli_actor, find_bot
+from bot_engine.management.commands.grant_role import add_database_flags, cli_actor, find_bot
 from bot_engine.models import ApiKey, ApiKeyScope, Outcome
 from bot_engine.services import access
 from bot_engine.services.audit import record
@@ -31,6 +31,8 @@ class Command(BaseCommand):
         listing.add_argument("--user", default=None)
         revoke = sub.add_parser("revoke", help="revoke a key by its prefix")
         revoke.add_argument("prefix")
+        for command in (create, listing, revoke):
+            add_database_flags(command)
 
     def handle(self, *args, **options) -> None:
         getattr(self, "_" + options["action"])(options)

@@ -26,6 +26,12 @@ def find_bot(name: str) -> Bot:
     return bot
 
 
+def add_database_flags(parser) -> None:
+    """``--config``/``--db-url`` pick the database (manage.py reads them before settings load)."""
+    parser.add_argument("-c", "--config", default=None, help="config file; its db_url is used")
+    parser.add_argument("--db-url", default=None, help="database URL, overrides db_url")
+
+
 def cli_actor() -> Actor:
     return Actor(name=getpass.getuser(), credential="shell", via="cli")
 
@@ -39,6 +45,7 @@ class Command(BaseCommand):
         who = parser.add_mutually_exclusive_group(required=True)
         who.add_argument("--user", help="a Django username")
         who.add_argument("--group", help="a Django group name")
+        add_database_flags(parser)
 
     def handle(self, *args, **options) -> None:
         bot = find_bot(options["bot"])
