@@ -6,36 +6,32 @@ from rest_framework import serializers
 
 from api.serializers.fields import nullable
 
-WINNING = "Closed trades with close_profit >= 0 (as /profit counts them)."
-LOSING = "Closed trades with close_profit < 0."
 
+class PortfolioFiguresSchema(serializers.Serializer):
+    """The figures a group and a bot both carry."""
 
-class PortfolioBotSchema(serializers.Serializer):
-    bot = serializers.CharField()
     stake_currency = serializers.CharField()
     dry_run = serializers.BooleanField()
-    starting_balance = nullable(serializers.FloatField, help_text="Dry-run wallet; null if live.")
     open_trade_count = serializers.IntegerField()
     stake_in_open_trades = serializers.FloatField()
     closed_trade_count = serializers.IntegerField()
     realized_profit_abs = serializers.FloatField(help_text="Sum of close_profit_abs.")
-    winning_trades = serializers.IntegerField(help_text=WINNING)
-    losing_trades = serializers.IntegerField(help_text=LOSING)
+    winning_trades = serializers.IntegerField(
+        help_text="Closed trades with close_profit >= 0 (as /profit counts them)."
+    )
+    losing_trades = serializers.IntegerField(help_text="Closed trades with close_profit < 0.")
 
 
-class PortfolioGroupSchema(serializers.Serializer):
-    stake_currency = serializers.CharField()
-    dry_run = serializers.BooleanField()
+class PortfolioBotSchema(PortfolioFiguresSchema):
+    bot = serializers.CharField()
+    starting_balance = nullable(serializers.FloatField, help_text="Dry-run wallet; null if live.")
+
+
+class PortfolioGroupSchema(PortfolioFiguresSchema):
     bots = serializers.ListField(child=serializers.CharField())
     starting_balance = nullable(
         serializers.FloatField, help_text="Sum of the dry-run wallets; null for a live group."
     )
-    open_trade_count = serializers.IntegerField()
-    stake_in_open_trades = serializers.FloatField()
-    closed_trade_count = serializers.IntegerField()
-    realized_profit_abs = serializers.FloatField(help_text="Sum of close_profit_abs.")
-    winning_trades = serializers.IntegerField(help_text=WINNING)
-    losing_trades = serializers.IntegerField(help_text=LOSING)
     per_bot = PortfolioBotSchema(many=True)
 
 
