@@ -74,6 +74,13 @@ class BotAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def save_model(self, request, obj, form, change) -> None:
+        before = Bot.objects.filter(pk=obj.pk).values_list("api_url", flat=True).first()
+        super().save_model(request, obj, form, change)
+        audit_admin_change(
+            request, "set_api_url", obj.pk, obj.name, {"api_url": before}, {"api_url": obj.api_url}
+        )
+
 
 def admin_actor(request) -> Actor:
     return Actor(

@@ -258,3 +258,52 @@ def test_every_control_route_is_in_the_audit_table():
 
     covered = {(m.upper(), resolve(p.split("?")[0]).url_name) for m, p, _, _ in CONTROL_CALLS}
     assert control == covered
+
+
+def test_admin_site_registry_edit_is_recorded(served_bot, db):
+    root = make_user("root", is_superuser=True, is_staff=True)
+    browser = Client()
+    browser.force_login(root)
+    response = browser.post(
+        f"/admin/bot_engine/bot/{served_bot.pk}/change/", {"api_url": "http://10.0.0.5:8080"}
+    )
+    assert response.status_code == 302, response.content[:500]
+    event = last_event()
+    assert (event.via, event.action, event.before, event.after) == (
+        "admin",
+        "set_api_url",
+        {"api_url": ""},
+        {"api_url": "http://10.0.0.5:8080"},
+    )
+
+
+def test_admin_site_api_key_is_shown_once_and_revocable(served_bot, db):
+    from bot_engine.models import ApiKey
+
+    root = make_user("root", is_superuser=True, is_staff=True)
+    owner = make_user("owner", bot=served_bot, role="viewer")
+    browser = Client()
+    browser.force_login(root)
+    response = browser.post(
+        "/admin/bot_engine/apikey/add/",
+        {"name": "grafana", "user": owner.pk, "scope": "read", "bots": [served_bot.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"] if "tpk_" in str(m)]
+    assert len(shown) == 1
+    raw = shown[0].split(": ", 1)[1].split(" ")[0]
+    key = ApiKey.objects.get(name="grafana")
+    assert raw.startswith(f"tpk_{key.prefix}_") and raw not in key.key_hash
+    assert list(key.bots.all()) == [served_bot]
+    assert last_event().action == "create_api_key"
+
+    browser.post(
+        "/admin/bot_engine/apikey/",
+        {"action": "revoke", "_selected_action": [key.pk]},
+    )
+    key.refresh_from_db()
+    assert key.revoked_at is not None
+    assert last_event().action == "revoke_api_key"
+    listing = browser.get(f"/admin/bot_engine/apikey/{key.pk}/change/")
+    assert raw.encode() not in listing.content
