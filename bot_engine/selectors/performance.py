@@ -8,9 +8,11 @@ but not its ``profit_pct`` slip. All four read the cached closed trades of ``fra
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
-from bot_engine.selectors.frames import closed_trades, group_seq_sums
+from bot_engine.selectors.frames import ClosedTrades, closed_trades, group_seq_sums
 
 
 def pair_performance(*, bot_id: int) -> list[dict]:
@@ -38,6 +40,10 @@ def exit_reason_performance(*, bot_id: int, pair: str | None = None) -> list[dic
 def mix_tag_performance(*, bot_id: int, pair: str | None = None) -> list[dict]:
     """Rows keyed "<enter_tag> <exit_reason>", ordered by each key's best single trade."""
     closed = closed_trades(bot_id).only(pair=pair)
+    return copy.deepcopy(closed.memoized("mix_tags", lambda: _mix_rows(closed)))
+
+
+def _mix_rows(closed: ClosedTrades) -> list[dict]:
     if not len(closed):
         return []
     # Freqtrade walks the trades by descending profit_abs (ties in id order) and merges each

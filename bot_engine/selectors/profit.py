@@ -28,6 +28,7 @@ from bot_engine.selectors.frames import (
     format_us,
     pairwise_sum,
     seq_sum,
+    seq_sum_inserted,
     us_to_datetime,
     us_to_ms,
 )
@@ -61,18 +62,20 @@ def profit_summary(
     closed = all_closed.only(direction=direction)
 
     trades_open = [t for t in all_open if _matches(t, direction)]
-    open_ids, open_ratio, open_abs = _open_profits(trades_open, current_rates)
-    all_ids = np.concatenate([closed.trade_ids, open_ids])
-    order = np.argsort(all_ids, kind="stable")
-    all_ratio = np.concatenate([closed.ratio, open_ratio])[order]
-    all_abs = np.concatenate([closed.profit_abs, open_abs])[order]
-
     first_us, last_us = _first_and_last_open(closed, trades_open)
-    drawdown = _drawdown(closed, start_balance)
+    # What depends on the closed trades alone (and the starting balance) is computed once per
+    # change of either and kept with the cached trades (``ClosedTrades.memoized``).
+    drawdown = closed.memoized(
+        "drawdown", lambda: _drawdown(closed, start_balance), version=start_balance
+    )
     closed_count = len(closed.trade_ids)
     result = {
-        **_profit_block("closed", closed.ratio, closed.profit_abs, start_balance),
-        **_profit_block("all", all_ratio, all_abs, start_balance),
+        **closed.memoized(
+            "closed_block",
+            lambda: _profit_block("closed", closed.ratio, closed.profit_abs, start_balance),
+            version=start_balance,
+        ),
+        **_all_block(closed, _open_profits(trades_open, current_rates), start_balance),
         "trade_count": closed_count + len(trades_open),
         "closed_trade_count": closed_count,
         "first_trade_date": format_us(first_us),
@@ -81,10 +84,10 @@ def profit_summary(
         "latest_trade_date": format_us(last_us),
         "latest_trade_humanized": _humanized(last_us, now),
         "latest_trade_timestamp": us_to_ms(last_us) if last_us is not None else 0,
-        "avg_duration": _avg_duration(closed),
+        "avg_duration": closed.memoized("avg_duration", lambda: _avg_duration(closed)),
         **_best_pair(closed.ranked("pair")),
-        **_win_loss(closed),
-        **_expectancy(closed),
+        **closed.memoized("win_loss", lambda: _win_loss(closed)),
+        **closed.memoized("expectancy", lambda: _expectancy(closed)),
         **_ratios(closed, start_balance, first_us, last_us, wallet.total_stake_amount, drawdown),
         **_drawdown_block(drawdown),
         "trading_volume": _trading_volume(closed, trades_open),
@@ -208,9 +211,37 @@ def _open_profits(
 
 
 def _profit_block(name: str, ratios: np.ndarray, profits: np.ndarray, start_balance: float) -> dict:
-    coin = round(seq_sum(profits), 8)
     ratio_mean = float(np.mean(ratios)) if len(ratios) else 0.0
-    ratio_sum = seq_sum(ratios)
+    return _profit_sums(name, seq_sum(profits), ratio_mean, seq_sum(ratios), start_balance)
+
+
+def _all_block(
+    closed: ClosedTrades,
+    open_profits: tuple[np.ndarray, np.ndarray, np.ndarray],
+    start_balance: float,
+) -> dict:
+    """``_profit_block("all", ...)`` over the closed and open trades in trade-id order. The
+    open trades are inserted into the closed columns, and the left-to-right sums pick up the
+    closed trades' running sums where the first open trade goes in (the same sums, exactly)."""
+    open_ids, open_ratio, open_abs = open_profits
+    by_id = np.argsort(open_ids, kind="stable")
+    positions = np.searchsorted(closed.trade_ids, open_ids[by_id])
+    open_ratio, open_abs = open_ratio[by_id], open_abs[by_id]
+    ratios = np.insert(closed.ratio, positions, open_ratio)
+    ratio_mean = float(np.mean(ratios)) if len(ratios) else 0.0
+    return _profit_sums(
+        "all",
+        seq_sum_inserted(closed.profit_abs, closed.cumsum("profit_abs"), positions, open_abs),
+        ratio_mean,
+        seq_sum_inserted(closed.ratio, closed.cumsum("ratio"), positions, open_ratio),
+        start_balance,
+    )
+
+
+def _profit_sums(
+    name: str, profit_sum: float, ratio_mean: float, ratio_sum: float, start_balance: float
+) -> dict:
+    coin = round(profit_sum, 8)
     from_start = coin / start_balance if start_balance else 0.0
     return {
         f"profit_{name}_coin": coin,
@@ -309,24 +340,25 @@ def _ratios(
     drawdown: dict | None,
 ) -> dict:
     """sharpe, sortino, calmar, sqn and cagr (contract §3.4)."""
-    profits = _df_profits(closed)
     days = 1
     if first_us is not None and last_us is not None:
         days = max(1, (us_to_datetime(last_us) - us_to_datetime(first_us)).days)
     sharpe = sortino = calmar = 0.0
     sqn = 0.0
-    if len(profits):
+    moments = closed.memoized(
+        "ratio_moments", lambda: _ratio_moments(closed, start_balance), version=start_balance
+    )
+    if moments is not None:
         with np.errstate(divide="ignore", invalid="ignore"):
-            scaled = profits / start_balance
             if first_us != last_us:
-                mean_per_day = pairwise_sum(scaled) / days
-                sharpe = _or_minus_100(mean_per_day, bn_std(scaled))
-                sortino = _or_minus_100(mean_per_day, bn_std(scaled[profits < 0]))
-                total = pairwise_sum(profits) / start_balance / days * 100
+                mean_per_day = moments["scaled_sum"] / days
+                sharpe = _or_minus_100(mean_per_day, moments["std"])
+                sortino = _or_minus_100(mean_per_day, moments["downside_std"])
+                total = moments["profit_sum"] / start_balance / days * 100
                 calmar = _or_minus_100(total, drawdown["relative"] if drawdown else 0.0)
-            std = bn_std(scaled, ddof=1)
+            std = moments["sample_std"]
             if std != 0 and not math.isnan(std):
-                sqn = round(math.sqrt(len(profits)) * (float(np.mean(scaled)) / std), 4)
+                sqn = round(math.sqrt(moments["count"]) * (moments["scaled_mean"] / std), 4)
             else:
                 sqn = -100.0
     if final < 0 or start_balance <= 0:
@@ -334,6 +366,24 @@ def _ratios(
     else:
         cagr = (final / start_balance) ** (1 / (days / 365)) - 1
     return {"sharpe": sharpe, "sortino": sortino, "sqn": sqn, "calmar": calmar, "cagr": cagr}
+
+
+def _ratio_moments(closed: ClosedTrades, start_balance: float) -> dict | None:
+    """The sums and spreads behind sharpe, sortino, calmar and sqn (None without trades)."""
+    profits = _df_profits(closed)
+    if not len(profits):
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scaled = profits / start_balance
+        return {
+            "count": len(profits),
+            "scaled_sum": pairwise_sum(scaled),
+            "scaled_mean": float(np.mean(scaled)),
+            "std": bn_std(scaled),
+            "downside_std": bn_std(scaled[profits < 0]),
+            "sample_std": bn_std(scaled, ddof=1),
+            "profit_sum": pairwise_sum(profits),
+        }
 
 
 def _or_minus_100(numerator: float, denominator: float) -> float:
@@ -417,18 +467,22 @@ def _trading_volume(closed: ClosedTrades, trades_open: list[Trade]) -> float:
         for o in trade.orders.all()
         if o.status == "closed" and o.order_filled_date is not None and o.cost is not None
     )
-    if not extra:
-        return seq_sum(closed.volume_costs)
-    ids = np.concatenate([closed.volume_order_pks, [pk for pk, _ in extra]])
-    costs = np.concatenate([closed.volume_costs, [cost for _, cost in extra]])
-    return seq_sum(costs[np.argsort(ids, kind="stable")])
+    pks = np.array([pk for pk, _ in extra], dtype=np.int64)
+    return seq_sum_inserted(
+        closed.volume_costs,
+        closed.cumsum("volume_costs"),
+        np.searchsorted(closed.volume_order_pks, pks),
+        np.array([cost for _, cost in extra], dtype=np.float64),
+    )
 
 
 def _bot_start(
     bot_start: datetime | None, closed: ClosedTrades, all_open: list[Trade], now: datetime
 ) -> dict:
     if bot_start is None:
-        opens = [int(closed.open_us.min())] if len(closed.open_us) else []
+        opens = []
+        if len(closed.open_us):
+            opens.append(closed.memoized("first_open", lambda: int(closed.open_us.min())))
         opens += [_us(t.open_date) for t in all_open]
         bot_start = us_to_datetime(min(opens)) if opens else now
     return {

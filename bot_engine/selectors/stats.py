@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
-from bot_engine.selectors.frames import NAT, closed_trades, seq_sum
+from bot_engine.selectors.frames import NAT, ClosedTrades, closed_trades, seq_sum, small_ints
 
 OUTCOMES = ("wins", "losses", "draws")
 
@@ -13,14 +15,19 @@ def trade_stats(*, bot_id: int) -> dict:
     """Outcome by close_profit sign (>0 wins, <0 losses, else draws); durations in seconds.
 
     A trade without an exit reason is listed under "Other" (a null key has no JSON form).
+    Computed once per change of the closed trades (kept with them).
     """
     closed = closed_trades(bot_id)
+    return copy.deepcopy(closed.memoized("trade_stats", lambda: _trade_stats(closed)))
+
+
+def _trade_stats(closed: ClosedTrades) -> dict:
     outcome = np.where(closed.ratio > 0, 0, np.where(closed.ratio < 0, 1, 2))
 
     exit_reasons: dict[str, dict[str, int]] = {}
     if len(closed):
         # Reasons in the order they first occur, as Freqtrade builds the dict trade by trade.
-        reasons, first_seen = np.unique(closed.exit_codes, return_index=True)
+        reasons, first_seen = np.unique(small_ints(closed.exit_codes), return_index=True)
         for code in reasons[np.argsort(first_seen)]:
             of_reason = outcome[closed.exit_codes == code]
             exit_reasons[str(closed.exit_labels[code])] = {

@@ -8,7 +8,7 @@ import numpy as np
 
 from bot_engine.config.model import BotConfig
 from bot_engine.engine.wallet import stake_wallet
-from bot_engine.selectors.frames import closed_trades, group_seq_sums
+from bot_engine.selectors.frames import ClosedTrades, closed_trades, group_seq_sums
 
 UNITS = ("days", "weeks", "months")
 
@@ -28,14 +28,11 @@ def time_unit_profit(
     edges_us = np.array([_date_us(day) for day in edges], dtype=np.int64)
 
     closed = closed_trades(bot_id)
-    # Closed trades by close date (ties by id): the order of Freqtrade's per-period query.
-    close_us = closed.close_us[closed.by_close]
-    first, last = np.searchsorted(close_us, [edges_us[0], edges_us[-1]], side="left")
-    in_range = closed.by_close[first:last]
-    # Bucket 0 is the newest period, like the answer's order.
-    buckets = timescale - np.searchsorted(edges_us, closed.close_us[in_range], side="right")
-    sums = group_seq_sums(buckets, closed.profit_abs[in_range], timescale)
-    counts = np.bincount(buckets, minlength=timescale)
+    sums, counts = closed.memoized(
+        ("periods", len(edges_us)),
+        lambda: _period_sums(closed, edges_us),
+        version=tuple(edges_us.tolist()),
+    )
 
     balance = stake_wallet(bot_id, config, closed_profit=closed.profit_sum).total_stake_amount
     data = []
@@ -57,6 +54,20 @@ def time_unit_profit(
         "fiat_display_currency": config.fiat_display_currency or "",
         "stake_currency": config.stake_currency,
     }
+
+
+def _period_sums(closed: ClosedTrades, edges_us: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Σ profit_abs and trade count per period between ``edges_us`` (oldest first), newest
+    period first."""
+    timescale = len(edges_us) - 1
+    # Closed trades by close date (ties by id): the order of Freqtrade's per-period query.
+    close_us = closed.close_us[closed.by_close]
+    first, last = np.searchsorted(close_us, [edges_us[0], edges_us[-1]], side="left")
+    in_range = closed.by_close[first:last]
+    # Bucket 0 is the newest period, like the answer's order.
+    buckets = timescale - np.searchsorted(edges_us, closed.close_us[in_range], side="right")
+    sums = group_seq_sums(buckets, closed.profit_abs[in_range], timescale)
+    return sums, np.bincount(buckets, minlength=timescale)
 
 
 def period_starts(unit: str, timescale: int, today: date) -> list[date]:

@@ -59,12 +59,51 @@ def closed_trades_page(*, bot_id: int, limit: int, offset: int, order_by_id: boo
     }
 
 
+class _PrefetchedOrders:
+    """``trade.orders`` once prefetched: ``all()``, iteration and ``len`` answer from the
+    orders read for the whole page (id order); any other queryset method (``filter``,
+    ``count``, ...) runs on the database, as the related manager would. Django's own prefetch
+    builds a filtered queryset per trade for this, a third of ``/status``' database time."""
+
+    __slots__ = ("_orders", "_trade")
+
+    def __init__(self, trade: Trade, orders: list[Order]) -> None:
+        self._trade = trade
+        self._orders = orders
+
+    def all(self) -> _PrefetchedOrders:
+        return self
+
+    def __iter__(self):
+        return iter(self._orders)
+
+    def __len__(self) -> int:
+        return len(self._orders)
+
+    def __bool__(self) -> bool:
+        return bool(self._orders)
+
+    def __getitem__(self, index):
+        return self._orders[index]
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # copy/pickle protocol probes: not a queryset method
+            raise AttributeError(name)
+        return getattr(Order.objects.filter(trade=self._trade).order_by("id"), name)
+
+
 def open_trades(*, bot_id: int) -> list[Trade]:
     """Every open trade of the bot in id order, orders prefetched (``/status``)."""
     # Sorted here, not in SQL: ORDER BY trade_id would steer SQLite to the (bot, trade_id)
     # index and a scan of every closed trade instead of the (bot, is_open) lookup.
-    trades = _with_orders(_open(bot_id))
-    return sorted(trades, key=lambda trade: trade.trade_id)
+    trades = sorted(_open(bot_id), key=lambda trade: trade.trade_id)
+    orders = defaultdict(list)
+    if trades:
+        for order in Order.objects.filter(trade_id__in=[t.pk for t in trades]).order_by("id"):
+            orders[order.trade_id].append(order)
+    for trade in trades:
+        trade._prefetched_objects_cache = {"orders": _PrefetchedOrders(trade, orders[trade.pk])}
+    return trades
 
 
 def get_trade(*, bot_id: int, trade_id: int) -> Trade | None:
