@@ -214,7 +214,7 @@ def main() -> None:
             f"{base}/api/v1/profit", headers={"Authorization": f"Bearer {token}"}, timeout=600
         ).raise_for_status()
         cold = time.perf_counter() - first
-        print(f"first /profit (reads the closed trades into the cache): {cold:.1f} s")
+        print(f"first /profit right after start (cache warming in the background): {cold:.1f} s")
         target = args.target_ms
         last_page = str(max(args.trades - 500, 0))
         paths = POLLED + [path.replace("LAST", last_page) for path in args.paths]

@@ -15,6 +15,7 @@ using the same kind of sum in the same place, so the helpers below name which on
 from __future__ import annotations
 
 import gc
+import logging
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +27,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import DatabaseError, connection, connections
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -44,6 +45,8 @@ from django.db.models import (
 from django.db.models.functions import Cast
 
 from bot_engine.models import Bot, Order, Trade
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 DATETIME_PRINT_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -649,6 +652,20 @@ def closed_count(bot_id: int) -> int:
     if cached is not None and len(cached.trades) > COUNT_FREE_MIN_TRADES:
         return len(closed_trades(bot_id))
     return Trade.objects.for_bot(bot_id).closed().count()
+
+
+def warm_cache(bot_id: int) -> None:
+    """Read the bot's closed trades into the cache now (runbot calls it in a thread at start),
+    so the first ``/profit`` FreqUI asks for does not wait for a million-trade read."""
+    started = time.monotonic()
+    try:
+        trades = closed_trades(bot_id)
+    except DatabaseError:
+        logger.exception("Warming the closed-trade cache failed; the first request will load it")
+        return
+    finally:
+        connection.close()  # this thread's own connection (or pool slot)
+    logger.info("%d closed trades cached in %.1f s", len(trades), time.monotonic() - started)
 
 
 def clear_cache() -> None:

@@ -174,3 +174,31 @@ def test_kill_9_and_restart_loses_and_duplicates_nothing(tmp_path):
     assert proc.returncode == 0, out
     assert "Resuming" in out or "stopped" in out
     check_consistency(db)
+
+
+@pytest.mark.integration
+def test_api_start_reads_the_closed_trades_in_the_background(tmp_path):
+    """FreqUI's first /profit does not wait for the closed-trade read: runbot does it at start."""
+    import re
+
+    from tests.fixtures.runbot import runbot_process
+
+    db_url = f"sqlite:///{tmp_path / 'trades.sqlite'}"
+    env = {**os.environ, "TRADEPLANE_DB_URL": db_url}
+    source = ROOT / "tests" / "data" / "freqtrade" / "tradesv3-2k.sqlite"
+    imported = subprocess.run(
+        [sys.executable, "manage.py", "import_freqtrade", str(source), "--bot-name", "warm"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert imported.returncode == 0, imported.stderr
+    with runbot_process(tmp_path, db_url=db_url, bot_name="warm", initial_state="stopped") as bot:
+        deadline = time.monotonic() + 30
+        while not (found := re.search(r"(\d+) closed trades cached", bot.log())):
+            assert time.monotonic() < deadline, bot.log()[-2000:]
+            time.sleep(0.2)
+    assert int(found.group(1)) > 1900
