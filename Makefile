@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Test processes in parallel (pytest-xdist); each gets its own test database.
+PYTEST_WORKERS ?= auto
 
 .PHONY: setup run test lint format bench clean
 
@@ -19,7 +21,7 @@ run: setup
 	$(PY) manage.py runbot $(ARGS)
 
 test: setup lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

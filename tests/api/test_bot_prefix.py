@@ -116,7 +116,6 @@ def wait_for_closed_trades(api: FtRestClient, count: int, timeout: float = 60) -
 
 # -- HTTP through the prefix ---------------------------------------------------------------------
 @pytest.mark.integration
-@pytest.mark.postgres
 @pytest.mark.parametrize("name", ["alpha", "beta"])
 def test_freqtrade_client_reaches_each_bot_through_one_origin(front, bots, name):
     api = client(front, name)
@@ -133,7 +132,6 @@ def test_freqtrade_client_reaches_each_bot_through_one_origin(front, bots, name)
 
 
 @pytest.mark.integration
-@pytest.mark.postgres
 def test_trades_and_profit_are_each_bots_own(front, bots):
     for name in ("alpha", "beta"):
         api = client(front, name)
@@ -150,7 +148,6 @@ def test_trades_and_profit_are_each_bots_own(front, bots):
 
 
 @pytest.mark.integration
-@pytest.mark.postgres
 def test_control_actions_reach_the_named_bot_only(front):
     alpha, beta = client(front, "alpha"), client(front, "beta")
     try:
@@ -170,7 +167,6 @@ def test_control_actions_reach_the_named_bot_only(front):
 
 
 @pytest.mark.integration
-@pytest.mark.postgres
 def test_credentials_are_checked_by_the_named_bot(front):
     # Alpha's credentials are not beta's: beta answers 401, through alpha's port.
     wrong = requests.get(f"{front}/bots/beta/api/v1/status", auth=CREDENTIALS["alpha"], timeout=10)
@@ -184,7 +180,6 @@ def test_credentials_are_checked_by_the_named_bot(front):
 
 
 @pytest.mark.integration
-@pytest.mark.postgres
 def test_jwt_login_and_refresh_through_the_prefix(front):
     base = f"{front}/bots/beta/api/v1"
     login = requests.post(f"{base}/token/login", auth=CREDENTIALS["beta"], timeout=10)
@@ -208,7 +203,6 @@ def test_jwt_login_and_refresh_through_the_prefix(front):
 
 
 @pytest.mark.integration
-@pytest.mark.postgres
 def test_unknown_bot_dead_bot_and_bot_without_api(front):
     unknown = requests.get(f"{front}/bots/nobody/api/v1/ping", timeout=10)
     assert unknown.status_code == 404
@@ -222,7 +216,6 @@ def test_unknown_bot_dead_bot_and_bot_without_api(front):
 
 
 @pytest.mark.integration
-@pytest.mark.postgres
 @pytest.mark.parametrize(
     "path",
     [
@@ -249,7 +242,6 @@ def test_only_api_v1_paths_are_served(front, path):
 
 
 @pytest.mark.integration
-@pytest.mark.postgres
 def test_cors_of_this_process_applies_to_every_bot(front, bots):
     preflight_headers = {
         "Origin": ORIGIN,
@@ -283,7 +275,6 @@ def test_cors_of_this_process_applies_to_every_bot(front, bots):
 
 
 @pytest.mark.integration
-@pytest.mark.postgres
 def test_the_client_address_reaches_the_upstream(front, bots):
     """Login throttling on beta counts the client's address, not alpha's loopback address.
 
@@ -336,7 +327,6 @@ def access_token(front: str, name: str) -> str:
 
 
 @pytest.mark.integration
-@pytest.mark.postgres
 @pytest.mark.parametrize("name", ["alpha", "beta"])
 def test_websocket_through_the_prefix(front, name):
     ws_base = front.replace("http://", "ws://") + f"/bots/{name}/api/v1/message/ws"
@@ -362,7 +352,6 @@ def test_websocket_through_the_prefix(front, name):
 
 
 @pytest.mark.integration
-@pytest.mark.postgres
 def test_websocket_through_the_prefix_refuses_what_the_bot_refuses(front):
     ws = front.replace("http://", "ws://")
     alpha_token = access_token(front, "alpha")
@@ -386,7 +375,6 @@ def test_websocket_through_the_prefix_refuses_what_the_bot_refuses(front):
 
 
 @pytest.mark.integration
-@pytest.mark.postgres
 def test_websocket_relay_copies_frames_and_the_close_code(front, bots):
     """A bot whose websocket echoes one frame, then closes with 4001: the client sees both."""
     seen: dict = {}
@@ -420,7 +408,6 @@ def test_websocket_relay_copies_frames_and_the_close_code(front, bots):
 
 
 @pytest.mark.integration
-@pytest.mark.postgres
 def test_closing_a_relayed_client_closes_cleanly(front):
     token = access_token(front, "beta")
     ws_url = front.replace("http://", "ws://") + f"/bots/beta/api/v1/message/ws?token={token}"
