@@ -75,7 +75,12 @@ def bot_context() -> BotContext:
     return BotContext(config=config, bot_id=bot_id, running=None, bot_start=bot_start)
 
 
+def served_config() -> BotConfig:
+    """The config of the bot ``/api/v1`` serves: the running bot's, else the served one."""
+    running = get_running_bot()
+    return running.config if running else webserver_config()
+
+
 def api_server_config():
     """The ``api_server`` section in force (the running bot's, else the served config's)."""
-    running = get_running_bot()
-    return (running.config if running else webserver_config()).api_server
+    return served_config().api_server

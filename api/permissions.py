@@ -16,7 +16,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY
 from rest_framework import exceptions, permissions
 
 from api.auth.authentication import ApiUser, Credential
-from api.context import bot_context
+from api.context import bot_context, served_config
 from bot_engine.models import Role
 from bot_engine.services import access
 
@@ -105,11 +105,16 @@ def is_config_admin(request) -> bool:
     return backend == "api.auth.backends.ConfigCredentialsBackend"
 
 
+def _api_key(request):
+    """The API key the request authenticated with, if any."""
+    credential = request.auth
+    return credential.api_key if isinstance(credential, Credential) else None
+
+
 def role_on(request, bot_id: int) -> Role | None:
     """The caller's role on one bot."""
-    credential = request.auth if isinstance(request.auth, Credential) else None
-    if credential is not None and credential.api_key is not None:
-        return access.api_key_role(credential.api_key, bot_id)
+    if key := _api_key(request):
+        return access.api_key_role(key, bot_id)
     if is_config_admin(request):
         return Role.ADMIN if bot_id == bot_context().bot_id else None
     return access.user_role(request.user, bot_id)
@@ -126,9 +131,8 @@ def request_role(request) -> Role | None:
 
 def visible_bot_ids(request) -> list[int]:
     """Ids of the bots the request's user may read (at least viewer)."""
-    credential = request.auth if isinstance(request.auth, Credential) else None
-    if credential is not None and credential.api_key is not None:
-        roles = access.api_key_bot_roles(credential.api_key)
+    if key := _api_key(request):
+        roles = access.api_key_bot_roles(key)
     elif is_config_admin(request):
         bot_id = bot_context().bot_id
         roles = {bot_id: Role.ADMIN} if bot_id > 0 else {}
@@ -154,7 +158,7 @@ class HasBotRole(permissions.BasePermission):
         role = request_role(request)
         if access.role_rank(role) >= access.role_rank(needed):
             return True
-        name = bot_context().config.bot_name
+        name = served_config().bot_name
         if role is None:
             raise exceptions.PermissionDenied(NO_ROLE.format(bot=name))
         raise exceptions.PermissionDenied(FORBIDDEN.format(bot=name, role=role, needed=needed))

@@ -30,11 +30,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from api.context import webserver_config
+from api.context import served_config
 from api.exceptions import BODY_TOO_LARGE, NOT_FOUND
 from api.views.errors import json_response
 from bot_engine.models import Bot
-from bot_engine.runtime import get_running_bot
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +51,8 @@ PATH_SAFE = "/:@!$&'()*+,;="
 
 
 def served_bot_name() -> str:
-    """The bot ``/api/v1`` of this process serves: the running one, else the served config's."""
-    running = get_running_bot()
-    return (running.config if running else webserver_config()).bot_name
+    """The bot ``/api/v1`` of this process serves."""
+    return served_config().bot_name
 
 
 def api_path(rest: str) -> str | None:

@@ -67,15 +67,21 @@ def user_bot_roles(user) -> dict[int, Role]:
     return roles
 
 
+def _key_bots(key: ApiKey) -> set[int]:
+    """The bots a key is limited to (empty: every bot its owner may access)."""
+    return set(key.bots.values_list("pk", flat=True))
+
+
 def api_key_role(key: ApiKey, bot_id: int) -> Role | None:
     """The role an API key carries on one bot: the owner's, capped by scope and bot list."""
-    if key.bots.exists() and not key.bots.filter(pk=bot_id).exists():
+    allowed = _key_bots(key)
+    if allowed and bot_id not in allowed:
         return None
     return lowest(user_role(key.user, bot_id), SCOPE_CAP[ApiKeyScope(key.scope)])
 
 
 def api_key_bot_roles(key: ApiKey) -> dict[int, Role]:
-    allowed = set(key.bots.values_list("pk", flat=True))
+    allowed = _key_bots(key)
     cap = SCOPE_CAP[ApiKeyScope(key.scope)]
     return {
         bot_id: lowest(role, cap)

@@ -36,9 +36,6 @@ class Actor:
     recorded: bool = field(default=False, compare=False)
 
 
-SYSTEM = Actor(name="system", credential="", via="engine")
-
-
 def record(
     *,
     actor: Actor,
@@ -81,7 +78,7 @@ def audited(
     snapshot: Callable[[], Any] | None = None,
 ) -> T:
     """Run ``fn`` on the engine thread; its changes and their audit row commit together."""
-    who = actor or Actor(name=SYSTEM.name, via=SYSTEM.via)
+    who = actor or Actor(name="system", via="engine")  # a service called from code
 
     def run() -> T:
         before = snapshot() if snapshot else None

@@ -15,6 +15,15 @@ from django.test.utils import CaptureQueriesContext
 from bot_engine.models import Order, PairLock, Trade
 from tests.fixtures.engine import run_candles
 
+# The API tests' credentials (tests.fixtures.api), so ``client_basic`` logs in to these bots.
+API_SERVER = {
+    "enabled": True,
+    "listen_ip_address": "127.0.0.1",
+    "listen_port": 8080,
+    "username": "tester",
+    "password": "s3cret-pass",
+    "jwt_secret_key": "test-jwt-secret-0123456789abcdef0123456789",
+}
 SCOPED_TABLES = ("bot_engine_trade", "bot_engine_order", "bot_engine_pairlock")
 POLLED = [
     "status",
@@ -143,14 +152,7 @@ def test_a_replay_run_and_every_polled_endpoint_are_scoped(make_bot, client_basi
         bot_name="scoped",
         max_open_trades=3,
         force_entry_enable=True,
-        api_server={
-            "enabled": True,
-            "listen_ip_address": "127.0.0.1",
-            "listen_port": 8080,
-            "username": "tester",
-            "password": "s3cret-pass",
-            "jwt_secret_key": "test-jwt-secret-0123456789abcdef0123456789",
-        },
+        api_server=API_SERVER,
         exchange={"pair_whitelist": ["ETH/BTC", "XLM/BTC", "ADA/BTC", "LTC/BTC"]},
     )
     with CaptureQueriesContext(connection) as engine_queries:
@@ -181,14 +183,7 @@ def test_another_bots_trades_are_invisible(make_bot, client_basic):
         bot_name="empty",
         exchange={"pair_whitelist": ["ETH/BTC"]},
         initial_state="stopped",
-        api_server={
-            "enabled": True,
-            "listen_ip_address": "127.0.0.1",
-            "listen_port": 8080,
-            "username": "tester",
-            "password": "s3cret-pass",
-            "jwt_secret_key": "test-jwt-secret-0123456789abcdef0123456789",
-        },
+        api_server=API_SERVER,
     )
     runtime.register(bot)
     try:

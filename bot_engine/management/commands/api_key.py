@@ -8,10 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from bot_engine.management.commands.grant_role import add_database_flags, cli_actor, find_bot
-from bot_engine.models import ApiKey, ApiKeyScope, Outcome
+from bot_engine.management.commands.grant_role import add_database_flags, find_bot, record_cli
+from bot_engine.models import ApiKey, ApiKeyScope
 from bot_engine.services import access
-from bot_engine.services.audit import record
 
 
 class Command(BaseCommand):
@@ -57,11 +56,9 @@ class Command(BaseCommand):
                 bots=bots,
                 expires_at=expires,
             )
-            record(
-                actor=cli_actor(),
+            record_cli(
+                "create_api_key",
                 bot_id=None,
-                action="create_api_key",
-                outcome=Outcome.OK,
                 target=str(key),
                 after={"scope": key.scope, "bots": [b.name for b in bots], "user": user.username},
             )
@@ -90,11 +87,5 @@ class Command(BaseCommand):
         with transaction.atomic():
             changed = access.api_key_revoke(key=key)
             if changed:
-                record(
-                    actor=cli_actor(),
-                    bot_id=None,
-                    action="revoke_api_key",
-                    outcome=Outcome.OK,
-                    target=str(key),
-                )
+                record_cli("revoke_api_key", bot_id=None, target=str(key))
         self.stdout.write(f"{key}: {'revoked' if changed else 'already revoked'}")

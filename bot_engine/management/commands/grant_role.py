@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from bot_engine.models import Bot, Outcome, Role
+from bot_engine.models import Bot, BotRole, Outcome, Role
 from bot_engine.services import access
 from bot_engine.services.audit import Actor, record
 
@@ -32,8 +32,18 @@ def add_database_flags(parser) -> None:
     parser.add_argument("--db-url", default=None, help="database URL, overrides db_url")
 
 
-def cli_actor() -> Actor:
-    return Actor(name=getpass.getuser(), credential="shell", via="cli")
+def record_cli(action: str, *, bot_id: int | None, target: str, before=None, after=None) -> None:
+    """The audit row of a change made from the shell (in the caller's transaction)."""
+    actor = Actor(name=getpass.getuser(), credential="shell", via="cli")
+    record(
+        actor=actor,
+        bot_id=bot_id,
+        action=action,
+        outcome=Outcome.OK,
+        target=target,
+        before=before,
+        after=after,
+    )
 
 
 class Command(BaseCommand):
@@ -63,7 +73,8 @@ class Command(BaseCommand):
                 raise CommandError(f"Unknown group '{options['group']}'.")
         who = str(user or group)
         with transaction.atomic():
-            before = access.user_role(user, bot.pk) if user else _group_role(group, bot)
+            grant = BotRole.objects.filter(bot=bot, user=user, group=group).first()
+            before = grant.role if grant else None
             if options["role"] == NONE:
                 access.revoke_role(bot=bot, user=user, group=group)
                 after, action = None, "revoke_role"
@@ -72,18 +83,7 @@ class Command(BaseCommand):
                     bot=bot, role=options["role"], user=user, group=group
                 ).role
                 action = "grant_role"
-            record(
-                actor=cli_actor(),
-                bot_id=bot.pk,
-                action=action,
-                outcome=Outcome.OK,
-                target=who,
-                before={"role": before},
-                after={"role": after},
+            record_cli(
+                action, bot_id=bot.pk, target=who, before={"role": before}, after={"role": after}
             )
         self.stdout.write(f"{who}: {after or 'no role'} on {bot.name}")
-
-
-def _group_role(group: Group, bot: Bot) -> str | None:
-    grant = bot.roles.filter(group=group).first()
-    return grant.role if grant else None
