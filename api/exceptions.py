@@ -59,7 +59,11 @@ def serializer_errors_to_items(errors: Any, location: str, data: Any) -> list[di
     def walk(err: Any, loc: list, value: Any) -> None:
         if isinstance(err, dict):
             for key, sub in err.items():
-                sub_value = value.get(key) if isinstance(value, dict) else None
+                # A many=True serializer keys its errors by the item's index.
+                if isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
+                    sub_value = value[key]
+                else:
+                    sub_value = value.get(key) if isinstance(value, dict) else None
                 walk(sub, loc if key == "non_field_errors" else [*loc, key], sub_value)
         elif isinstance(err, list) and err and not isinstance(err[0], str | exceptions.ErrorDetail):
             for index, sub in enumerate(err):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.serializers.fields import nullable
+from api.serializers.fields import NumberField, PositiveNumberField, db_integer, nullable
 
 
 class OrderSchema(serializers.Serializer):
@@ -77,8 +77,8 @@ class TradeResponseSchema(serializers.Serializer):
 
 
 class TradesQuery(serializers.Serializer):
-    limit = serializers.IntegerField(required=False, default=500, min_value=1)
-    offset = serializers.IntegerField(required=False, default=0, min_value=0)
+    limit = db_integer(required=False, default=500, min_value=1)
+    offset = db_integer(required=False, default=0, min_value=0)
     order_by_id = serializers.BooleanField(required=False, default=True)
 
 
@@ -98,11 +98,11 @@ class DeleteTradeSchema(serializers.Serializer):
 class ForceEnterPayload(serializers.Serializer):
     pair = serializers.CharField()
     side = serializers.ChoiceField(choices=["long", "short"], required=False, default="long")
-    price = nullable(serializers.FloatField, min_value=0)
+    price = nullable(PositiveNumberField)
     ordertype = nullable(serializers.ChoiceField, choices=["limit", "market"])
-    stakeamount = nullable(serializers.FloatField, min_value=0)
+    stakeamount = nullable(PositiveNumberField)
     entry_tag = nullable(serializers.CharField)
-    leverage = nullable(serializers.FloatField, min_value=1)  # stake = cost / leverage
+    leverage = nullable(NumberField, min_value=1)  # stake = cost / leverage
 
 
 class ForceEnterErrorSchema(serializers.Serializer):
@@ -112,8 +112,9 @@ class ForceEnterErrorSchema(serializers.Serializer):
 class ForceExitPayload(serializers.Serializer):
     tradeid = serializers.CharField()
     ordertype = nullable(serializers.ChoiceField, choices=["limit", "market"])
-    amount = nullable(serializers.FloatField)
-    price = nullable(serializers.FloatField)
+    # A limit price of -1 once closed a trade at -1 and booked a loss larger than the wallet.
+    amount = nullable(PositiveNumberField)
+    price = nullable(PositiveNumberField)
 
 
 class ResultMsgSchema(serializers.Serializer):

@@ -35,6 +35,16 @@ RELOAD_NOT_FOUND = "Could not find trade with id {trade_id}."
 FORCE_ENTRY_TAG = "force_entry"
 
 
+def _trade_number(value: str | int) -> int | None:
+    """``value`` as a trade number if it is ASCII digits (Freqtrade's rule), else None.
+
+    ``str.isdigit`` alone accepts "²", and ``int`` refuses that and any string over 4,300
+    digits: a 500 instead of the 502. No trade number has more than 20 digits (64 bits).
+    """
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 20 else None
+
+
 def _trades(bot: RunningBot):
     return Trade.objects.for_bot(bot.bot_id)
 
@@ -155,9 +165,10 @@ def force_exit(
             for trade in _trades(bot).open().order_by("trade_id"):
                 exit_one(trade)
             return {"result": EXITS_CREATED}
-        if not str(trade_id).isdigit():
+        number = _trade_number(trade_id)
+        if number is None:
             raise OperationalError(INVALID_ARGUMENT)
-        trade = _trades(bot).open().filter(trade_id=int(trade_id)).first()
+        trade = _trades(bot).open().filter(trade_id=number).first()
         if trade is None:
             raise OperationalError(INVALID_ARGUMENT)
         exit_one(trade)

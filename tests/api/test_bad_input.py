@@ -114,3 +114,80 @@ def test_unknown_timeframe(api):
     response = api.get("/api/v1/pair_candles?pair=ETH/BTC&timeframe=../5m")
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "timeframe"]
+
+
+def open_trade(api) -> dict:
+    response = post_raw(api, "/api/v1/forceenter", b'{"pair": "ETH/BTC"}')
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b'{"tradeid": 1, "ordertype": "limit", "price": -1}', "price"),
+        (b'{"tradeid": 1, "ordertype": "limit", "price": 0}', "price"),
+        (b'{"tradeid": 1, "ordertype": "limit", "price": true}', "price"),
+        (b'{"tradeid": 1, "amount": 0}', "amount"),
+        (b'{"tradeid": 1, "amount": false}', "amount"),
+    ],
+)
+def test_force_exit_refuses_prices_and_amounts_that_are_not_positive_numbers(api, body, field):
+    open_trade(api)
+    response = post_raw(api, "/api/v1/forceexit", body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", field]
+    status = api.get("/api/v1/status").json()
+    assert [t["trade_id"] for t in status] == [1]  # still open, nothing booked
+    assert api.get("/api/v1/profit").json()["profit_closed_coin"] == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"pair": "ETH/BTC", "price": true}', b'{"pair": "ETH/BTC", "stakeamount": 0}'],
+)
+def test_force_enter_refuses_booleans_and_zero_stakes(api, body):
+    response = post_raw(api, "/api/v1/forceenter", body)
+    assert response.status_code == 422
+    assert api.get("/api/v1/count").json()["current"] == 0
+
+
+@pytest.mark.parametrize(
+    "until", ["9999-12-31T23:59:59Z", "9999-06-01 00:00:00+00:00", "0001-01-01T00:00:00+05:00"]
+)
+def test_lock_until_beyond_the_calendar_is_422(api, until):
+    response = api.post("/api/v1/locks", [{"pair": "ETH/BTC", "until": until}], format="json")
+    assert response.status_code == 422
+    item = response.json()["detail"][0]
+    assert item["loc"] == ["body", 0, "until"] and item["input"] == until
+    assert api.get("/api/v1/locks").json()["lock_count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "loc"),
+    [
+        ("/api/v1/trades?offset=9223372036854775808", ["query", "offset"]),
+        ("/api/v1/trades?limit=9223372036854775808", ["query", "limit"]),
+    ],
+)
+def test_page_numbers_beyond_64_bits_are_422(api, path, loc):
+    response = api.get(path)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == loc
+
+
+def test_largest_offset_is_an_empty_page(api):
+    open_trade(api)
+    post_raw(api, "/api/v1/forceexit", b'{"tradeid": 1}')
+    response = api.get("/api/v1/trades?offset=9223372036854775807&limit=9223372036854775807")
+    assert response.status_code == 200
+    assert response.json()["trades"] == [] and response.json()["total_trades"] == 1
+
+
+@pytest.mark.parametrize("trade_id", ["\u00b2", "1" * 5000])
+def test_force_exit_of_a_trade_id_int_refuses_is_invalid_argument(api, trade_id):
+    open_trade(api)
+    response = api.post("/api/v1/forceexit", {"tradeid": trade_id}, format="json")
+    assert response.status_code == 502  # contract §3.11: Freqtrade's "invalid argument"
+    assert response.json()["error"].endswith("invalid argument")
+    assert api.get("/api/v1/count").json()["current"] == 1
