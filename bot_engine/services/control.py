@@ -72,9 +72,12 @@ def bot_reload_config(*, bot: RunningBot, actor: Actor | None = None) -> dict[st
     """Re-read the config file and the rules derived from it, keeping open trades.
 
     The pair lists edited through the API are reset to the file's (Freqtrade does the same).
+    The bot returns to the state it was in, whether the reload worked or not: Freqtrade
+    re-applies ``initial_state`` here, which silently restarts a bot stopped in an emergency.
     """
 
     def change() -> None:
+        previous = bot.state
         bot.state = BotState.RELOAD_CONFIG
         try:
             if bot.config.path is not None:
@@ -89,7 +92,8 @@ def bot_reload_config(*, bot: RunningBot, actor: Actor | None = None) -> dict[st
             logger.error("Reloading the config failed, keeping the old one: %s", exc)
             raise OperationalError(f"Reloading the config failed: {exc}") from exc
         finally:
-            bot.state = BotState.RUNNING
+            bot.state = previous
+            logger.info("Bot state after the reload: %s", previous.value)
         bot.wake()
 
     audited(bot, actor, "reload_config", change, snapshot=lambda: _config_summary(bot))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -12,6 +13,7 @@ from bot_engine.runtime import BotState
 from bot_engine.selectors.config_view import API_VERSION
 from bot_engine.services import control, pairs
 from bot_engine.services import trades as trade_services
+from tests.fixtures.api import config_dict
 
 
 def error_of(response, path):
@@ -58,6 +60,35 @@ def test_reload_config_keeps_running(api, running_bot):
         "status": control.RELOADING
     }
     assert running_bot.state == BotState.RUNNING
+
+
+@pytest.mark.parametrize(
+    ("action", "state"),
+    [("/api/v1/stop", "stopped"), ("/api/v1/stopentry", "paused"), ("/api/v1/start", "running")],
+)
+def test_reload_config_keeps_the_state_the_bot_was_in(
+    client_basic, file_bot, config_file, action, state
+):
+    """An emergency stop survives a reload (deliberately unlike Freqtrade: no initial_state)."""
+    api = client_basic
+    assert api.post(action, None, format="json").status_code == 200
+    config_file.write_text(json.dumps(config_dict(max_open_trades=5)))
+    response = api.post("/api/v1/reload_config", {}, format="json")
+    assert response.json() == {"status": control.RELOADING}
+    body = api.get("/api/v1/show_config").json()
+    assert body["max_open_trades"] == 5  # the file was re-read ...
+    assert body["state"] == state  # ... and the bot is where it was
+
+
+def test_a_failed_reload_keeps_the_state_and_the_old_config(client_basic, file_bot, config_file):
+    api = client_basic
+    api.post("/api/v1/stop", None, format="json")
+    config_file.write_text(json.dumps(config_dict(stake_amount=-1)))
+    response = api.post("/api/v1/reload_config", {}, format="json")
+    assert response.status_code == 502 and "stake_amount" in response.json()["error"]
+    body = api.get("/api/v1/show_config").json()
+    assert body["state"] == "stopped" and body["stake_amount"] == "0.05"
+    assert api.post("/api/v1/forceenter", {"pair": "ETH/BTC"}, format="json").status_code == 502
 
 
 def test_force_entry_status_trade_and_exit(api, running_bot):
