@@ -1,14 +1,66 @@
 """The admin: read-only trade tables (operators look, the engine writes), the bot registry,
-per-bot roles, API keys and the audit trail. Role and key changes made here are audited."""
+per-bot roles, API keys and the audit trail. Role and key changes made here are audited.
+
+Every table is scoped like the API: a user sees the rows of the bots they hold a role on
+(``bot_engine.services.access``), the config's API user the rows of its own bot, a superuser
+everything. Several bots may share one database, so the Django permissions alone (which are
+per table, not per bot) would show every bot's rows to anyone allowed to view the table.
+"""
+
+from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from bot_engine.models import ApiKey, AuditEvent, Bot, BotRole, Order, Outcome, PairLock, Trade
+from bot_engine.models import (
+    ApiKey,
+    AuditEvent,
+    Bot,
+    BotRole,
+    Order,
+    Outcome,
+    PairLock,
+    Role,
+    Trade,
+)
 from bot_engine.services import access
 from bot_engine.services.audit import Actor, record
 
+BOT_FILTER = ("bot", admin.RelatedOnlyFieldListFilter)  # names only the bots in the scope
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+def scoped_bot_ids(request: HttpRequest, minimum: Role = Role.VIEWER) -> list[int] | None:
+    """Ids of the bots on which the request's user holds ``minimum`` or more; None: every bot.
+
+    The roles are read once per request (one query), however many rows or tables it shows.
+    """
+    if not hasattr(request, "_tradeplane_bot_roles"):
+        session = getattr(request, "session", None)
+        request._tradeplane_bot_roles = access.session_bot_roles(request.user, session)
+    roles = request._tradeplane_bot_roles
+    if roles is None:
+        return None
+    rank = access.role_rank(minimum)
+    return [bot_id for bot_id, role in roles.items() if access.role_rank(role) >= rank]
+
+
+class BotScopedAdmin(admin.ModelAdmin):
+    """Only the rows of bots the user holds ``scope_role`` (or more) on; ``bot_lookup`` is
+    the path from a row to its bot's id."""
+
+    bot_lookup = "bot"
+    scope_role = Role.VIEWER
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        bot_ids = scoped_bot_ids(request, self.scope_role)
+        if bot_ids is None:
+            return queryset
+        return queryset.filter(**{f"{self.bot_lookup}__in": bot_ids})
+
+
+class ReadOnlyAdmin(BotScopedAdmin):
     """View permission only: trades move money, so the admin never edits them."""
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -48,9 +100,11 @@ class OrderInline(admin.TabularInline):
 
 
 @admin.register(Bot)
-class BotAdmin(admin.ModelAdmin):
+class BotAdmin(BotScopedAdmin):
     """The registry: runbot fills it at each start; only ``api_url`` may be edited by hand
-    (a bot on another host), by users with the change permission."""
+    (a bot on another host), and only by a superuser."""
+
+    bot_lookup = "pk"
 
     list_display = ("name", "stake_currency", "dry_run", "exchange", "strategy", "api_url")
     search_fields = ("name",)
@@ -73,6 +127,11 @@ class BotAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # The /bots/<name>/ proxy sends callers' credentials to api_url: whoever may point it
+        # at their own listener collects every login of that bot, so change_bot is not enough.
+        return request.user.is_superuser and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change) -> None:
         before = Bot.objects.filter(pk=obj.pk).values_list("api_url", flat=True).first()
@@ -110,12 +169,23 @@ def _grant_row(grant: BotRole) -> dict:
 
 
 @admin.register(BotRole)
-class BotRoleAdmin(admin.ModelAdmin):
+class BotRoleAdmin(BotScopedAdmin):
+    """Who may do what on a bot is that bot's admins' business: a non-superuser sees and
+    grants roles only on the bots they are admin of."""
+
+    scope_role = Role.ADMIN
     list_display = ("bot", "user", "group", "role", "created_at")
-    list_filter = ("bot", "role")
+    list_filter = (BOT_FILTER, "role")
     search_fields = ("user__username", "group__name", "bot__name")
     list_select_related = ("bot", "user", "group")
     autocomplete_fields = ("user", "group")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "bot":
+            bot_ids = scoped_bot_ids(request, Role.ADMIN)
+            if bot_ids is not None:
+                kwargs["queryset"] = Bot.objects.filter(pk__in=bot_ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:
         before = _grant_row(BotRole.objects.get(pk=obj.pk)) if change else None
@@ -137,7 +207,12 @@ class BotRoleAdmin(admin.ModelAdmin):
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
     """Keys are made here (the value is shown once, then only its hash is kept) and revoked
-    with the list action; nothing else about a key changes."""
+    with the list action; nothing else about a key changes.
+
+    A key acts as its owner (capped by its scope), so a user mints and sees keys for
+    themselves only: a key can never carry more than its creator's own roles. Minting for
+    another user is a superuser's act, audited like every key.
+    """
 
     list_display = ("name", "prefix", "user", "scope", "created_at", "last_used_at", "revoked_at")
     list_filter = ("scope",)
@@ -145,9 +220,21 @@ class ApiKeyAdmin(admin.ModelAdmin):
     actions = ["revoke"]
     autocomplete_fields = ("user",)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "bots":
+            bot_ids = scoped_bot_ids(request)
+            if bot_ids is not None:
+                kwargs["queryset"] = Bot.objects.filter(pk__in=bot_ids)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("name", "user", "scope", "bots", "expires_at")
+            owner = ("user",) if request.user.is_superuser else ()  # else: the creator
+            return ("name", *owner, "scope", "bots", "expires_at")
         return (
             "name",
             "prefix",
@@ -168,8 +255,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         if change:
             return
+        owner = obj.user if request.user.is_superuser else request.user
         key, raw = access.api_key_create(
-            user=obj.user,
+            user=owner,
             name=obj.name,
             scope=obj.scope,
             bots=form.cleaned_data.get("bots") or (),
@@ -203,8 +291,12 @@ def _key_row(key: ApiKey) -> dict:
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
+    """A bot's trail is for its admins (as ``GET /audit``); rows of no bot (API keys) are
+    shown to superusers only."""
+
+    scope_role = Role.ADMIN
     list_display = ("created_at", "bot", "actor", "via", "action", "target", "outcome")
-    list_filter = ("bot", "outcome", "via", "action")
+    list_filter = (BOT_FILTER, "outcome", "via", "action")
     search_fields = ("actor", "action", "target", "detail")
     date_hierarchy = "created_at"
     list_select_related = ("bot",)
@@ -227,7 +319,7 @@ class TradeAdmin(ReadOnlyAdmin):
         "exit_reason",
         "enter_tag",
     )
-    list_filter = ("bot", "is_open", "exit_reason", "strategy", "pair")
+    list_filter = (BOT_FILTER, "is_open", "exit_reason", "strategy", "pair")
     search_fields = ("pair", "enter_tag", "exit_reason", "=trade_id")
     date_hierarchy = "open_date"
     ordering = ("-open_date",)
@@ -250,7 +342,7 @@ class OrderAdmin(ReadOnlyAdmin):
         "cost",
         "order_date",
     )
-    list_filter = ("bot", "status", "ft_order_side", "order_type", "ft_pair")
+    list_filter = (BOT_FILTER, "status", "ft_order_side", "order_type", "ft_pair")
     search_fields = ("order_id", "ft_pair")
     list_select_related = ("bot",)
 
@@ -258,5 +350,5 @@ class OrderAdmin(ReadOnlyAdmin):
 @admin.register(PairLock)
 class PairLockAdmin(ReadOnlyAdmin):
     list_display = ("id", "bot", "pair", "side", "reason", "lock_time", "lock_end_time", "active")
-    list_filter = ("bot", "active", "side", "pair")
+    list_filter = (BOT_FILTER, "active", "side", "pair")
     search_fields = ("pair", "reason")

@@ -23,6 +23,10 @@ API_KEY_PREFIX = "tpk_"
 # is enough to see which keys are alive.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 SCOPE_CAP = {ApiKeyScope.READ: Role.VIEWER, ApiKeyScope.CONTROL: Role.OPERATOR}
+# A session opened with a bot's config credentials (``api_server.username``) names that bot
+# under this key (written at login by api.auth.config_session): in the admin such a session
+# is the admin of that one bot, whichever bots share the database, as on the API.
+CONFIG_SESSION_BOT = "tradeplane_config_bot"
 
 
 def role_rank(role: str | None) -> int:
@@ -65,6 +69,23 @@ def user_bot_roles(user) -> dict[int, Role]:
     for bot_id, role in BotRole.objects.filter(_grants(user)).values_list("bot_id", "role"):
         roles[bot_id] = highest([roles.get(bot_id), role])
     return roles
+
+
+def session_bot_roles(user, session) -> dict[int, Role] | None:
+    """bot id -> role of an admin-site session; None means every bot (a superuser).
+
+    A config-credentials session covers only the bot it logged in to; any other user gets
+    the roles granted to them or their groups.
+    """
+    config_bot = session.get(CONFIG_SESSION_BOT) if session is not None else None
+    if config_bot is not None:
+        if not getattr(user, "is_active", False):
+            return {}
+        bot_id = Bot.objects.filter(name=config_bot).values_list("pk", flat=True).first()
+        return {bot_id: Role.ADMIN} if bot_id is not None else {}
+    if getattr(user, "is_active", False) and user.is_superuser:
+        return None
+    return user_bot_roles(user)
 
 
 def _key_bots(key: ApiKey) -> set[int]:
