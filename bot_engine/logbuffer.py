@@ -1,4 +1,11 @@
-"""The last log records in memory, in the shape ``/logs`` returns (contract §3.13)."""
+"""The last log records in memory, in the shape ``/logs`` returns (contract §3.13).
+
+The handler is installed through Django's ``LOGGING`` (controlplane/settings.py), so it is on
+the root logger whenever Django configures logging: ``django.setup()`` runs again when runbot
+builds the ASGI application and replaces the root handlers, which dropped a handler attached
+by hand. Every handler instance writes to the one buffer of this module, so a re-configuration
+(a new instance) keeps the rows logged before it.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +17,15 @@ from datetime import UTC, datetime
 LOG_BUFFER_SIZE = 1000
 LogRow = tuple[str, float, str, str, str]
 
+_rows: deque[LogRow] = deque(maxlen=LOG_BUFFER_SIZE)
+_rows_lock = threading.Lock()
+
 
 class RingBufferHandler(logging.Handler):
-    """Keeps the newest ``capacity`` records; thread-safe, oldest first."""
+    """Appends records to the process-wide buffer (the newest ``LOG_BUFFER_SIZE``)."""
 
-    def __init__(self, capacity: int = LOG_BUFFER_SIZE) -> None:
-        super().__init__(level=logging.INFO)
-        self._rows: deque[LogRow] = deque(maxlen=capacity)
-        self._rows_lock = threading.Lock()
+    def __init__(self, level: int | str = logging.INFO) -> None:
+        super().__init__(level=level)
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -37,26 +45,27 @@ class RingBufferHandler(logging.Handler):
         except Exception:  # a broken record must never break logging
             self.handleError(record)
             return
-        with self._rows_lock:
-            self._rows.append(row)
-
-    def rows(self, limit: int | None = None) -> list[LogRow]:
-        with self._rows_lock:
-            rows = list(self._rows)
-        return rows[-limit:] if limit else rows
-
-
-_handler: RingBufferHandler | None = None
+        with _rows_lock:
+            _rows.append(row)
 
 
 def install() -> RingBufferHandler:
-    """Attach the process-wide buffer to the root logger (idempotent)."""
-    global _handler
-    if _handler is None:
-        _handler = RingBufferHandler()
-        logging.getLogger().addHandler(_handler)
-    return _handler
+    """Attach a buffer handler to the root logger unless one is there (idempotent).
+
+    Only for processes whose logging Django does not configure; settings' ``LOGGING`` does it
+    otherwise.
+    """
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if isinstance(handler, RingBufferHandler):
+            return handler
+    handler = RingBufferHandler()
+    root.addHandler(handler)
+    return handler
 
 
 def recent_logs(limit: int | None = None) -> list[LogRow]:
-    return _handler.rows(limit) if _handler else []
+    """The buffered rows, oldest first; the newest ``limit`` of them when given."""
+    with _rows_lock:
+        rows = list(_rows)
+    return rows[-limit:] if limit else rows

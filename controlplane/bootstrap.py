@@ -6,9 +6,11 @@ Full validation happens when ``runbot`` loads the config; here a broken file mus
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -40,3 +42,19 @@ def database_url(config: dict[str, Any], path: Path) -> str:
         return str(url)
     data_dir = resolve_user_data_dir(config.get("user_data_dir"), path)
     return default_db_url(data_dir, bool(config.get("dry_run", True)))
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create the SQLite database file owner-only (0600) before SQLite would (0644).
+
+    It holds password hashes and session keys. SQLite gives the ``-wal`` and ``-shm`` files the
+    database file's permissions, so they follow. A file an older version left group- or
+    world-readable is tightened too, with its ``-wal``/``-shm`` (when this user owns them).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(OSError):  # missing, or another user's: SQLite reports that
+            if stat.S_IMODE(file.stat().st_mode) & 0o077:
+                file.chmod(0o600)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from controlplane.bootstrap import config_path, database_url, peek_config
+from controlplane.bootstrap import config_path, database_url, peek_config, private_sqlite_file
 from controlplane.settings_api import (  # noqa: F401  (Django reads them from this module)
     API_ENABLE_OPENAPI,
     REST_FRAMEWORK,
@@ -101,8 +101,8 @@ def _database() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
         name = db.get("NAME") or ""
-        if name and name != ":memory:":
-            Path(name).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if name and name != ":memory:" and not name.startswith("file:"):
+            private_sqlite_file(Path(name).expanduser())
     elif db["ENGINE"] == "django.db.backends.postgresql":
         # Under ASGI every request runs in a thread of its own, so Django's persistent
         # connections are never reused: a new PostgreSQL session per request costs 7-10 ms.
@@ -171,8 +171,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s - %(name)s - %(levelname)s - %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # What GET /api/v1/logs serves. Here, not attached by runbot: every django.setup()
+        # (runbot's own, then the ASGI application's) replaces the root handlers.
+        "ring_buffer": {"class": "bot_engine.logbuffer.RingBufferHandler", "level": "INFO"},
+    },
+    "root": {"handlers": ["console", "ring_buffer"], "level": "INFO"},
     "loggers": {
         "django.server": {"level": "WARNING"},
         "uvicorn.access": {"level": "INFO" if _api.get("verbosity") == "info" else "WARNING"},

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from bot_engine.config.loader import TEMPLATE_PATH
 from tests.fixtures.engine import BASE_CONFIG, ROOT, merged
+from tests.fixtures.runbot import free_port, occupied_port, write_runbot_config
 
 pytestmark = pytest.mark.integration
 
@@ -74,27 +76,90 @@ def test_missing_config_file_is_a_clear_error(tmp_path):
     assert proc.returncode != 0 and "not found" in out and "Traceback" not in out
 
 
+def file_mode(path: Path) -> str:
+    return oct(path.stat().st_mode & 0o777)
+
+
 def test_first_start_writes_a_config_with_random_credentials(tmp_path):
     user_data = tmp_path / "user_data"
     shutil.copytree(ROOT / "user_data" / "strategies", user_data / "strategies")
     shutil.copytree(ROOT / "user_data" / "data", user_data / "data")
     config_file = user_data / "config.json"
+    template_port = json.loads(TEMPLATE_PATH.read_text())["api_server"]["listen_port"]
+    # The template's port is made busy, so the test does not depend on whether it is free:
+    # the first start writes the config, prints the credentials, and names the busy port.
+    with occupied_port(template_port):
+        first = runbot(cwd=tmp_path)
+        out, _ = first.communicate(timeout=60)
+    written = json.loads(config_file.read_text())
+    assert written["api_server"]["password"] in out  # the credentials are printed
+    assert len(written["api_server"]["jwt_secret_key"]) >= 32
+    assert file_mode(config_file) == "0o600"  # secrets not world-readable
+    assert first.returncode == 1
+    assert busy_port_line(template_port) in out
+
+    # As the message says: another port in the written config, and the bot starts.
+    written["api_server"]["listen_port"] = free_port()
+    config_file.write_text(json.dumps(written))
     proc = runbot(cwd=tmp_path)
     try:
         lines = []
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not any("Entered" in line for line in lines):
             lines.append(proc.stdout.readline())
-        text = "".join(lines)
-        written = json.loads(config_file.read_text())
-        assert written["api_server"]["password"] in text  # the credentials are printed
-        assert len(written["api_server"]["jwt_secret_key"]) >= 32
-        assert "Entered" in text  # trading on the replay exchange within a minute
+        assert "Entered" in "".join(lines)  # trading on the replay exchange within a minute
+        # Password hashes and session keys live in the database: owner-only, WAL files too.
+        database = user_data / "tradesv3.sqlite"  # the default database, migrated
+        wal_files = [database.with_name(database.name + suffix) for suffix in ("-wal", "-shm")]
+        assert {path.name: file_mode(path) for path in [database, *wal_files]} == {
+            path.name: "0o600" for path in [database, *wal_files]
+        }
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
-    assert (user_data / "tradesv3.sqlite").exists()  # the default database, migrated
-    assert oct(config_file.stat().st_mode & 0o777) == "0o600"  # secrets not world-readable
+    assert file_mode(config_file) == "0o600"
+
+
+def busy_port_line(port: int) -> str:
+    return f"api_server.listen_port: cannot listen on 127.0.0.1:{port}: the port is already in use"
+
+
+def test_a_busy_api_port_is_one_line_naming_listen_port(tmp_path):
+    with occupied_port() as port:
+        path = write_runbot_config(tmp_path)
+        config = json.loads(path.read_text())
+        config["api_server"]["listen_port"] = port
+        proc = runbot("--config", str(write(path, config)), cwd=tmp_path)
+        out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    problems = [line for line in out.splitlines() if " - WARNING - " not in line]
+    assert problems == [f"CommandError: {busy_port_line(port)}; stop the program using it or "
+                        f"set another port in {path}"]  # fmt: skip
+    assert "Traceback" not in out
+    assert "Entered" not in out  # nothing traded before the start failed
+
+
+@pytest.mark.parametrize("existing_mode", [None, 0o644], ids=["new", "old-0644"])
+def test_migrate_leaves_the_database_owner_only(tmp_path, existing_mode):
+    """``make run`` migrates before runbot: that creates the file (or tightens an old one)."""
+    db = tmp_path / "fresh.sqlite"
+    if existing_mode is not None:  # written world-readable by an earlier version
+        sqlite3.connect(db).close()
+        db.chmod(existing_mode)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRADEPLANE_")}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput"],
+        cwd=tmp_path,
+        env={**env, "TRADEPLANE_DB_URL": f"sqlite:///{db}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from bot_engine_bot").fetchone() == (0,)
+    assert file_mode(db) == "0o600"
 
 
 def counts(db: Path) -> tuple[int, int]:

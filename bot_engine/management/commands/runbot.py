@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import signal
+import socket
 import threading
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
-from bot_engine import logbuffer, runtime, secret_filter
+from bot_engine import runtime, secret_filter
 from bot_engine.config.loader import load_config, write_default_config
 from bot_engine.engine.factory import build_running_bot
 from bot_engine.engine.loop import Engine, run_in_thread
@@ -50,7 +52,8 @@ class Command(BaseCommand):
         except ConfigError as exc:
             raise CommandError(f"Invalid configuration in {path}:\n{exc}") from None
         secret_filter.install(config)
-        logbuffer.install()
+        # The API's port is taken before anything trades: a busy port ends the start here.
+        listener = self._listen(config.api_server, path) if config.api_server.enabled else None
         call_command("migrate", interactive=False, verbosity=0)
         try:
             bot = build_running_bot(config)
@@ -63,8 +66,8 @@ class Command(BaseCommand):
         engine = Engine(bot, reload_config=None)
         thread = run_in_thread(engine)
         try:
-            if config.api_server.enabled:
-                self._serve_api(config, application, bot.bot_id)
+            if listener is not None:
+                self._serve_api(config, application, bot.bot_id, listener)
             else:
                 self._wait_for_signal(engine)
         finally:
@@ -87,8 +90,37 @@ class Command(BaseCommand):
             )
         return path
 
-    def _serve_api(self, config, application, bot_id: int) -> None:
+    def _listen(self, api, path: Path) -> socket.socket:
+        """A socket bound to the API's address, or one line naming the config key if busy.
 
+        Bound here, not by uvicorn: uvicorn reports a busy port as a log line and exit code 3,
+        after the engine has already started trading.
+        """
+        host, port = api.listen_ip_address, api.listen_port
+        try:
+            family, kind, proto, _, address = socket.getaddrinfo(
+                host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+            )[0]
+            listener = socket.socket(family, kind, proto)
+        except OSError as exc:
+            raise CommandError(
+                f"api_server.listen_ip_address: cannot listen on {host!r} ({exc}); set another "
+                f"address in {path}"
+            ) from None
+        # As uvicorn does: a port left in TIME_WAIT by the previous run is free to reuse.
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            listener.bind(address)
+        except OSError as exc:
+            listener.close()
+            reason = "the port is already in use" if exc.errno == errno.EADDRINUSE else exc.strerror
+            raise CommandError(
+                f"api_server.listen_port: cannot listen on {host}:{port}: {reason}; "
+                f"stop the program using it or set another port in {path}"
+            ) from None
+        return listener
+
+    def _serve_api(self, config, application, bot_id: int, listener: socket.socket) -> None:
         api = config.api_server
         self.stdout.write(
             f"API listening on http://{api.listen_ip_address}:{api.listen_port}/api/v1 "
@@ -110,7 +142,7 @@ class Command(BaseCommand):
                 access_log=api.verbosity == "info",
             )
         )
-        server.run()
+        server.run(sockets=[listener])
 
     def _wait_for_signal(self, engine: Engine) -> None:
         stopped = threading.Event()
