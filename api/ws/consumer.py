@@ -5,6 +5,10 @@ type; the engine's publisher sends each event to its type's group. Everything bo
 client -- broadcasts and replies -- goes through a bounded per-connection queue drained by a
 writer task, so neither the channel layer nor the engine ever waits on the socket. A client
 that lets the queue fill up is dropped (close 1008) with a log line.
+
+The token is checked again before each request message and every ``RECHECK_SECS``: a JWT
+that expired or was logged out, a revoked API key or role, a deactivated user or a
+``ws_token`` no longer configured ends the connection (close 1008) instead of streaming on.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ CLOSE_POLICY_VIOLATION = 1008  # refused token (before accept), or a client too 
 QUEUE_SIZE = 1000  # messages waiting for one client before it counts as stuck
 CLOSE_TIMEOUT = 5.0  # seconds to get the close frame out to a stuck client
 GROUP_REFRESH_SECS = 3600.0  # channel layers forget group members after a day (group_expiry)
+# How long a connection may outlive its credential when it sends nothing: each re-check is a
+# few indexed queries (blacklist, user, role), cheap at this pace even for many clients.
+RECHECK_SECS = 3.0
 
 
 def token_allowed(token: str) -> bool:
@@ -72,6 +79,8 @@ class BotMessageConsumer(AsyncWebsocketConsumer):
         self.subscriptions: frozenset[str] = frozenset()
         self.outbox: asyncio.Queue[str] = asyncio.Queue(maxsize=QUEUE_SIZE)
         self.tasks: list[asyncio.Task] = []
+        self.token = ""
+        self.closing = False  # set once the close frame is on its way: nothing more goes out
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels' dispatch closes stale DB connections (a thread hop) before every message;
@@ -83,7 +92,8 @@ class BotMessageConsumer(AsyncWebsocketConsumer):
 
     # -- connection ----------------------------------------------------------------------------
     async def connect(self) -> None:
-        if not await database_sync_to_async(token_allowed)(query_token(self.scope)):
+        self.token = query_token(self.scope)
+        if not await self._credential_holds():
             await self.close(code=CLOSE_POLICY_VIOLATION)  # before accept: handshake refused
             return
         bind_running_loop()
@@ -91,6 +101,7 @@ class BotMessageConsumer(AsyncWebsocketConsumer):
         self.tasks = [
             asyncio.create_task(self._write(), name="ws-writer"),
             asyncio.create_task(self._refresh_groups(), name="ws-groups"),
+            asyncio.create_task(self._recheck_credential(), name="ws-credential"),
         ]
 
     async def disconnect(self, code: int) -> None:
@@ -101,8 +112,13 @@ class BotMessageConsumer(AsyncWebsocketConsumer):
 
     # -- client requests -----------------------------------------------------------------------
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.closing:
+            return  # frames the client sent before it saw our close
         request_type: Any = None
         try:
+            if not await self._credential_holds():
+                await self._end_session()
+                return
             request = orjson.loads(text_data if text_data is not None else bytes_data or b"")
             if isinstance(request, dict):
                 request_type = request.get("type")
@@ -173,19 +189,25 @@ class BotMessageConsumer(AsyncWebsocketConsumer):
         await self.enqueue_text(messages.encode(message))
 
     async def enqueue_text(self, text: str) -> None:
+        if self.closing:
+            return
         try:
             self.outbox.put_nowait(text)
         except asyncio.QueueFull:
             await self._drop()
 
+    def _client(self) -> str:
+        client = self.scope.get("client")
+        return f"{client[0]}:{client[1]}" if client else "?"
+
     async def _drop(self) -> None:
         """The client stopped reading: stop buffering for it, close, end the consumer."""
-        client = self.scope.get("client")
         logger.warning(
             "Websocket client %s does not read its messages (%d queued); disconnecting it",
-            f"{client[0]}:{client[1]}" if client else "?",
+            self._client(),
             QUEUE_SIZE,
         )
+        self.closing = True
         await self.disconnect(CLOSE_POLICY_VIOLATION)
         # The socket's write buffer is full, so even the close frame may never get out; after
         # CLOSE_TIMEOUT the consumer ends anyway and the server closes the transport.
@@ -204,6 +226,39 @@ class BotMessageConsumer(AsyncWebsocketConsumer):
                 await self.send(text_data=text)
             except OSError:  # uvicorn's ClientDisconnected: the disconnect event follows
                 return
+
+    # -- the credential, again -----------------------------------------------------------------
+    async def _credential_holds(self) -> bool:
+        return await database_sync_to_async(token_allowed)(self.token)
+
+    async def _recheck_credential(self) -> None:
+        while not self.closing:
+            await asyncio.sleep(RECHECK_SECS)
+            try:
+                holds = await self._credential_holds()
+            except Exception:  # the database away for a moment: keep the client, try again
+                logger.exception(
+                    "Websocket client %s: could not re-check its token", self._client()
+                )
+                continue
+            if not holds:
+                await self._end_session()
+                return
+
+    async def _end_session(self) -> None:
+        """The credential no longer holds: send nothing more, close with 1008. The consumer
+        ends when the client's disconnect comes back."""
+        if self.closing:
+            return
+        self.closing = True
+        logger.info("Websocket client %s: its token is no longer valid; closing", self._client())
+        await self._leave_groups(self.subscriptions)
+        self.subscriptions = frozenset()
+        current = asyncio.current_task()
+        for task in self.tasks:
+            if task is not current:
+                task.cancel()
+        await self.close(code=CLOSE_POLICY_VIOLATION)
 
     async def _refresh_groups(self) -> None:
         while True:
