@@ -85,16 +85,6 @@ def min_stake(market: Market | None, price: float) -> float:
     return max(limits) * AMOUNT_RESERVE
 
 
-def round_amount(market: Market | None, amount: float) -> float:
-    """Round down to the market's amount step, so the order never exceeds the stake."""
-    step = market.amount_precision if market else None
-    if not step:
-        return amount
-    if step >= 1 and float(step).is_integer() and market.precision_mode != 4:
-        return float(int(amount * 10 ** int(step)) / 10 ** int(step))
-    return float(int(amount / step + 1e-9) * step)
-
-
 def enter_position(
     bot: RunningBot,
     pair: str,
@@ -106,6 +96,13 @@ def enter_position(
 ) -> Trade:
     """Place an entry order for ``pair`` and record the trade."""
     rate = price or pricing.entry_price(bot, pair)
+    try:
+        # On the market's tick before the amount is derived from it (Freqtrade's order).
+        rate = bot.exchange.price_to_precision(pair, rate)
+    except ExchangeError as exc:
+        raise OperationalError(f"No valid entry price for {pair}: {exc}") from exc
+    if rate <= 0:
+        raise OperationalError(f"Entry price {price} for {pair} is below the market's tick")
     stake = stake_for_entry(bot, pair, rate, stake)
     stake = (
         bot.strategy.custom_stake_amount(
@@ -122,7 +119,11 @@ def enter_position(
         or stake
     )
     market = bot.exchange.markets().get(pair)
-    amount = round_amount(market, stake / rate)
+    try:
+        # Truncated to the market's step, so the order never exceeds the stake.
+        amount = bot.exchange.amount_to_precision(pair, stake / rate)
+    except ExchangeError as exc:  # ccxt refuses an amount below one step
+        raise OperationalError(f"Stake too small for {pair}: {exc}") from exc
     order_type = order_type or bot.rules.order_types.get("entry", "limit")
     if not bot.strategy.confirm_trade_entry(
         pair=pair,

@@ -8,6 +8,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from bot_engine.exchange import precision
+
 
 @dataclass(frozen=True)
 class Market:
@@ -99,6 +101,20 @@ class Exchange(ABC):
 
     @abstractmethod
     def cancel_order(self, order_id: str, pair: str) -> OrderResult: ...
+
+    def price_to_precision(self, pair: str, price: float) -> float:
+        """``price`` on the market's tick (nearest), as the exchange would accept it."""
+        market = self.markets().get(pair)
+        if market is None:
+            return price
+        return precision.price_to_precision(price, market.price_precision, market.precision_mode)
+
+    def amount_to_precision(self, pair: str, amount: float) -> float:
+        """``amount`` on the market's step, truncated so it never exceeds what was asked."""
+        market = self.markets().get(pair)
+        if market is None:
+            return amount
+        return precision.amount_to_precision(amount, market.amount_precision, market.precision_mode)
 
     def next_tick_delay(self, throttle_secs: float) -> float:
         """Real seconds the engine should wait before its next iteration."""

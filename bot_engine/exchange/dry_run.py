@@ -1,7 +1,10 @@
 """Simulated order placement over any market-data exchange (Freqtrade's dry-run).
 
-Market orders fill at once at the current price; limit orders fill at their price as soon as the
-market trades through it. Fees are the market's taker fee unless the config sets ``fee``.
+Amounts and prices are put on the market's grid first, as a real exchange requires. Market
+orders fill at once at the current price. A limit order that already crosses the market (a buy
+above the ask, a sell below the bid) fills at once at the market price, as on an exchange; one
+that rests fills at its own price as soon as the market trades through it. Fees are the
+market's taker fee unless the config sets ``fee``.
 """
 
 from __future__ import annotations
@@ -57,6 +60,12 @@ class DryRunExchange(Exchange):
     def price_range_since(self, pair: str, since: datetime) -> tuple[float, float] | None:
         return self.data.price_range_since(pair, since)
 
+    def price_to_precision(self, pair: str, price: float) -> float:
+        return self.data.price_to_precision(pair, price)
+
+    def amount_to_precision(self, pair: str, amount: float) -> float:
+        return self.data.amount_to_precision(pair, amount)
+
     def fetch_balance(self) -> dict[str, BalanceEntry]:
         return {}  # the engine's wallet simulates balances from the trade tables
 
@@ -70,8 +79,15 @@ class DryRunExchange(Exchange):
     def create_order(
         self, *, pair: str, order_type: str, side: str, amount: float, price: float | None
     ) -> OrderResult:
+        amount = self.amount_to_precision(pair, amount)
         if amount <= 0:
             raise InvalidOrderError(f"create_order {pair}: amount must be positive")
+        if order_type != "market":
+            if price is None:
+                raise InvalidOrderError(f"create_order {pair}: a {order_type} order needs a price")
+            price = self.price_to_precision(pair, price)
+            if price <= 0:  # e.g. 1e-12 on a 1e-8 tick: no exchange accepts a price of 0
+                raise InvalidOrderError(f"create_order {pair}: price must be positive")
         now = self.now()
         order = OrderResult(
             id=f"dry_run_{side}_{pair.replace('/', '_')}_{int(now.timestamp())}_{next(self._ids)}",
@@ -85,11 +101,11 @@ class DryRunExchange(Exchange):
             timestamp=now,
         )
         ticker = self.fetch_ticker(pair)
-        market_price = ticker.ask if side == "buy" else ticker.bid
-        if order_type == "market":
+        market_price = self.price_to_precision(pair, ticker.ask if side == "buy" else ticker.bid)
+        # A limit that crosses the book takes the best price on offer, not its own limit
+        # (Freqtrade's dry-run does the same): a buy limit of 1.0 with the ask at 0.017 pays 0.017.
+        if order_type == "market" or self._crossed(side, price, market_price, market_price):
             order = self._fill(order, market_price)
-        elif self._crossed(side, price, market_price, market_price):
-            order = self._fill(order, price)
         with self._lock:
             self._orders[order.id] = order
         return replace(order)

@@ -154,7 +154,9 @@ class ReplayExchange(Exchange):
         stop = series.closed_count(self._now_ts())
         if stop == 0:
             raise ExchangeError(f"Replay exchange: no price for {pair} yet.")
-        price = float(series.close[stop - 1])
+        # The stored candles carry float noise (5.2900000000000005e-05); an exchange quotes on
+        # its tick, so the ticker does too.
+        price = self.price_to_precision(pair, float(series.close[stop - 1]))
         return Ticker(symbol=pair, last=price, bid=price, ask=price, timestamp=self.now())
 
     def price_range_since(self, pair: str, since: datetime) -> tuple[float, float] | None:

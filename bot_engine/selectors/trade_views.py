@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from bot_engine import trade_math
+from bot_engine.exchange import precision as precision_rules
 from bot_engine.models import Order, Trade
 from bot_engine.selectors.frames import FINAL_ORDER_STATUSES, format_date, timestamp_ms
 
 # TradeFull keys that TradeBase (and so TradeOpen) leaves out (contract §2.9).
 _NOT_IN_BASE = ("trade_duration_s", "trade_duration", "precision_mode_price", "contract_size")
-TICK_SIZE = 4  # ccxt precision mode: precision is a step, not a number of decimals
 
 
 def visible_orders(orders: Iterable[Order]) -> list[Order]:
@@ -212,16 +211,9 @@ def profit_at(trade: Trade, rate: float) -> tuple[float, float]:
 
 def price_to_precision(price: float, precision: float | None, mode: int | None) -> float:
     """ccxt's ``decimal_to_precision(ROUND)``: nearest tick (or decimals), ties away from 0."""
-    if precision is None or mode is None or math.isnan(price):
+    if math.isnan(price):
         return price
-    value = Decimal(repr(price))
-    if mode == TICK_SIZE:
-        tick = Decimal(repr(precision))
-        if tick <= 0:
-            return price
-        return float((value / tick).quantize(Decimal(1), rounding=ROUND_HALF_UP) * tick)
-    places = Decimal(1).scaleb(-int(precision))
-    return float(value.quantize(places, rounding=ROUND_HALF_UP))
+    return precision_rules.price_to_precision(price, precision, mode)
 
 
 def _order_full(order: Order, entry_side: str) -> dict[str, Any]:

@@ -18,11 +18,40 @@ def closed_trades(bot) -> list[Trade]:
     return list(Trade.objects.for_bot(bot.bot_id).closed().order_by("trade_id"))
 
 
+# SampleStrategy on ETH/BTC and XLM/BTC over CANDLES (deterministic: replay at speed 0, market
+# orders at the ticker). Trade id: (pair, open_rate, close_rate, close_profit_abs, exit_reason).
+EXPECTED_TRADES = {
+    1: ("XLM/BTC", 3.395e-05, 3.559e-05, 0.0023129, "roi"),
+    2: ("ETH/BTC", 0.094, 0.0973, 0.00165356, "roi"),
+    3: ("ETH/BTC", 0.09139991, 0.09256, 0.00053399, "roi"),
+    4: ("ETH/BTC", 0.0918, 0.0906, -0.00075294, "rsi_overbought"),
+    5: ("XLM/BTC", 3.53e-05, 3.635e-05, 0.00138576, "roi"),
+    6: ("ETH/BTC", 0.08733289, 0.08838663, 0.00050269, "roi"),
+    7: ("ETH/BTC", 0.08784875, 0.08926204, 0.00070358, "rsi_overbought"),
+    8: ("XLM/BTC", 4.045e-05, 4.098e-05, 0.00055447, "roi"),
+    9: ("XLM/BTC", 4.76e-05, 4.838e-05, 0.00071851, "roi"),
+    10: ("XLM/BTC", 4.637e-05, 4.64e-05, -6.768e-05, "rsi_overbought"),
+    11: ("ETH/BTC", 0.09700049, 0.09819554, 0.00051539, "roi"),
+    12: ("XLM/BTC", 4.479e-05, 4.565e-05, 0.00085908, "roi"),
+    13: ("ETH/BTC", 0.09772041, 0.09899975, 0.00055394, "roi"),
+    14: ("XLM/BTC", 4.36e-05, 4.465e-05, 0.00110292, "roi"),
+}
+EXPECTED_PROFIT = 0.01057617  # BTC, the sum of the closed trades' close_profit_abs
+
+
 def test_replay_trades_and_profits_match_the_formulas(make_bot):
     bot = make_bot()
     run_candles(bot, CANDLES)
     trades = closed_trades(bot)
-    assert len(trades) >= 5
+    got = {
+        t.trade_id: (t.pair, t.open_rate, t.close_rate, t.close_profit_abs, t.exit_reason)
+        for t in trades
+    }
+    assert got == EXPECTED_TRADES  # prices on the 1e-8 tick, so exact equality holds
+    assert sum(t.close_profit_abs for t in trades) == pytest.approx(EXPECTED_PROFIT, abs=1e-12)
+    assert list(Trade.objects.for_bot(bot.bot_id).open().values_list("trade_id", flat=True)) == [
+        len(EXPECTED_TRADES) + 1
+    ]
     for trade in trades:
         paid = trade.amount * trade.open_rate * (1 + trade.fee_open)
         received = trade.amount * trade.close_rate * (1 - trade.fee_close)

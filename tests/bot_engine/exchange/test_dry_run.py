@@ -1,10 +1,12 @@
-"""Dry-run orders over the replay exchange: market orders fill now, limits only when crossed."""
+"""Dry-run orders over the replay exchange: market orders fill now, limits only when crossed,
+crossing limits at the market price; amounts and prices on the market's grid."""
 
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from bot_engine.exceptions import InvalidOrderError
 from bot_engine.exchange.dry_run import DryRunExchange
 from bot_engine.exchange.replay import ReplayExchange
 
@@ -40,12 +42,15 @@ def test_market_order_fills_at_once_at_the_current_price(exchange):
 
 @pytest.mark.parametrize(("side", "factor"), [("buy", 0.985), ("sell", 1.015)])
 def test_limit_order_fills_only_once_the_price_crosses(exchange, side, factor):
-    limit = exchange.fetch_ticker("ETH/BTC").last * factor
+    wanted = exchange.fetch_ticker("ETH/BTC").last * factor
     order = exchange.create_order(
-        pair="ETH/BTC", order_type="limit", side=side, amount=1.0, price=limit
+        pair="ETH/BTC", order_type="limit", side=side, amount=1.0, price=wanted
     )
     created = order.timestamp
     assert order.status == "open"
+    limit = order.price
+    assert limit == pytest.approx(wanted, abs=0.5e-8)  # the nearest 1e-8 tick
+    assert limit == float(f"{limit:.8f}")
     for _ in range(3000):
         exchange.advance()
         low, high = candles_since(exchange, created)
@@ -72,4 +77,35 @@ def test_replay_never_shows_a_candle_before_it_closes(exchange):
     frame = exchange.fetch_ohlcv("ETH/BTC", "5m", 50)
     last_open = frame["date"].iloc[-1].to_pydatetime()
     assert (now - last_open).total_seconds() >= 300  # the newest candle has closed
-    assert exchange.fetch_ticker("ETH/BTC").last == frame["close"].iloc[-1]
+    assert exchange.fetch_ticker("ETH/BTC").last == round(frame["close"].iloc[-1], 8)
+
+
+@pytest.mark.parametrize(("side", "limit"), [("buy", 1.0), ("sell", 0.00000001)])
+def test_a_limit_that_crosses_the_market_fills_at_once_at_the_market_price(exchange, side, limit):
+    """Freqtrade's dry-run and every exchange: a buy at 1.0 with the ask at 0.1 pays 0.1."""
+    market = exchange.fetch_ticker("ETH/BTC").last
+    order = exchange.create_order(
+        pair="ETH/BTC", order_type="limit", side=side, amount=2.0, price=limit
+    )
+    assert order.status == "closed" and order.filled == 2.0
+    assert order.average == market and order.price == limit
+    assert order.cost == pytest.approx(2.0 * market)
+    assert exchange.fetch_order(order.id, "ETH/BTC").average == market
+
+
+def test_amounts_truncate_and_prices_round_to_the_market_grid(exchange):
+    order = exchange.create_order(
+        pair="ETH/BTC", order_type="limit", side="buy", amount=1.234567899, price=0.0123456789
+    )
+    assert order.amount == 1.23456789  # truncated: never more than asked for
+    assert order.price == 0.01234568  # nearest tick
+
+
+@pytest.mark.parametrize(
+    ("amount", "price"), [(0.000000001, 0.05), (1.0, 0.000000001), (1.0, -1.0)]
+)
+def test_orders_off_the_grid_are_refused(exchange, amount, price):
+    with pytest.raises(InvalidOrderError):
+        exchange.create_order(
+            pair="ETH/BTC", order_type="limit", side="sell", amount=amount, price=price
+        )
