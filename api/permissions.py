@@ -16,6 +16,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY
 from rest_framework import exceptions, permissions
 
 from api.auth.authentication import ApiUser, Credential
+from api.auth.config_session import CONFIG_BACKEND
 from api.context import bot_context, served_config
 from bot_engine.models import Role
 from bot_engine.services import access
@@ -97,12 +98,14 @@ def required_role(url_name: str | None, method: str) -> str | None:
 
 
 def is_config_admin(request) -> bool:
-    """The config's API user: Basic/JWT (``ApiUser``) or an admin-site session opened with it."""
+    """The config's API user: Basic/JWT (``ApiUser``) or an admin-site session opened with
+    this bot's config credentials (another bot's config login names its own bot)."""
     if isinstance(request.user, ApiUser):
         return True
     session = getattr(getattr(request, "_request", request), "session", None)
-    backend = session.get(BACKEND_SESSION_KEY) if session is not None else None
-    return backend == "api.auth.backends.ConfigCredentialsBackend"
+    if session is None or session.get(BACKEND_SESSION_KEY) != CONFIG_BACKEND:
+        return False
+    return session.get(access.CONFIG_SESSION_BOT) == served_config().bot_name
 
 
 def _api_key(request):

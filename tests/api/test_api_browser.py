@@ -57,3 +57,15 @@ def test_preflight_from_unknown_origin_is_refused(client):
     )
     assert response.status_code == 400
     assert response.content == b"Disallowed CORS origin"
+
+
+def test_config_session_of_another_bot_is_not_this_bots_admin(browser):
+    # Bots with the same username share one Django user row (and, with the same jwt secret,
+    # session signing): a session opened on bot "other" must not administer this one.
+    from bot_engine.services.access import CONFIG_SESSION_BOT
+
+    session = browser.session
+    session[CONFIG_SESSION_BOT] = "other-bot"
+    session.save()
+    assert browser.get("/api/v1/status").status_code == 403
+    assert browser.post("/api/v1/stop").status_code == 403
