@@ -5,7 +5,7 @@ No trailing slashes (contract §0). Names are Freqtrade's route names.
 
 from django.conf import settings
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
 from api import schema  # noqa: F401  (registers the OpenAPI auth extensions)
@@ -116,7 +116,9 @@ if getattr(settings, "API_ENABLE_OPENAPI", False):
     urlpatterns.append(
         path(
             "docs",
-            SpectacularSwaggerView.as_view(
+            # The split view serves Swagger UI's start-up script as a file of its own
+            # (/docs?script=), not inline: the Content-Security-Policy allows no inline script.
+            SpectacularSwaggerSplitView.as_view(
                 url_name="openapi", authentication_classes=[], permission_classes=[AllowAny]
             ),
             name="swagger-ui",
