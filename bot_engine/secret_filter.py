@@ -20,6 +20,9 @@ from bot_engine.config.model import BotConfig
 MIN_MASKED_LENGTH = 4
 
 _pattern: re.Pattern[str] | None = None
+# Credentials that travel in URLs: the websocket's ``?token=`` (a JWT, an API key or the
+# ws_token) is printed by uvicorn's access log, and /logs serves the log to every viewer.
+_URL_CREDENTIAL = re.compile(r"([?&](?:token|access_token|api_key)=)[^&\s\"']+", re.I)
 _base_factory = logging.getLogRecordFactory()
 
 
@@ -45,8 +48,12 @@ def _walk(value: Any, path: tuple) -> Iterator[str]:
 
 
 def mask(text: str) -> str:
-    """``text`` with every configured secret replaced by ``REDACTED``."""
-    return _pattern.sub(REDACTED, text) if _pattern is not None and text else text
+    """``text`` with every configured secret and URL credential replaced by ``REDACTED``."""
+    if not text:
+        return text
+    if _pattern is not None:
+        text = _pattern.sub(REDACTED, text)
+    return _URL_CREDENTIAL.sub(rf"\g<1>{REDACTED}", text)
 
 
 def install(config: BotConfig) -> None:
@@ -67,8 +74,6 @@ def uninstall() -> None:
 
 def _masking_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
     record = _base_factory(*args, **kwargs)
-    if _pattern is None:
-        return record
     try:
         message = record.getMessage()
     except Exception:  # a broken format string is logging's to report, unmasked args or not
