@@ -9,12 +9,15 @@ Plain Python: only ``ccxt_exchange.py`` may import ccxt, and every exchange need
 from __future__ import annotations
 
 import math
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 # ccxt's precision modes (the values ``Market.precision_mode`` and the trade rows store).
 DECIMAL_PLACES = 2  # precision = number of decimals
 SIGNIFICANT_DIGITS = 3  # precision = number of significant digits
 TICK_SIZE = 4  # precision = the step itself, e.g. 1e-8
+
+# Room for the quotient of a large value by a tiny step; never the thread's own context.
+_CONTEXT = Context(prec=60)
 
 
 def price_to_precision(price: float, precision: float | None, mode: int | None) -> float:
@@ -32,21 +35,22 @@ def _to_precision(value: float, precision: float | None, mode: int | None, *, ro
         return value
     # repr is the shortest string that reads back as the same float: ccxt's str(n).
     number = Decimal(repr(value))
-    with localcontext() as context:
-        context.prec = 60  # room for the quotient of a large value by a tiny step
-        try:
-            if mode == TICK_SIZE:
-                step = Decimal(repr(float(precision)))
-                if step <= 0:
-                    return value
-                result = (number / step).quantize(Decimal(1), rounding=rounding) * step
-            elif mode == SIGNIFICANT_DIGITS:
-                if number == 0 or precision < 1:
-                    return value
-                exponent = number.adjusted() - int(precision) + 1
-                result = number.quantize(Decimal(1).scaleb(exponent), rounding=rounding)
-            else:  # DECIMAL_PLACES, ccxt's default mode
-                result = number.quantize(Decimal(1).scaleb(-int(precision)), rounding=rounding)
-        except InvalidOperation:  # more digits than even 60 places hold: leave it be
-            return value
+    try:
+        if mode == TICK_SIZE:
+            step = Decimal(repr(float(precision)))
+            if step <= 0:
+                return value
+            steps = _CONTEXT.divide(number, step).quantize(
+                Decimal(1), rounding=rounding, context=_CONTEXT
+            )
+            result = _CONTEXT.multiply(steps, step)
+        elif mode == SIGNIFICANT_DIGITS:
+            if number == 0 or precision < 1:
+                return value
+            exponent = number.adjusted() - int(precision) + 1
+            result = number.quantize(Decimal(1).scaleb(exponent), rounding, _CONTEXT)
+        else:  # DECIMAL_PLACES, ccxt's default mode
+            result = number.quantize(Decimal(1).scaleb(-int(precision)), rounding, _CONTEXT)
+    except InvalidOperation:  # more digits than even 60 places hold: leave it be
+        return value
     return float(result)
