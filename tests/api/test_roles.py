@@ -96,6 +96,39 @@ EXTRA = [
     ("get", "/metrics", None),
 ]
 CALLS = [(m, p, b) for m, p, b in ENDPOINTS + EXTRA]
+# What an allowed caller gets from the API with no bot running (``webserver``), where not 200:
+# 503 where the route needs the running bot, the contract's 404 and 502 answers otherwise.
+WEBSERVER_ANSWERS: dict[tuple[str, str], int] = {
+    **{
+        ("POST", name): 503
+        for name in [
+            "start",
+            "stop",
+            "stopbuy",
+            "stopentry",
+            "pause",
+            "reload_config",
+            "reload_trade",
+            "forceenter",
+            "forcebuy",
+            "forceexit",
+            "forcesell",
+            "blacklist",
+            "locks",
+            "delete_lock_pair",
+            "pair_candles",
+        ]
+    },
+    **{("GET", name): 503 for name in ["whitelist", "blacklist", "pair_candles", "markets"]},
+    **{
+        ("DELETE", name): 503
+        for name in ["delete_trade", "cancel_open_order", "blacklist", "delete_lock"]
+    },
+    **{
+        ("GET", name): 404 for name in ["trade", "list_open_trades_custom_data", "list_custom_data"]
+    },
+    **{("GET", name): 502 for name in ["health", "edge", "plot_config"]},
+}
 NOT_ROLE_ROUTES = {"rest_framework", "swagger-ui", "bot_api", None}
 
 
@@ -123,8 +156,9 @@ def test_role_matrix(webserver, team, method, path, body):
     for who, user in team.items():
         response = getattr(jwt_client(user), method)(path, body, format="json")
         allowed = needed == ANY_LOGIN or role_rank(who) >= role_rank(needed)
-        if allowed:
-            assert response.status_code != 403, (who, response.content[:200])
+        if allowed:  # the same answer as for any caller allowed there, never a 401/403/500
+            expected = WEBSERVER_ANSWERS.get((method.upper(), url_name(path)), 200)
+            assert response.status_code == expected, (who, response.content[:200])
         else:
             assert response.status_code == 403, (who, response.status_code)
             assert response["Content-Type"] == "application/json"

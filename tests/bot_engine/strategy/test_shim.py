@@ -1,4 +1,5 @@
-"""The fallback ``freqtrade`` package: qtpylib helpers, informative merge, stoploss helpers."""
+"""The fallback ``freqtrade`` package: qtpylib helpers, informative merge, stoploss helpers,
+and the ``Trade`` name strategies annotate their callbacks with."""
 
 from datetime import UTC, datetime
 
@@ -7,13 +8,14 @@ import pandas as pd
 import pytest
 import talib
 
+from bot_engine.models import Trade
 from bot_engine.strategy import install_freqtrade_shim
+from tests.fixtures.engine import run_candles
 
 install_freqtrade_shim()
 
 import freqtrade.vendor.qtpylib.indicators as qtpylib  # noqa: E402
 from freqtrade.exchange import timeframe_to_prev_date  # noqa: E402
-from freqtrade.persistence import Trade  # noqa: E402
 from freqtrade.strategy import (  # noqa: E402
     merge_informative_pair,
     stoploss_from_absolute,
@@ -171,5 +173,49 @@ def test_stoploss_helpers() -> None:
     assert stoploss_from_absolute(1.0, 0.0) == 1.0
 
 
-def test_trade_is_importable_for_type_hints() -> None:
-    assert isinstance(Trade, type)
+HINTED_STRATEGY = """
+from datetime import datetime
+
+from freqtrade.persistence import Trade
+from freqtrade.strategy import IStrategy
+from pandas import DataFrame
+
+
+class TradeHintStrategy(IStrategy):
+    timeframe = "5m"
+    minimal_roi = {"0": 10.0}
+    stoploss = -0.99
+
+    def populate_indicators(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        return dataframe
+
+    def populate_entry_trend(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        dataframe["enter_long"] = 1
+        dataframe["enter_tag"] = "hinted"
+        return dataframe
+
+    def populate_exit_trend(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        dataframe["exit_long"] = 0
+        return dataframe
+
+    def custom_exit(self, pair: str, trade: Trade, current_time: datetime, current_rate: float,
+                    current_profit: float, **kwargs) -> str | None:
+        if trade.pair == pair and trade.calc_profit_ratio(current_rate) == current_profit:
+            return f"{trade.enter_tag}-{trade.pair}"
+        return None
+"""
+
+
+def test_callbacks_hinted_with_trade_get_the_engines_trade(make_bot, tmp_path) -> None:
+    """``trade: Trade`` (freqtrade.persistence) as Freqtrade strategies write it: the file loads
+    and ``custom_exit`` gets the engine's trade, whose fields decide the exit."""
+    folder = tmp_path / "strategies"
+    folder.mkdir()
+    (folder / "trade_hint.py").write_text(HINTED_STRATEGY)
+    bot = make_bot(strategy="TradeHintStrategy", strategy_path=str(folder))
+    run_candles(bot, 3)
+    closed = Trade.objects.for_bot(bot.bot_id).closed()
+    assert sorted({(t.pair, t.exit_reason) for t in closed}) == [
+        ("ETH/BTC", "hinted-ETH/BTC"),
+        ("XLM/BTC", "hinted-XLM/BTC"),
+    ]
