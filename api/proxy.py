@@ -15,11 +15,28 @@ host, dot segments are refused and redirects are not followed. The view authenti
 the upstream bot checks the credentials it is sent. This process's middleware applies to every
 answer (CORS from its own ``CORS_origins``, security headers); the upstream's CORS headers and
 cookies are dropped.
+
+Credentials go only where the bot itself said it listens (issue 14): runbot writes both
+``api_url`` and ``registered_api_url`` at each start, and only ``api_url`` can be edited (by a
+superuser, in the admin). While the two differ the bot is not forwarded to at all (503 naming
+it): a registry entry pointed at someone else's listener cannot harvest the Basic credentials
+and tokens clients send through the proxy.
+
+The client's address travels signed (``api.client_address``): ``X-Tradeplane-Client`` carries
+the address this process resolved, the time, and an HMAC of both with the method and path under
+the upstream's registry secret (``Bot.proxy_secret``, read with its URL: no extra query); the
+upstream verifies it with its own copy, so its login throttle and audit trail count the real
+client, and no client can forge the header.
+
+A name that is not in the registry answers like a bot that refuses the request's credentials
+(the same 401, 429 or public answer, e.g. ``ping``), so bot names cannot be probed without
+credentials; with credentials valid on this process, it is ``404 Unknown bot``.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 import aiohttp
@@ -27,11 +44,27 @@ import yarl
 from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, ResolverMatch, resolve
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from rest_framework import exceptions
+from rest_framework.permissions import AllowAny
+from rest_framework_simplejwt.exceptions import TokenError
 
+from api.auth.authentication import (
+    BasicIncorrect,
+    BasicMissing,
+    BearerAuthentication,
+    BearerInvalid,
+    ConfigBasicAuthentication,
+    authorization_header,
+    basic_user,
+    decode_basic,
+)
+from api.auth.throttling import LoginThrottled
+from api.auth.tokens import FreqtradeAccessToken, FreqtradeRefreshToken
+from api.client_address import HOP_HEADER, client_address, hop_header
 from api.context import served_config
-from api.exceptions import BODY_TOO_LARGE, NOT_FOUND
+from api.exceptions import BODY_TOO_LARGE, NOT_FOUND, exception_handler
 from api.views.errors import json_response
 from bot_engine.models import Bot
 
@@ -69,9 +102,35 @@ def api_path(rest: str) -> str | None:
     return rest
 
 
+@dataclass(frozen=True)
+class RegistryEntry:
+    api_url: str
+    registered_api_url: str  # what runbot itself wrote
+    proxy_secret: str
+
+    @property
+    def registered(self) -> bool:
+        """``api_url`` is the address the bot registered itself (not edited since)."""
+        return bool(self.api_url.strip()) and self.api_url.strip() == self.registered_api_url
+
+
+def registry_entry(name: str) -> RegistryEntry | None:
+    """The registry row of bot ``name``, None for no such bot."""
+    row = (
+        Bot.objects.filter(name=name)
+        .values_list("api_url", "registered_api_url", "proxy_secret")
+        .first()
+    )
+    return RegistryEntry(*row) if row else None
+
+
 def registry_api_url(name: str) -> str | None:
-    """The registry's ``api_url`` of bot ``name`` ("" when it has none), None for no such bot."""
-    return Bot.objects.filter(name=name).values_list("api_url", flat=True).first()
+    """The URL credentials may be sent to for bot ``name``: its ``api_url`` when the bot
+    registered it itself, "" otherwise (none, or edited by hand), None for no such bot."""
+    entry = registry_entry(name)
+    if entry is None:
+        return None
+    return entry.api_url if entry.registered else ""
 
 
 def usable_base(api_url: str) -> str | None:
@@ -93,6 +152,13 @@ def no_api_detail(name: str) -> dict:
     return {"detail": f"Bot '{name}' has no reachable API URL in the registry."}
 
 
+def unregistered_detail(name: str) -> dict:
+    return {
+        "detail": f"Bot '{name}': the registry's API URL is not the one the bot registered "
+        "itself, so no request is sent there; restart the bot to register its address."
+    }
+
+
 def unreachable_detail(name: str) -> dict:
     return {"detail": f"Bot '{name}' is not reachable."}
 
@@ -104,13 +170,101 @@ async def bot_api(request: HttpRequest, name: str, rest: str) -> HttpResponse:
         return json_response({"detail": NOT_FOUND}, 404)
     if name == served_bot_name():
         return await dispatch_locally(request, path)
-    api_url = await sync_to_async(registry_api_url)(name)
-    if api_url is None:
-        return json_response(not_found_detail(name), 404)
-    base = usable_base(api_url)
+    entry = await sync_to_async(registry_entry)(name)
+    if entry is None:
+        return await unknown_bot(request, name, path)
+    base = usable_base(entry.api_url)
     if base is None:
         return json_response(no_api_detail(name), 503)
-    return await forward(request, name, base, path)
+    if not entry.registered:
+        return json_response(unregistered_detail(name), 503)
+    return await forward(request, name, base, path, entry.proxy_secret)
+
+
+# Routes that check credentials themselves instead of through the API's authentication.
+TOKEN_ROUTES = ("token_login", "token_refresh", "token_logout")
+
+
+async def unknown_bot(request: HttpRequest, name: str, path: str) -> HttpResponse:
+    """Bot ``name`` is not in the registry: answer as a bot refusing these credentials would,
+    unless they are good here (then say so: 404 naming it)."""
+    try:
+        match = resolve("/" + path)
+    except Resolver404:
+        return json_response({"detail": NOT_FOUND}, 404)
+    refusal = await sync_to_async(refusal_here)(request, match)
+    if refusal is None:
+        return json_response(not_found_detail(name), 404)
+    if is_public(match):
+        # Any bot answers these to anyone (ping, the schema, the session login form); no
+        # credentials here were good, so nothing is done for anybody.
+        return await dispatch_locally(request, path)
+    return refusal
+
+
+def is_public(match: ResolverMatch) -> bool:
+    """A route anyone may call without credentials."""
+    if match.url_name in TOKEN_ROUTES:
+        return False
+    view = getattr(match.func, "cls", None)
+    if view is None:
+        return True  # not a DRF view: the session login form, the JSON 404
+    initkwargs = getattr(match.func, "initkwargs", {})
+    permissions = initkwargs.get("permission_classes", view.permission_classes)
+    return any(isinstance(p, type) and issubclass(p, AllowAny) for p in permissions)
+
+
+def refusal_here(request: HttpRequest, match: ResolverMatch) -> HttpResponse | None:
+    """None when the request's credentials are good for this process; else the 401 (or 429)
+    any bot answers them with on this route (throttled like every login)."""
+    try:
+        check_credentials_here(request, match.url_name)
+    except (exceptions.APIException, LoginThrottled) as exc:
+        answer = exception_handler(exc, {"request": None})
+        if answer is None:
+            raise
+        response = json_response(answer.data, answer.status_code)
+        for header, value in answer.headers.items():
+            if header in ("WWW-Authenticate", "Retry-After"):
+                response[header] = value
+        return response
+    return None
+
+
+TOKEN_KINDS = (FreqtradeAccessToken, FreqtradeRefreshToken)
+
+
+def _valid_token(kind: type, value: str) -> bool:
+    try:
+        kind(value)
+    except TokenError:
+        return False
+    return True
+
+
+def check_credentials_here(request: HttpRequest, url_name: str | None) -> None:
+    """Return when this process accepts the request's credentials; else raise the refusal."""
+    scheme, value = authorization_header(request)
+    if url_name == "token_login":
+        credentials = decode_basic(value) if scheme == "basic" else None
+        if credentials is None:
+            raise BasicMissing()
+        if basic_user(request, *credentials) is None:
+            raise BasicIncorrect()
+        return
+    if url_name in TOKEN_ROUTES:
+        if scheme == "bearer" and any(_valid_token(kind, value) for kind in TOKEN_KINDS):
+            return
+        raise BearerInvalid()
+    if not scheme:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return  # a session of this origin
+        raise exceptions.NotAuthenticated()
+    for authenticator in (BearerAuthentication(), ConfigBasicAuthentication()):
+        if authenticator.authenticate(request) is not None:
+            return
+    raise exceptions.NotAuthenticated()
 
 
 async def dispatch_locally(request: HttpRequest, path: str) -> HttpResponse:
@@ -130,7 +284,9 @@ async def dispatch_locally(request: HttpRequest, path: str) -> HttpResponse:
     return await view(request, *match.args, **match.kwargs)
 
 
-async def forward(request: HttpRequest, name: str, base: str, path: str) -> HttpResponse:
+async def forward(
+    request: HttpRequest, name: str, base: str, path: str, secret: str
+) -> HttpResponse:
     """Send the request to ``base/path`` and relay the answer (status, body, a few headers)."""
     try:
         body = request.body
@@ -141,10 +297,12 @@ async def forward(request: HttpRequest, name: str, base: str, path: str) -> Http
     if query:
         url += f"?{query}"
     headers = {h: request.headers[h] for h in REQUEST_HEADERS if h in request.headers}
-    # The client as this process's server resolved it (uvicorn trusts X-Forwarded-For from
-    # loopback only), replacing whatever chain the client sent: the upstream's uvicorn trusts
-    # loopback too, so its REMOTE_ADDR -- login throttling, audit -- is the real client.
-    headers["X-Forwarded-For"] = request.META.get("REMOTE_ADDR") or ""
+    # The client as this process resolved it, signed for the upstream (its throttle and audit
+    # count it); X-Forwarded-* replace whatever chain the client sent, for upstreams that trust
+    # this host as a proxy (api_server.trusted_proxies).
+    address = client_address(request)
+    headers[HOP_HEADER] = hop_header(secret, address, request.method, "/" + path)
+    headers["X-Forwarded-For"] = address
     headers["X-Forwarded-Proto"] = request.scheme
     timeout = aiohttp.ClientTimeout(total=UPSTREAM_TIMEOUT_SECS, connect=CONNECT_TIMEOUT_SECS)
     try:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "api.metrics.RequestLatencyMiddleware",  # outermost: times the whole answer
+    "api.client_address.ClientAddressMiddleware",  # a /bots/ hop's signed client address
     "api.middleware.RejectDisallowedPreflight",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: the failed-login throttle's gate (api/auth/backends.py), then the real backends.
+    "api.auth.backends.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
     "api.auth.backends.ConfigCredentialsBackend",
 ]
@@ -141,10 +144,20 @@ SESSION_COOKIE_HTTPONLY = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
-# Login throttling (api/auth/throttling.py) counts failures per client address here; one
-# process serves the API, so the in-memory cache is enough.
+# Login throttling (api/auth/throttling.py) counts failures per client address here: in this
+# process by default; with api_server.redis_url in Redis, so that every API worker of the bot
+# shares the counts (keys prefixed with the bot's name, as the channel layer's).
+_redis_url = str(_api.get("redis_url") or "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": f"tradeplane:{_config.get('bot_name') or 'freqtrade'}",
+        }
+        if _redis_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 CORS_ALLOWED_ORIGINS = [str(o).rstrip("/") for o in _api.get("CORS_origins") or [] if o != "*"]
@@ -153,7 +166,6 @@ CORS_PREFLIGHT_MAX_AGE = 600
 
 # Websocket push (api/ws): in-memory within this process by default; with api_server.redis_url
 # (channels-redis) every process serving this bot's websocket gets its engine's events.
-_redis_url = str(_api.get("redis_url") or "")
 CHANNEL_LAYERS = {
     "default": (
         {

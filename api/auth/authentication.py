@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
-import secrets
-import time
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -116,35 +113,53 @@ def basic_credentials_match(user: str, password: str) -> bool:
     return user_ok and password_ok and bool(api.username)
 
 
-# Basic clients (freqtrade-client, curl) send the password with every request, and Django's
-# password hasher takes ~0.3 s by design. A successful check is remembered for a few minutes,
-# keyed by an HMAC of (user id, stored hash, password): a changed password misses the cache.
-_VERIFIED: dict[bytes, float] = {}
-_VERIFIED_KEY = secrets.token_bytes(32)
-VERIFIED_TTL_SECS = 300.0
-VERIFIED_MAX = 10_000
-
-
-def _verified_key(user, password: str) -> bytes:
-    message = f"{user.pk}:{user.password}:{password}".encode()
-    return hmac.new(_VERIFIED_KEY, message, hashlib.sha256).digest()
-
-
-def django_user(request, username: str, password: str):
-    """The active Django user with these credentials, or None."""
+def _django_user_row(username: str):
     model = get_user_model()
-    user = model._default_manager.filter(**{model.USERNAME_FIELD: username}).first()
+    return model._default_manager.filter(**{model.USERNAME_FIELD: username}).first()
+
+
+def _config_material(username: str, password: str) -> str:
+    api = api_server_config()
+    return f"config\0{username}\0{api.username}\0{api.password}\0{password}"
+
+
+def _user_material(user, password: str) -> str:
+    return f"user\0{user.pk}\0{user.password}\0{password}"
+
+
+def _judged_basic_user(user, username: str, password: str):
+    """The config's API user or the Django user ``user`` for this password, else None; the
+    password hasher runs even without a user (no hint that a username exists)."""
+    if basic_credentials_match(username, password):
+        return ApiUser(username)
     if user is None or not user.is_active:
-        model().set_password(password)  # the hasher's time, as for a real user (no user hint)
+        get_user_model()().set_password(password)
         return None
-    if _VERIFIED.get(_verified_key(user, password), 0.0) > time.monotonic():
+    return user if user.check_password(password) else None
+
+
+def basic_user(request, username: str, password: str):
+    """The config's API user or a Django user for these credentials, else None.
+
+    Throttled (``api.auth.throttling``): raises ``LoginThrottled`` for a blocked address.
+    Credentials verified from this address lately are not judged again; the config's
+    password is tried first, so its clients never wait for the database.
+    """
+    attempt = throttling.LoginAttempt(request, username)
+    if attempt.is_known_good(_config_material(username, password)):
+        attempt.accept_known_good()
+        return ApiUser(username)
+    user = _django_user_row(username)
+    known = user is not None and user.is_active
+    if known and attempt.is_known_good(_user_material(user, password)):
+        attempt.accept_known_good()
         return user
-    if not user.check_password(password):
-        return None
-    if len(_VERIFIED) >= VERIFIED_MAX:
-        _VERIFIED.clear()
-    _VERIFIED[_verified_key(user, password)] = time.monotonic() + VERIFIED_TTL_SECS
-    return user
+    found = attempt.judge(lambda: _judged_basic_user(user, username, password))
+    if isinstance(found, ApiUser):
+        attempt.remember_good(_config_material(username, password))
+    elif found is not None:
+        attempt.remember_good(_user_material(found, password))
+    return found
 
 
 def access_token_user(raw: str):
@@ -161,19 +176,12 @@ def access_token_user(raw: str):
 
 
 def api_key_user(request, raw: str) -> tuple:
-    throttling.check_not_blocked(request)
-    key = access.api_key_check(raw)
+    # Keys are random and long; they share the password throttle all the same. The key's
+    # prefix stands for the username (a success forgives that key's failures only).
+    key = throttling.LoginAttempt(request, raw[:12]).judge(lambda: access.api_key_check(raw))
     if key is None:
-        throttling.record_failure(request)
         raise BearerInvalid()
     return key.user, Credential("api_key", key)
-
-
-def basic_user(request, user: str, password: str):
-    """The config's API user or a Django user for these credentials, else None."""
-    if basic_credentials_match(user, password):
-        return ApiUser(user)
-    return django_user(request, user, password)
 
 
 class BearerAuthentication(authentication.BaseAuthentication):
@@ -198,15 +206,12 @@ class ConfigBasicAuthentication(authentication.BaseAuthentication):
         scheme, value = authorization_header(request)
         if scheme != "basic":
             return None
-        throttling.check_not_blocked(request)
         credentials = decode_basic(value)
         if credentials is None:
             raise BasicMissing()
         user = basic_user(request, *credentials)
         if user is None:
-            throttling.record_failure(request)
             raise Unauthorized()
-        throttling.record_success(request)
         return user, BASIC
 
 

@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 
-from api.auth import throttling
 from api.auth.authentication import (
     ApiUser,
     BasicIncorrect,
@@ -48,16 +47,13 @@ class TokenLoginView(APIView):
 
     @extend_schema(request=None, responses=AccessAndRefreshToken, auth=[{"basicAuth": []}])
     def post(self, request: Request) -> Response:
-        throttling.check_not_blocked(request)
         scheme, value = authorization_header(request)
         credentials = decode_basic(value) if scheme == "basic" else None
         if credentials is None:
             raise BasicMissing()
-        user = basic_user(request, *credentials)
+        user = basic_user(request, *credentials)  # throttled: 429 for a blocked address
         if user is None:
-            throttling.record_failure(request)
             raise BasicIncorrect()
-        throttling.record_success(request)
         if isinstance(user, ApiUser):
             return Response(token_pair(user.username))
         return Response(user_token_pair(user))

@@ -229,6 +229,12 @@ def _cross_field_errors(config: Mapping[str, Any]) -> list[str]:
             )
         if not _listens_on_loopback(api):
             errors += [f"{key}: {problem}" for key, problem in api_secret_problems(api)]
+    proxies = api.get("trusted_proxies") if isinstance(api, Mapping) else None
+    # Non-strings are the schema's to report; here: strings that are not an address/network.
+    if isinstance(proxies, list) and any(
+        isinstance(p, str) and not _is_network(p) for p in proxies
+    ):
+        errors.append(f"api_server.trusted_proxies: {schema.TRUSTED_PROXIES_MESSAGE}")
     origins = api.get("CORS_origins") if isinstance(api, Mapping) else None
     if isinstance(origins, list) and "*" in origins:
         errors.append(
@@ -236,6 +242,14 @@ def _cross_field_errors(config: Mapping[str, Any]) -> list[str]:
             "headers); list the origins, like 'http://localhost:3000'"
         )
     return errors
+
+
+def _is_network(value: str) -> bool:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return False
+    return True
 
 
 def _listens_on_loopback(api: Mapping[str, Any]) -> bool:
@@ -377,6 +391,7 @@ def _api_server(data: Mapping[str, Any] | None) -> ApiServerConfig:
     tokens = [token] if isinstance(token, str) else list(token)
     values["ws_token"] = tuple(t for t in tokens if t)  # "" in the template means "none"
     values["CORS_origins"] = tuple(values.get("CORS_origins", ()))
+    values["trusted_proxies"] = tuple(values.get("trusted_proxies", ()))
     return ApiServerConfig(**values)
 
 

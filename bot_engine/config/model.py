@@ -66,6 +66,9 @@ class ApiServerConfig:
     enable_openapi: bool = False
     redis_url: str = field(default="", repr=False)  # Redis channel layer; may hold a password
     metrics_token: str = field(default="", repr=False)  # bearer token for /metrics only
+    # Reverse proxies (IPs or networks) whose X-Forwarded-For/-Proto uvicorn believes; none by
+    # default, so no client can pick its own address for the login throttle or the audit trail.
+    trusted_proxies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

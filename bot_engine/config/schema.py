@@ -16,6 +16,9 @@ TIMEFRAMES = (
 INITIAL_STATES = ("running", "stopped", "paused")
 ORDER_TYPE_KEYS = ("entry", "exit", "emergency_exit", "force_exit", "force_entry", "stoploss")
 MIN_JWT_SECRET_LENGTH = 32
+TRUSTED_PROXIES_MESSAGE = (
+    "must be a list of IP addresses or networks like '10.0.0.2' or '10.0.0.0/24'"
+)
 
 # A pair is BASE/QUOTE (futures add ":SETTLE"); blacklists may use regexes such as "BNB/.*".
 _PAIR_PATTERN = r"^[^/\s]+/[^/\s]+$"
@@ -81,6 +84,8 @@ _API_SERVER = {
         "redis_url": _STR,
         # Bearer token for GET /metrics only (Prometheus scrapers); "" = none.
         "metrics_token": {"anyOf": [{"const": ""}, {"type": "string", "minLength": 16}]},
+        # Reverse proxies whose X-Forwarded-For/-Proto are believed (IPs or CIDR networks).
+        "trusted_proxies": _STR_LIST,
     },
 }
 
@@ -239,6 +244,7 @@ MESSAGES: dict[str, str] = {
     "api_server.enable_openapi": _MUST_BE_BOOL,
     "api_server.redis_url": "must be a Redis URL like 'redis://localhost:6379/0'",
     "api_server.metrics_token": "must be a string of at least 16 characters (or empty)",
+    "api_server.trusted_proxies": TRUSTED_PROXIES_MESSAGE,
     "edge.enabled": _MUST_BE_BOOL,
     "edge.process_throttle_secs": "must be a positive number of seconds",
     "edge.calculate_since_number_of_days": "must be an integer >= 1",
@@ -259,6 +265,7 @@ _REPORT_AT_LIST = {
     "exchange.pair_blacklist",
     "api_server.ws_token",
     "api_server.CORS_origins",
+    "api_server.trusted_proxies",
 }
 
 _SECRET_KEYS = {

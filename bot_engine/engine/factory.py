@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import UTC, datetime
 
 from django.db.models import Max, Min
@@ -51,8 +52,13 @@ def registry_fields(config: BotConfig) -> dict:
         host = "127.0.0.1"  # reachable from this machine whatever the bind-all address
     if ":" in host:
         host = f"[{host}]"
+    api_url = f"http://{host}:{api.listen_port}" if api.enabled else ""
     return {
-        "api_url": f"http://{host}:{api.listen_port}" if api.enabled else "",
+        "api_url": api_url,
+        # What the bot registered itself, and a fresh secret for the /bots/ proxy's signed
+        # client address (api/proxy.py): the proxy sends credentials only to this address.
+        "registered_api_url": api_url,
+        "proxy_secret": secrets.token_hex(32) if api.enabled else "",
         "stake_currency": config.stake_currency,
         "dry_run": config.dry_run,
         "starting_balance": config.dry_run_wallet if config.dry_run else None,

@@ -16,6 +16,11 @@ class Bot(models.Model):
         blank=True,
         help_text="Base URL of this bot's own API (no /api/v1), e.g. http://127.0.0.1:8081.",
     )
+    # What runbot itself registered, never edited by hand (nor shown in the admin or the API):
+    # the /bots/ proxy sends a client's credentials only to this address (api/proxy.py), and
+    # signs the client's address for the bot with this secret, new at every start.
+    registered_api_url = models.CharField(max_length=200, blank=True, editable=False)
+    proxy_secret = models.CharField(max_length=64, blank=True, editable=False)
     stake_currency = models.CharField(max_length=25, blank=True)
     dry_run = models.BooleanField(default=True)
     # The wallet a dry-run bot starts from; NULL for live bots (their balance is the exchange's).

@@ -45,19 +45,22 @@ CREDENTIALS = {"alpha": (API_USER, API_PASSWORD), "beta": (BETA_USER, BETA_PASSW
 def register_bot(db_url: str, name: str, api_url: str) -> None:
     """A registry row written behind the bots' back (a bot on a dead host, or without an API)."""
     now = datetime.now(UTC)
-    columns = "name, created_at, api_url, stake_currency, dry_run, exchange, strategy"
-    values = (name, now, api_url, "BTC", True, "replay", "SampleStrategy")
+    columns = (
+        "name, created_at, api_url, registered_api_url, proxy_secret, stake_currency, dry_run, "
+        "exchange, strategy"
+    )
+    # As runbot registers a bot: api_url is the URL it registered itself.
+    values = (name, now, api_url, api_url, "0" * 64, "BTC", True, "replay", "SampleStrategy")
     if db_url.startswith("sqlite:///"):
         with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
             row = (name, now.isoformat(" "), *values[2:])
-            conn.execute(f"INSERT INTO bot_engine_bot ({columns}) VALUES (?,?,?,?,?,?,?)", row)
+            conn.execute(f"INSERT INTO bot_engine_bot ({columns}) VALUES (?,?,?,?,?,?,?,?,?)", row)
         return
     import psycopg
 
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute(
-            f"INSERT INTO bot_engine_bot ({columns}) VALUES (%s,%s,%s,%s,%s,%s,%s)", values
-        )
+        marks = ",".join(["%s"] * len(values))
+        conn.execute(f"INSERT INTO bot_engine_bot ({columns}) VALUES ({marks})", values)
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +207,10 @@ def test_jwt_login_and_refresh_through_the_prefix(front):
 
 @pytest.mark.integration
 def test_unknown_bot_dead_bot_and_bot_without_api(front):
-    unknown = requests.get(f"{front}/bots/nobody/api/v1/ping", timeout=10)
+    # Credentials alpha accepts learn that alpha knows no such bot.
+    unknown = requests.get(
+        f"{front}/bots/nobody/api/v1/ping", auth=CREDENTIALS["alpha"], timeout=10
+    )
     assert unknown.status_code == 404
     assert unknown.json() == {"detail": "Unknown bot 'nobody'."}
     for name in ("ghost", "mute"):
@@ -453,10 +459,11 @@ def test_locally_dispatched_session_views_keep_their_csrf_check(webserver):
 
 
 def test_unknown_and_unusable_registry_entries(front_client, webserver):
-    Bot.objects.create(name="dead", api_url=f"http://127.0.0.1:{free_port()}")
+    dead_url = f"http://127.0.0.1:{free_port()}"
+    Bot.objects.create(name="dead", api_url=dead_url, registered_api_url=dead_url)
     Bot.objects.create(name="mute", api_url="")
     Bot.objects.create(name="odd", api_url="file:///etc/passwd")
-    response = front_client.get("/bots/nobody/api/v1/ping")
+    response = front_client.get("/bots/nobody/api/v1/ping", HTTP_AUTHORIZATION=basic_header())
     assert (response.status_code, response.json()) == (404, {"detail": "Unknown bot 'nobody'."})
     for name in ("dead", "mute", "odd"):
         response = front_client.get(f"/bots/{name}/api/v1/ping")
@@ -506,7 +513,8 @@ def test_a_silent_upstream_times_out_with_504(front_client, webserver, monkeypat
     with socket.socket() as silent:  # accepts connections (backlog), never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen()
-        Bot.objects.create(name="slow", api_url=f"http://127.0.0.1:{silent.getsockname()[1]}")
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        Bot.objects.create(name="slow", api_url=url, registered_api_url=url)
         started = time.monotonic()
         response = front_client.get("/bots/slow/api/v1/ping")
     assert time.monotonic() - started < 5

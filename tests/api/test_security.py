@@ -92,7 +92,8 @@ def test_failures_past_the_first_few_are_answered_slowly():
 
     slept: list[float] = []
     for _ in range(throttling.SLOW_AFTER + 3):
-        throttling.record_failure(FakeRequest(), sleep=slept.append)
+        attempt = throttling.LoginAttempt(FakeRequest(), API_USER, sleep=slept.append)
+        attempt.judge(lambda: None)  # a wrong password
     step = throttling.SLOWDOWN_STEP_SECS
     assert slept == pytest.approx([step, 2 * step, 3 * step])
 

@@ -137,6 +137,10 @@ class Command(BaseCommand):
                 port=api.listen_port,
                 ws_ping_interval=WS_PING_INTERVAL,
                 ws_ping_timeout=WS_PING_TIMEOUT,
+                # X-Forwarded-For/-Proto only from the proxies the config names (none by
+                # default; uvicorn's own default trusts loopback, i.e. any local client).
+                proxy_headers=bool(api.trusted_proxies),
+                forwarded_allow_ips=list(api.trusted_proxies) or None,
                 log_level="info" if api.verbosity == "info" else "warning",
                 lifespan="off",
                 access_log=api.verbosity == "info",
