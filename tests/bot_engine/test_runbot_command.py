@@ -110,14 +110,24 @@ def test_first_start_writes_a_config_with_random_credentials(tmp_path):
         assert "Entered" in "".join(lines)  # trading on the replay exchange within a minute
         # Password hashes and session keys live in the database: owner-only, WAL files too.
         database = user_data / "tradesv3.sqlite"  # the default database, migrated
-        wal_files = [database.with_name(database.name + suffix) for suffix in ("-wal", "-shm")]
-        assert {path.name: file_mode(path) for path in [database, *wal_files]} == {
-            path.name: "0o600" for path in [database, *wal_files]
-        }
+        files = [database, *(database.with_name(database.name + s) for s in ("-wal", "-shm"))]
+        assert modes_while_open(files) == dict.fromkeys((f.name for f in files), "0o600")
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
     assert file_mode(config_file) == "0o600"
+
+
+def modes_while_open(files: list[Path], timeout: float = 10) -> dict[str, str]:
+    """The files' modes, read while all exist: SQLite removes -wal/-shm whenever the last
+    connection closes (the engine recycles its connection now and then)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return {path.name: file_mode(path) for path in files}
+        except FileNotFoundError:
+            assert time.monotonic() < deadline, [p.name for p in files if not p.exists()]
+            time.sleep(0.05)
 
 
 def busy_port_line(port: int) -> str:
