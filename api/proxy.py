@@ -196,15 +196,19 @@ async def unknown_bot(request: HttpRequest, name: str, path: str) -> HttpRespons
     if refusal is None:
         return json_response(not_found_detail(name), 404)
     if is_public(match):
-        # Any bot answers these to anyone (ping, the schema, the session login form); no
-        # credentials here were good, so nothing is done for anybody.
+        # Any bot answers these to anyone (ping, the schema, the session login form) or refuses
+        # the credentials itself (token refresh and logout); none were good here, so nothing
+        # is done for anybody.
         return await dispatch_locally(request, path)
     return refusal
 
 
 def is_public(match: ResolverMatch) -> bool:
-    """A route anyone may call without credentials."""
-    if match.url_name in TOKEN_ROUTES:
+    """A route anyone may call without credentials (its view refuses bad ones itself).
+
+    Not ``token/login``: its refusal is ``refusal_here``'s own, and dispatching it would judge
+    the password a second time."""
+    if match.url_name == "token_login":
         return False
     view = getattr(match.func, "cls", None)
     if view is None:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import http.server
 import json
 import socket
 import sqlite3
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -33,7 +34,7 @@ from api import proxy
 from api.ws.relay import sendable_close_code
 from bot_engine.models import Bot
 from tests.fixtures.api import API_PASSWORD, API_USER, BASE_CONFIG, basic_header
-from tests.fixtures.runbot import free_port, runbot_process, scratch_database
+from tests.fixtures.runbot import free_port, runbot_process, scratch_database, session_from
 
 ORIGIN = "http://localhost:3000"  # in alpha's CORS_origins (BASE_CONFIG); beta allows none
 BETA_USER, BETA_PASSWORD = "beta-admin", "beta-pass-9f3k"
@@ -282,45 +283,58 @@ def test_cors_of_this_process_applies_to_every_bot(front, bots):
 
 @pytest.mark.integration
 def test_the_client_address_reaches_the_upstream(front, bots):
-    """Login throttling on beta counts the client's address, not alpha's loopback address.
-
-    The test's requests come from loopback, which alpha's uvicorn trusts for X-Forwarded-For:
-    alpha sees the client as 203.0.113.7 and forwards that; beta (trusting loopback too) blocks
-    that address only.
-    """
+    """Beta's login throttle counts the client's address, which alpha signs for it (each
+    client here connects from a loopback address of its own); what a client claims itself,
+    in X-Forwarded-For or a hop header, counts for nothing."""
     url = f"{front}/bots/beta/api/v1/token/login"
-    blocked_ip, other_ip = "203.0.113.7", "203.0.113.8"
-
-    def fail(_) -> int:
-        headers = {"X-Forwarded-For": blocked_ip}
-        return requests.post(
-            url, auth=(BETA_USER, "wrong"), headers=headers, timeout=30
-        ).status_code
-
-    # throttling.BLOCK_AFTER failures, at once (each costs a password hash and a slowdown).
-    with ThreadPoolExecutor(max_workers=10) as pool:
-        statuses = list(pool.map(fail, range(10)))
-    assert set(statuses) <= {401, 429} and 429 in statuses, statuses
-    response = requests.post(
-        url, auth=(BETA_USER, "wrong"), headers={"X-Forwarded-For": blocked_ip}, timeout=15
-    )
-    assert response.status_code == 429, response.text
-    assert int(response.headers["Retry-After"]) > 0
-    assert "Too many failed login attempts" in response.json()["detail"]
-    still = requests.post(
-        url, auth=CREDENTIALS["beta"], headers={"X-Forwarded-For": blocked_ip}, timeout=10
-    )
-    assert still.status_code == 429
-    # Another client address through the same proxy, and the proxy's own address, still log in.
-    other = requests.post(
-        url, auth=CREDENTIALS["beta"], headers={"X-Forwarded-For": other_ip}, timeout=10
-    )
-    assert other.status_code == 200, other.text
+    wrong = (BETA_USER, "wrong")
+    statuses = [session_from("127.0.0.21").post(url, auth=wrong).status_code for _ in range(10)]
+    assert statuses == [401] * 9 + [429]
+    blocked = session_from("127.0.0.21").post(url, auth=CREDENTIALS["beta"], timeout=10)
+    assert blocked.status_code == 429, blocked.text
+    assert int(blocked.headers["Retry-After"]) > 0
+    assert "Too many failed login attempts" in blocked.json()["detail"]
+    # Other clients through the same proxy, and the proxy's own address, still log in.
+    assert session_from("127.0.0.22").post(url, auth=CREDENTIALS["beta"]).status_code == 200
     assert requests.post(url, auth=CREDENTIALS["beta"], timeout=10).status_code == 200
+    # Straight to beta from loopback, naming the blocked client, is not being it.
+    claimed = {
+        "X-Forwarded-For": "127.0.0.21",
+        "X-Tradeplane-Client": f"127.0.0.21 {int(time.time())} {'0' * 64}",
+    }
     direct = requests.post(
-        f"{bots['beta'].url}/api/v1/token/login", auth=CREDENTIALS["beta"], timeout=10
+        f"{bots['beta'].url}/api/v1/token/login",
+        auth=CREDENTIALS["beta"],
+        headers=claimed,
+        timeout=10,
     )
-    assert direct.status_code == 200
+    assert direct.status_code == 200, direct.text
+
+
+@pytest.mark.integration
+def test_a_bot_name_is_not_revealed_to_clients_without_credentials(front):
+    """An unknown name answers exactly as a known bot refusing the same request."""
+    client = session_from("127.0.0.24")
+    requests_to_try = [
+        ("GET", "status", None),
+        ("GET", "status", basic_header("someone", "guess")),
+        ("GET", "status", "Bearer not-a-token"),
+        ("GET", "ping", None),
+        ("POST", "token/login", basic_header("someone", "guess")),
+        ("POST", "token/login", None),
+        ("POST", "token/refresh", None),
+        ("GET", "nothing-here", None),
+    ]
+    for method, path, authorization in requests_to_try:
+        headers = {"Authorization": authorization} if authorization else {}
+        answers = [
+            client.request(method, f"{front}/bots/{name}/api/v1/{path}", headers=headers)
+            for name in ("beta", "nobody")
+        ]
+        known, unknown = (
+            (a.status_code, a.json(), a.headers.get("WWW-Authenticate")) for a in answers
+        )
+        assert unknown == known, (method, path, authorization)
 
 
 # -- the websocket through the prefix ------------------------------------------------------------
@@ -529,3 +543,68 @@ def test_a_silent_upstream_times_out_with_504(front_client, webserver, monkeypat
 )  # fmt: skip
 def test_relayed_close_codes_are_sendable(code, sent):
     assert sendable_close_code(code) == sent
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """A listener someone pointed a registry entry at: records what reaches it."""
+
+    seen: list[dict] = []
+
+    def do_GET(self) -> None:
+        self.seen.append(dict(self.headers))
+        body = b'{"status": "ok"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_credentials_go_only_to_the_url_the_bot_registered_itself(front_client, webserver):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Recorder.seen = []
+    try:
+        harvester = f"http://127.0.0.1:{server.server_address[1]}"
+        registered = f"http://127.0.0.1:{free_port()}"
+        # api_url edited by hand (the admin), away from what the bot's runbot registered.
+        Bot.objects.create(name="beta", api_url=harvester, registered_api_url=registered)
+        response = front_client.get(
+            "/bots/beta/api/v1/status", HTTP_AUTHORIZATION=basic_header("beta-user", "pw")
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert response.status_code == 503
+    assert "'beta'" in response.json()["detail"]
+    assert _Recorder.seen == []  # nothing, credentials least of all, reached the listener
+
+
+def test_an_unknown_bot_refuses_as_a_bot_would_and_only_credentials_learn_more(
+    front_client, webserver
+):
+    cases = [
+        ("get", "status", None),
+        ("get", "status", basic_header(API_USER, "guess")),
+        ("get", "status", "Basic !!!"),
+        ("get", "status", "Bearer not-a-token"),
+        ("get", "status", "Token abc"),
+        ("get", "ping", None),
+        ("post", "token/login", None),
+        ("post", "token/login", basic_header(API_USER, "guess")),
+        ("post", "token/refresh", None),
+        ("post", "token/logout", "Bearer not-a-token"),
+    ]
+    for method, path, authorization in cases:
+        headers = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
+        # What this process -- any bot -- answers to credentials it refuses.
+        refused = getattr(front_client, method)(f"/api/v1/{path}", **headers)
+        unknown = getattr(front_client, method)(f"/bots/nobody/api/v1/{path}", **headers)
+        assert (unknown.status_code, unknown.json()) == (refused.status_code, refused.json())
+        assert unknown.get("WWW-Authenticate") == refused.get("WWW-Authenticate"), path
+    good = front_client.get("/bots/nobody/api/v1/status", HTTP_AUTHORIZATION=basic_header())
+    assert (good.status_code, good.json()) == (404, {"detail": "Unknown bot 'nobody'."})
