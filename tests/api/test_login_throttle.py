@@ -4,6 +4,10 @@ browsable API's login forms too, and fed the real client address by a signed ``/
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -13,7 +17,7 @@ from rest_framework.test import APIClient
 
 from api.auth import throttling
 from bot_engine.models import AuditEvent
-from tests.fixtures.api import API_PASSWORD, API_USER, basic_header
+from tests.fixtures.api import API_PASSWORD, API_USER, REPO, basic_header, config_dict
 
 HOP_META = "HTTP_X_TRADEPLANE_CLIENT"  # api.client_address.HOP_HEADER
 
@@ -139,3 +143,36 @@ def test_audit_rows_of_relayed_actions_name_the_real_client(running_bot):
     )
     assert response.status_code == 200
     assert AuditEvent.objects.get(action="pause").remote_addr == "203.0.113.60"
+
+
+@pytest.mark.parametrize("redis_url", ["redis://localhost:6379/0", None])
+def test_the_counts_are_shared_through_redis_when_the_config_names_one(tmp_path, redis_url):
+    """Several API workers of one bot must count one address's failures together."""
+    config = config_dict(bot_name="cache-bot")
+    if redis_url:
+        config["api_server"]["redis_url"] = redis_url
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    code = "from django.conf import settings; import json; print(json.dumps(settings.CACHES))"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=REPO,
+        env={
+            **os.environ,
+            "TRADEPLANE_CONFIG": str(path),
+            "DJANGO_SETTINGS_MODULE": "controlplane.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    caches = json.loads(result.stdout.strip().splitlines()[-1])
+    if redis_url:
+        assert caches["default"] == {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "tradeplane:cache-bot",
+        }
+    else:
+        assert caches["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
