@@ -10,6 +10,7 @@ import orjson
 from django.db import DatabaseError
 
 from api.auth.authentication import Credential
+from api.client_address import client_address
 from api.context import bot_context
 from api.permissions import required_role
 from bot_engine.models import Outcome, Role
@@ -35,7 +36,7 @@ def request_actor(request) -> Actor:
             name=user.get_username() if user is not None and user.is_authenticated else "",
             user_id=getattr(user, "pk", None) if hasattr(user, "_meta") else None,
             credential=str(credential) if isinstance(credential, Credential) else "",
-            remote_addr=raw.META.get("REMOTE_ADDR"),
+            remote_addr=client_address(raw),
             via="api",
         )
         setattr(raw, ACTOR_ATTR, actor)

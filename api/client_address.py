@@ -39,10 +39,11 @@ HOP_MAX_AGE_SECS = 60
 PEER_META = "TRADEPLANE_PEER_ADDR"  # the relaying bot's own address, kept for the log
 
 
-def client_address(request) -> str:
-    """The address a request came from (a Django or a DRF request)."""
+def client_address(request) -> str | None:
+    """The address a request came from (a Django or a DRF request); None if the server gave
+    none."""
     raw = getattr(request, "_request", request)
-    return raw.META.get("REMOTE_ADDR") or "unknown"
+    return raw.META.get("REMOTE_ADDR") or None
 
 
 def hop_signature(secret: str, address: str, timestamp: int, method: str, path: str) -> str:

@@ -305,8 +305,10 @@ async def forward(
     # count it); X-Forwarded-* replace whatever chain the client sent, for upstreams that trust
     # this host as a proxy (api_server.trusted_proxies).
     address = client_address(request)
-    headers[HOP_HEADER] = hop_header(secret, address, request.method, "/" + path)
-    headers["X-Forwarded-For"] = address
+    if address:
+        if secret:
+            headers[HOP_HEADER] = hop_header(secret, address, request.method, "/" + path)
+        headers["X-Forwarded-For"] = address
     headers["X-Forwarded-Proto"] = request.scheme
     timeout = aiohttp.ClientTimeout(total=UPSTREAM_TIMEOUT_SECS, connect=CONNECT_TIMEOUT_SECS)
     try:

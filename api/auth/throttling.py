@@ -111,7 +111,7 @@ class LoginAttempt:
     """One presentation of a username and password (or key) from one client address."""
 
     def __init__(self, request, username: str, *, sleep: Callable[[float], None] = time.sleep):
-        self.address = client_address(request)
+        self.address = client_address(request) or "unknown"
         self.username = username
         self.sleep = sleep
 
