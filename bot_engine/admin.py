@@ -135,6 +135,10 @@ class BotAdmin(BotScopedAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         before = Bot.objects.filter(pk=obj.pk).values_list("api_url", flat=True).first()
+        # Only a superuser gets here (has_change_permission); the URL they set is vouched for,
+        # so the /bots/ proxy forwards credentials to it (a bot on another host) until the
+        # bot's next start registers its own URL again.
+        obj.registered_api_url = obj.api_url
         super().save_model(request, obj, form, change)
         audit_admin_change(
             request, "set_api_url", obj.pk, obj.name, {"api_url": before}, {"api_url": obj.api_url}

@@ -584,6 +584,33 @@ def test_credentials_go_only_to_the_url_the_bot_registered_itself(front_client, 
     assert _Recorder.seen == []  # nothing, credentials least of all, reached the listener
 
 
+def test_a_superusers_admin_edit_of_api_url_is_trusted_by_the_proxy(front_client, webserver):
+    # A bot on another host: the superuser points the registry at it in the admin, and the
+    # proxy relays to it (the request's credentials included) until the bot registers itself.
+    from django.contrib.auth import get_user_model
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Recorder.seen = []
+    try:
+        remote = f"http://127.0.0.1:{server.server_address[1]}"
+        registered = f"http://127.0.0.1:{free_port()}"
+        beta = Bot.objects.create(name="beta", api_url=registered, registered_api_url=registered)
+        admin = Client()
+        admin.force_login(get_user_model().objects.create_superuser("root", "r@x.example", "pw"))
+        edited = admin.post(f"/admin/bot_engine/bot/{beta.pk}/change/", {"api_url": remote})
+        assert edited.status_code == 302
+        response = front_client.get(
+            "/bots/beta/api/v1/status", HTTP_AUTHORIZATION=basic_header("beta-user", "pw")
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert response.status_code == 200
+    assert [h.get("Authorization") for h in _Recorder.seen] == [basic_header("beta-user", "pw")]
+
+
 def test_an_unknown_bot_refuses_as_a_bot_would_and_only_credentials_learn_more(
     front_client, webserver
 ):
