@@ -167,9 +167,9 @@ class AvailablePairsView(APIView):
 class MarketsView(APIView):
     @extend_schema(parameters=[MarketsQuery], responses=MarketsSchema)
     def get(self, request):
-        params = parse_query(request, MarketsQuery)
         ctx = bot_context()
         bot = ctx.require_running()
+        params = parse_query(request, MarketsQuery)
         markets = {
             symbol: {
                 "symbol": m.symbol,

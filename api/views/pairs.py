@@ -98,11 +98,10 @@ class LockDeleteView(APIView):
         parameters=[OpenApiParameter("lockid", int, OpenApiParameter.PATH)], responses=LocksSchema
     )
     def delete(self, request, lockid: str):
-        lock_id = parse_path(lockid, serializers.IntegerField(), "lockid")
         ctx = bot_context()
-        lock_services.locks_delete(
-            bot=ctx.require_running(), lock_id=lock_id, actor=request_actor(request)
-        )
+        bot = ctx.require_running()
+        lock_id = parse_path(lockid, serializers.IntegerField(), "lockid")
+        lock_services.locks_delete(bot=bot, lock_id=lock_id, actor=request_actor(request))
         return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))
 
 

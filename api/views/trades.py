@@ -72,8 +72,8 @@ class TradeView(APIView):
 class TradeDeleteView(APIView):
     @extend_schema(parameters=[TRADE_ID], responses=DeleteTradeSchema)
     def delete(self, request, tradeid: str):
-        trade_id = trade_id_from(tradeid)
         bot = bot_context().require_running()
+        trade_id = trade_id_from(tradeid)
         return Response(
             trade_services.delete_trade(bot=bot, trade_id=trade_id, actor=request_actor(request))
         )
@@ -82,10 +82,11 @@ class TradeDeleteView(APIView):
 class TradeOpenOrderView(APIView):
     @extend_schema(parameters=[TRADE_ID], responses=OpenTradeSchema)
     def delete(self, request, tradeid: str):
-        trade_id = trade_id_from(tradeid)
         ctx = bot_context()
+        bot = ctx.require_running()
+        trade_id = trade_id_from(tradeid)
         trade = trade_services.cancel_open_order(
-            bot=ctx.require_running(), trade_id=trade_id, actor=request_actor(request)
+            bot=bot, trade_id=trade_id, actor=request_actor(request)
         )
         return Response(open_view(ctx, trade))
 
@@ -93,10 +94,11 @@ class TradeOpenOrderView(APIView):
 class TradeReloadView(APIView):
     @extend_schema(parameters=[TRADE_ID], request=None, responses=OpenTradeSchema)
     def post(self, request, tradeid: str):
-        trade_id = trade_id_from(tradeid)
         ctx = bot_context()
+        bot = ctx.require_running()
+        trade_id = trade_id_from(tradeid)
         trade = trade_services.reload_trade(
-            bot=ctx.require_running(), trade_id=trade_id, actor=request_actor(request)
+            bot=bot, trade_id=trade_id, actor=request_actor(request)
         )
         return Response(open_view(ctx, trade))
 

@@ -64,3 +64,21 @@ def test_plot_config_needs_a_strategy(client_basic):
 
 def test_health_is_502(client_basic):
     assert client_basic.get("/api/v1/health").status_code == 502
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("delete", "/api/v1/trades/abc"),
+        ("delete", "/api/v1/trades/abc/open-order"),
+        ("post", "/api/v1/trades/abc/reload"),
+        ("delete", "/api/v1/locks/abc"),
+        ("get", "/api/v1/markets?include_inactive=maybe"),
+        ("post", "/api/v1/forceenter"),
+        ("post", "/api/v1/locks"),
+    ],
+)
+def test_mode_is_checked_before_the_parameters(client_basic, method, path):
+    # Contract §0: auth (401) before mode (503), both before parameter validation (422).
+    response = getattr(client_basic, method)(path, {}, format="json")
+    assert (response.status_code, response.json()) == (503, {"detail": NOT_IN_STATE})
