@@ -143,12 +143,12 @@ def test_the_checker_catches_unscoped_sql():
     assert unscoped_tables(by_trade, {"bot_engine_trade": {3}}) == {"bot_engine_order"}
 
 
-def test_a_replay_run_and_every_polled_endpoint_are_scoped(make_bot, client_basic):
+def test_a_replay_run_and_every_polled_endpoint_are_scoped(make_running_bot, client_basic):
     from bot_engine import runtime
 
     # Another bot's rows first, so that a lookup by key could hit them.
-    run_candles(make_bot(bot_name="neighbour"), 1500)
-    bot = make_bot(
+    run_candles(make_running_bot(bot_name="neighbour"), 1500)
+    bot = make_running_bot(
         bot_name="scoped",
         max_open_trades=3,
         force_entry_enable=True,
@@ -172,14 +172,14 @@ def test_a_replay_run_and_every_polled_endpoint_are_scoped(make_bot, client_basi
     assert assert_scoped(api_queries.captured_queries, owned) > len(POLLED)
 
 
-def test_another_bots_trades_are_invisible(make_bot, client_basic):
+def test_another_bots_trades_are_invisible(make_running_bot, client_basic):
     from bot_engine import runtime
     from bot_engine.models import Trade
 
-    other = make_bot(bot_name="other")
+    other = make_running_bot(bot_name="other")
     run_candles(other, 1500)
     assert Trade.objects.for_bot(other.bot_id).filter(trade_id=1).exists()
-    bot = make_bot(
+    bot = make_running_bot(
         bot_name="empty",
         exchange={"pair_whitelist": ["ETH/BTC"]},
         initial_state="stopped",

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from bot_engine.models import Bot, Order, PairLock, Trade
-from tests.fixtures.freqtrade_data import FREQTRADE_DIR, make_bot, make_closed_trade
+from tests.fixtures.freqtrade_data import FREQTRADE_DIR, make_bot_row, make_closed_trade
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_check_writes_nothing():
 
 
 def test_different_trades_with_the_same_ids_are_refused(tmp_path):
-    bot = make_bot("ft")
+    bot = make_bot_row("ft")
     opened = datetime(2017, 1, 1, tzinfo=UTC)
     for trade_id in (3, 150):
         make_closed_trade(

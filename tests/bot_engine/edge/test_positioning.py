@@ -152,8 +152,8 @@ EDGE_CONFIG = {
 }
 
 
-def test_engine_trades_only_edge_pairs_with_edge_stoploss_and_stake(make_bot):
-    bot = make_bot(
+def test_engine_trades_only_edge_pairs_with_edge_stoploss_and_stake(make_running_bot):
+    bot = make_running_bot(
         edge=EDGE_CONFIG,
         stake_amount="unlimited",
         exchange={"replay": {"speed": 0, "start": "20180120"}},
@@ -177,5 +177,5 @@ def test_engine_trades_only_edge_pairs_with_edge_stoploss_and_stake(make_bot):
     assert first.stake_amount == pytest.approx(0.0099 / abs(first.initial_stop_loss_pct))
 
 
-def test_engine_without_edge_has_none(make_bot):
-    assert make_bot().edge is None
+def test_engine_without_edge_has_none(make_running_bot):
+    assert make_running_bot().edge is None

@@ -13,8 +13,8 @@ from tests.fixtures.faulty_exchange import FaultyExchange
 CANDLES = 400
 
 
-def test_engine_survives_injected_faults_and_records_only_real_fills(make_bot, caplog):
-    bot = make_bot(
+def test_engine_survives_injected_faults_and_records_only_real_fills(make_running_bot, caplog):
+    bot = make_running_bot(
         max_open_trades=3,
         exchange={"pair_whitelist": ["ETH/BTC", "XLM/BTC", "ADA/BTC"]},
         minimal_roi={"0": 0.01},

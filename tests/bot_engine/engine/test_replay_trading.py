@@ -39,8 +39,8 @@ EXPECTED_TRADES = {
 EXPECTED_PROFIT = 0.01057617  # BTC, the sum of the closed trades' close_profit_abs
 
 
-def test_replay_trades_and_profits_match_the_formulas(make_bot):
-    bot = make_bot()
+def test_replay_trades_and_profits_match_the_formulas(make_running_bot):
+    bot = make_running_bot()
     run_candles(bot, CANDLES)
     trades = closed_trades(bot)
     got = {
@@ -85,8 +85,8 @@ def test_replay_trades_and_profits_match_the_formulas(make_bot):
     ],
     ids=["roi", "exit_signal", "stoploss", "trailing"],
 )
-def test_each_exit_kind_happens(make_bot, changes, expected):
-    bot = make_bot(**changes)
+def test_each_exit_kind_happens(make_running_bot, changes, expected):
+    bot = make_running_bot(**changes)
     run_candles(bot, CANDLES)
     reasons = {t.exit_reason for t in closed_trades(bot)}
     assert expected in reasons
@@ -100,8 +100,8 @@ def test_each_exit_kind_happens(make_bot, changes, expected):
             assert trade.close_profit > 0
 
 
-def test_max_open_trades_is_never_exceeded(make_bot):
-    bot = make_bot(
+def test_max_open_trades_is_never_exceeded(make_running_bot):
+    bot = make_running_bot(
         max_open_trades=1, exchange={"pair_whitelist": ["ETH/BTC", "XLM/BTC", "ADA/BTC"]}
     )
     run_candles(bot, CANDLES)
@@ -111,16 +111,16 @@ def test_max_open_trades_is_never_exceeded(make_bot):
         assert later.open_date >= earlier.close_date  # one position at a time
 
 
-def test_unlimited_stake_splits_the_wallet(make_bot):
-    bot = make_bot(stake_amount="unlimited", max_open_trades=2)
+def test_unlimited_stake_splits_the_wallet(make_running_bot):
+    bot = make_running_bot(stake_amount="unlimited", max_open_trades=2)
     run_candles(bot, CANDLES)
     first = Trade.objects.for_bot(bot.bot_id).order_by("trade_id").first()
     # (1 BTC wallet x 0.99 tradable) / 2 slots
     assert first.stake_amount == pytest.approx(0.495, rel=1e-6)
 
 
-def test_locked_pair_gets_no_new_trades_and_exits_lock_a_candle(make_bot):
-    bot = make_bot()
+def test_locked_pair_gets_no_new_trades_and_exits_lock_a_candle(make_running_bot):
+    bot = make_running_bot()
     now = bot.exchange.now()
     locks.lock_pair(
         bot.bot_id,
@@ -138,9 +138,9 @@ def test_locked_pair_gets_no_new_trades_and_exits_lock_a_candle(make_bot):
         assert later.open_date > earlier.close_date  # the auto lock spans the exit candle
 
 
-def test_a_raising_strategy_is_logged_and_other_pairs_still_trade(make_bot, caplog):
+def test_a_raising_strategy_is_logged_and_other_pairs_still_trade(make_running_bot, caplog):
     caplog.set_level(logging.ERROR)
-    bot = make_bot(strategy="RaisingStrategy", strategy_path=str(TEST_STRATEGIES))
+    bot = make_running_bot(strategy="RaisingStrategy", strategy_path=str(TEST_STRATEGIES))
     run_candles(bot, 600)
     pairs = {t.pair for t in Trade.objects.for_bot(bot.bot_id)}
     assert pairs == {"XLM/BTC"}
@@ -149,8 +149,8 @@ def test_a_raising_strategy_is_logged_and_other_pairs_still_trade(make_bot, capl
     assert "indicator blew up on purpose" in caplog.text
 
 
-def test_paused_bot_exits_but_does_not_enter(make_bot):
-    bot = make_bot()
+def test_paused_bot_exits_but_does_not_enter(make_running_bot):
+    bot = make_running_bot()
     run_candles(bot, 400)
     opened = Trade.objects.for_bot(bot.bot_id).count()
     assert opened >= 1
@@ -162,12 +162,12 @@ def test_paused_bot_exits_but_does_not_enter(make_bot):
     assert not Trade.objects.for_bot(bot.bot_id).open().exists()
 
 
-def test_restart_resumes_open_trades_without_duplicates(make_bot):
-    bot = make_bot()
+def test_restart_resumes_open_trades_without_duplicates(make_running_bot):
+    bot = make_running_bot()
     run_candles(bot, 700)
     before = {t.trade_id: (t.pair, t.open_date) for t in Trade.objects.for_bot(bot.bot_id)}
     # A new process on the same database: the replay resumes where the bot stopped.
-    restarted = make_bot()
+    restarted = make_running_bot()
     assert restarted.bot_id == bot.bot_id
     assert restarted.exchange.now() >= max(d for _, d in before.values())
     run_candles(restarted, 700)
@@ -180,9 +180,9 @@ def test_restart_resumes_open_trades_without_duplicates(make_bot):
     )
 
 
-def test_bots_sharing_a_database_never_see_each_other(make_bot):
-    first = make_bot(bot_name="alpha")
-    second = make_bot(bot_name="beta", exchange={"pair_whitelist": ["XLM/BTC"]})
+def test_bots_sharing_a_database_never_see_each_other(make_running_bot):
+    first = make_running_bot(bot_name="alpha")
+    second = make_running_bot(bot_name="beta", exchange={"pair_whitelist": ["XLM/BTC"]})
     run_candles(first, 500)
     run_candles(second, 500)
     assert {t.pair for t in Trade.objects.for_bot(second.bot_id)} == {"XLM/BTC"}
@@ -190,9 +190,9 @@ def test_bots_sharing_a_database_never_see_each_other(make_bot):
     assert Trade.objects.for_bot(second.bot_id).filter(trade_id=1).exists()  # own numbering
 
 
-def test_end_of_replay_keeps_the_bot_up_without_new_entries(make_bot, caplog):
+def test_end_of_replay_keeps_the_bot_up_without_new_entries(make_running_bot, caplog):
     caplog.set_level(logging.INFO)
-    bot = make_bot(exchange={"replay": {"speed": 0, "start": "20180129-1800"}})
+    bot = make_running_bot(exchange={"replay": {"speed": 0, "start": "20180129-1800"}})
     engine = run_candles(bot, 400)
     assert bot.exchange.finished
     trades_at_end = Trade.objects.for_bot(bot.bot_id).count()

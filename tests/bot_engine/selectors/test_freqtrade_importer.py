@@ -10,14 +10,14 @@ import pytest
 
 from bot_engine.importer import FreqtradeImportError, import_freqtrade_sqlite
 from bot_engine.models import Order, Trade
-from tests.fixtures.freqtrade_data import FREQTRADE_2K_DB, make_bot
+from tests.fixtures.freqtrade_data import FREQTRADE_2K_DB, make_bot_row
 
 pytestmark = pytest.mark.django_db
 
 
 def test_imports_the_2k_database():
     digest = hashlib.sha256(FREQTRADE_2K_DB.read_bytes()).hexdigest()
-    bot = make_bot()
+    bot = make_bot_row()
     assert import_freqtrade_sqlite(FREQTRADE_2K_DB, bot=bot) == {"trades": 2000, "orders": 4000}
     assert hashlib.sha256(FREQTRADE_2K_DB.read_bytes()).hexdigest() == digest  # read-only
 
@@ -33,7 +33,7 @@ def test_imports_the_2k_database():
 
 
 def test_a_second_import_is_a_no_op_and_a_clash_imports_nothing():
-    bot = make_bot()
+    bot = make_bot_row()
     import_freqtrade_sqlite(FREQTRADE_2K_DB, bot=bot)
     assert import_freqtrade_sqlite(FREQTRADE_2K_DB, bot=bot) == {"trades": 0, "orders": 0}
     Trade.objects.filter(bot=bot, trade_id=1500).update(pair="ZZZ/BTC")  # a different trade 1500
@@ -47,7 +47,7 @@ def test_not_a_freqtrade_database(tmp_path):
     path = tmp_path / "other.sqlite"
     sqlite3.connect(path).execute("CREATE TABLE things (id INTEGER)").connection.close()
     with pytest.raises(FreqtradeImportError, match="not a Freqtrade database"):
-        import_freqtrade_sqlite(path, bot=make_bot())
+        import_freqtrade_sqlite(path, bot=make_bot_row())
 
 
 def test_older_column_names(tmp_path):
@@ -75,7 +75,7 @@ def test_older_column_names(tmp_path):
             0.1, 0.1, 0.005, '2021-03-01 10:00:00', '2021-03-01 10:00:01');
     """)
     source.close()
-    bot = make_bot()
+    bot = make_bot_row()
     assert import_freqtrade_sqlite(path, bot=bot) == {"trades": 1, "orders": 1}
     trade = Trade.objects.get(bot=bot, trade_id=5)
     assert (trade.exit_reason, trade.enter_tag) == ("roi", "dip")

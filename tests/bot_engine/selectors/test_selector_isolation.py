@@ -22,7 +22,12 @@ from bot_engine.selectors.trades import (
     open_trades,
     open_trades_count_and_stake,
 )
-from tests.fixtures.freqtrade_data import bot_config, make_bot, make_closed_trade, make_open_trade
+from tests.fixtures.freqtrade_data import (
+    freqtrade_bot_config,
+    make_bot_row,
+    make_closed_trade,
+    make_open_trade,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +38,7 @@ NOW = datetime(2024, 1, 10, tzinfo=UTC)
 @pytest.fixture(name="bots")
 def fixture_bots():
     """Both bots number their trades from 1; only the pairs and amounts tell them apart."""
-    mine, other = make_bot("mine"), make_bot("other")
+    mine, other = make_bot_row("mine"), make_bot_row("other")
     make_closed_trade(
         mine,
         1,
@@ -65,7 +70,7 @@ def fixture_bots():
 
 def test_selectors_only_see_their_bot(bots):
     mine, _other = bots
-    config = bot_config()
+    config = freqtrade_bot_config()
 
     page = closed_trades_page(bot_id=mine.pk, limit=500, offset=0)
     assert [(t["trade_id"], t["pair"]) for t in page["trades"]] == [(1, "ETH/BTC")]
@@ -101,7 +106,7 @@ def test_selectors_only_see_their_bot(bots):
 def test_the_other_bot_sees_its_own(bots):
     _mine, other = bots
     body = profit_summary(
-        bot_id=other.pk, config=bot_config(), current_rates={}, bot_start=None, now=NOW
+        bot_id=other.pk, config=freqtrade_bot_config(), current_rates={}, bot_start=None, now=NOW
     )
     assert (body["trade_count"], body["closed_trade_count"]) == (4, 3)
     assert body["profit_closed_coin"] == -150.0

@@ -15,8 +15,8 @@ from bot_engine.selectors.performance import (
 )
 from bot_engine.selectors.stats import trade_stats
 from tests.fixtures.freqtrade_data import (
-    bot_config,
-    make_bot,
+    freqtrade_bot_config,
+    make_bot_row,
     make_closed_trade,
     make_open_trade,
 )
@@ -29,7 +29,7 @@ HOUR = timedelta(hours=1)
 
 @pytest.fixture(name="bot")
 def fixture_bot():
-    bot = make_bot()
+    bot = make_bot_row()
     trades = [  # (pair, open, close, amount, enter_tag, exit_reason, minutes)
         ("ETH/BTC", 1.0, 1.1, 10.0, "a", "roi", 60),  # +1.0, ratio 0.1
         ("ETH/BTC", 2.0, 1.8, 10.0, "a", "stop_loss", 120),  # −2.0, ratio −0.1
@@ -123,7 +123,7 @@ def test_mix_tags_follow_the_best_single_trade(bot):
 
 
 def test_empty_bot_has_no_rows():
-    bot = make_bot()
+    bot = make_bot_row()
     assert pair_performance(bot_id=bot.pk) == []
     assert entry_tag_performance(bot_id=bot.pk) == []
     assert exit_reason_performance(bot_id=bot.pk, pair="ETH/BTC") == []
@@ -146,9 +146,11 @@ def test_stats(bot):
 
 
 def test_balance_with_an_open_trade():
-    bot = make_bot()
+    bot = make_bot_row()
     make_open_trade(bot, 1, open_rate=2.0, amount=10.0, opened=T0)  # stake 20
-    body = balance_summary(bot_id=bot.pk, config=bot_config(), current_rates={"ETH/BTC": 2.5})
+    body = balance_summary(
+        bot_id=bot.pk, config=freqtrade_bot_config(), current_rates={"ETH/BTC": 2.5}
+    )
     eth, btc = body["currencies"]
     assert (eth["currency"], eth["free"], eth["used"], eth["balance"]) == ("ETH", 10.0, 0.0, 10.0)
     assert (eth["bot_owned"], eth["est_stake"], eth["est_stake_bot"]) == (10.0, 25.0, 25.0)
@@ -169,7 +171,9 @@ def test_balance_with_an_open_trade():
 
 
 def test_balance_without_a_price_values_the_coin_at_zero():
-    bot = make_bot()
+    bot = make_bot_row()
     make_open_trade(bot, 1, open_rate=2.0, amount=10.0, opened=T0)
-    eth = balance_summary(bot_id=bot.pk, config=bot_config(), current_rates={})["currencies"][0]
+    eth = balance_summary(bot_id=bot.pk, config=freqtrade_bot_config(), current_rates={})[
+        "currencies"
+    ][0]
     assert (eth["balance"], eth["est_stake"], eth["est_stake_bot"]) == (10.0, 0.0, 0.0)

@@ -12,10 +12,10 @@ from bot_engine.engine.wallet import stake_wallet
 from bot_engine.selectors import profit
 from bot_engine.selectors.profit import naturaltime, profit_summary
 from tests.fixtures.freqtrade_data import (
-    bot_config,
     fixture_freqtrade_config,  # noqa: F401 - registers the fixture
+    freqtrade_bot_config,
     freqtrade_response,
-    make_bot,
+    make_bot_row,
     make_closed_trade,
     make_open_trade,
 )
@@ -28,13 +28,13 @@ START = 990.0  # dry_run_wallet 1000 × tradable_balance_ratio 0.99
 
 
 def summary(bot, **kwargs):
-    values = {"config": bot_config(), "current_rates": {}, "bot_start": None, "now": NOW}
+    values = {"config": freqtrade_bot_config(), "current_rates": {}, "bot_start": None, "now": NOW}
     values.update(kwargs)
     return profit_summary(bot_id=bot.pk, **values)
 
 
 def test_empty_database_gives_the_documented_zeros(freqtrade_config):
-    bot = make_bot()
+    bot = make_bot_row()
     body = summary(bot, bot_start=None)
     assert body.keys() == freqtrade_response("profit").keys()
     assert body["trade_count"] == body["closed_trade_count"] == 0
@@ -62,7 +62,7 @@ def test_empty_database_gives_the_documented_zeros(freqtrade_config):
 
 
 def test_one_win_and_one_loss():
-    bot = make_bot()
+    bot = make_bot_row()
     # +2.0 (ratio 0.2) and -1.0 (ratio -0.1), no fees.
     make_closed_trade(
         bot,
@@ -114,7 +114,7 @@ def test_one_win_and_one_loss():
 
 
 def test_drawdown_on_three_trades():
-    bot = make_bot()
+    bot = make_bot_row()
     day = timedelta(days=1)
     make_closed_trade(bot, 1, open_rate=1.0, close_rate=1.2, opened=T0, closed=T0 + day)
     make_closed_trade(bot, 2, open_rate=1.0, close_rate=0.7, opened=T0, closed=T0 + 2 * day)
@@ -135,7 +135,7 @@ def test_drawdown_on_three_trades():
 
 
 def test_drawdown_without_losses_is_zero_at_the_first_close():
-    bot = make_bot()
+    bot = make_bot_row()
     make_closed_trade(
         bot, 1, open_rate=1.0, close_rate=1.1, opened=T0, closed=T0 + timedelta(hours=1)
     )
@@ -147,7 +147,7 @@ def test_drawdown_without_losses_is_zero_at_the_first_close():
 
 
 def test_open_trades_count_at_the_current_rate():
-    bot = make_bot()
+    bot = make_bot_row()
     make_closed_trade(
         bot, 1, open_rate=1.0, close_rate=1.2, opened=T0, closed=T0 + timedelta(hours=1)
     )
@@ -168,7 +168,7 @@ def test_open_trades_count_at_the_current_rate():
 
 
 def test_missing_rate_makes_the_all_trade_sums_null():
-    bot = make_bot()
+    bot = make_bot_row()
     make_open_trade(bot, 1, open_rate=2.0, opened=T0)
     body = summary(bot, current_rates={})
     assert body["profit_all_coin"] is None
@@ -177,7 +177,7 @@ def test_missing_rate_makes_the_all_trade_sums_null():
 
 
 def test_direction_filter():
-    bot = make_bot()
+    bot = make_bot_row()
     make_closed_trade(
         bot, 1, open_rate=1.0, close_rate=1.2, opened=T0, closed=T0 + timedelta(hours=1)
     )
@@ -200,7 +200,7 @@ def test_direction_filter():
 
 
 def test_cache_follows_new_closed_trades():
-    bot = make_bot()
+    bot = make_bot_row()
     make_closed_trade(
         bot, 1, open_rate=1.0, close_rate=1.2, opened=T0, closed=T0 + timedelta(hours=1)
     )
@@ -215,13 +215,13 @@ def test_cache_follows_new_closed_trades():
 
 def test_wallet_matches_the_engine_wallet():
     """profit_summary rebuilds engine.wallet.stake_wallet from loaded rows; both must agree."""
-    bot = make_bot()
+    bot = make_bot_row()
     make_closed_trade(
         bot, 1, open_rate=1.0, close_rate=1.23, fee=0.001, opened=T0, closed=T0 + timedelta(hours=1)
     )
     make_open_trade(bot, 2, open_rate=2.0, opened=T0, realized_profit=0.5)
     make_open_trade(bot, 3, open_rate=3.0, opened=T0, filled=False, pair="XRP/BTC")
-    config = bot_config()
+    config = freqtrade_bot_config()
     rebuilt = profit._wallet(
         config, profit.closed_trades(bot.pk), profit.open_trades(bot_id=bot.pk)
     )
@@ -229,11 +229,11 @@ def test_wallet_matches_the_engine_wallet():
 
 
 def test_available_capital_is_the_starting_balance():
-    bot = make_bot()
+    bot = make_bot_row()
     make_closed_trade(
         bot, 1, open_rate=1.0, close_rate=1.2, opened=T0, closed=T0 + timedelta(hours=1)
     )
-    body = summary(bot, config=bot_config(available_capital=500.0))
+    body = summary(bot, config=freqtrade_bot_config(available_capital=500.0))
     assert body["profit_closed_ratio"] == 2.0 / 500.0
 
 
@@ -264,7 +264,7 @@ def test_naturaltime(delta, words):
 def test_query_count_once_the_closed_trades_are_cached(django_assert_num_queries):
     """A repeated poll reads the fingerprint (5 aggregates on a small bot) and the open
     trades with their orders (2): no reload of the closed trades."""
-    bot = make_bot()
+    bot = make_bot_row()
     make_closed_trade(
         bot, 1, open_rate=1.0, close_rate=1.2, opened=T0, closed=T0 + timedelta(hours=1)
     )

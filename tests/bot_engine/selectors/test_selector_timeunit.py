@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot_engine.selectors.timeunit import period_starts, time_unit_profit
-from tests.fixtures.freqtrade_data import bot_config, make_bot, make_closed_trade
+from tests.fixtures.freqtrade_data import freqtrade_bot_config, make_bot_row, make_closed_trade
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ NOW = datetime(2024, 1, 5, 12, 0, tzinfo=UTC)  # a Friday
 
 @pytest.fixture(name="bot")
 def fixture_bot():
-    bot = make_bot()
+    bot = make_bot_row()
     opened = datetime(2023, 12, 31, tzinfo=UTC)
     # 2024-01-02: +1.0 and +2.0; 2024-01-04 00:00:00 exactly: −0.5
     make_closed_trade(
@@ -47,7 +47,9 @@ def fixture_bot():
 
 
 def test_daily_buckets(bot):
-    body = time_unit_profit(bot_id=bot.pk, config=bot_config(), unit="days", timescale=5, now=NOW)
+    body = time_unit_profit(
+        bot_id=bot.pk, config=freqtrade_bot_config(), unit="days", timescale=5, now=NOW
+    )
     assert body["stake_currency"] == "BTC"
     assert body["fiat_display_currency"] == ""
     rows = body["data"]
@@ -74,14 +76,14 @@ def test_daily_buckets(bot):
 
 def test_weekly_and_monthly_buckets(bot):
     weekly = time_unit_profit(
-        bot_id=bot.pk, config=bot_config(), unit="weeks", timescale=2, now=NOW
+        bot_id=bot.pk, config=freqtrade_bot_config(), unit="weeks", timescale=2, now=NOW
     )["data"]
     assert [(row["date"], row["trade_count"], row["abs_profit"]) for row in weekly] == [
         ("2024-01-01", 3, 2.5),
         ("2023-12-25", 0, 0.0),
     ]
     monthly = time_unit_profit(
-        bot_id=bot.pk, config=bot_config(), unit="months", timescale=3, now=NOW
+        bot_id=bot.pk, config=freqtrade_bot_config(), unit="months", timescale=3, now=NOW
     )["data"]
     assert [row["date"] for row in monthly] == ["2024-01-01", "2023-12-01", "2023-11-01"]
     assert [row["trade_count"] for row in monthly] == [3, 0, 0]
@@ -90,7 +92,7 @@ def test_weekly_and_monthly_buckets(bot):
 def test_trades_after_the_newest_period_are_left_out(bot):
     body = time_unit_profit(
         bot_id=bot.pk,
-        config=bot_config(),
+        config=freqtrade_bot_config(),
         unit="days",
         timescale=2,
         now=datetime(2024, 1, 3, tzinfo=UTC),
@@ -102,8 +104,10 @@ def test_trades_after_the_newest_period_are_left_out(bot):
 
 
 def test_empty_bot_lists_every_period():
-    bot = make_bot()
-    body = time_unit_profit(bot_id=bot.pk, config=bot_config(), unit="days", timescale=7, now=NOW)
+    bot = make_bot_row()
+    body = time_unit_profit(
+        bot_id=bot.pk, config=freqtrade_bot_config(), unit="days", timescale=7, now=NOW
+    )
     assert len(body["data"]) == 7
     assert {row["starting_balance"] for row in body["data"]} == {990.0}
 
@@ -123,7 +127,7 @@ def test_bad_arguments(unit, timescale):
     with pytest.raises(ValueError):
         time_unit_profit(
             bot_id=1,
-            config=bot_config(),
+            config=freqtrade_bot_config(),
             unit=unit,
             timescale=timescale,
             now=NOW - timedelta(days=1),

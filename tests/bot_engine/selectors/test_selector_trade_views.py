@@ -15,7 +15,7 @@ from bot_engine.selectors.trades import (
 )
 from tests.fixtures.freqtrade_data import (
     freqtrade_response,
-    make_bot,
+    make_bot_row,
     make_closed_trade,
     make_open_trade,
     make_order,
@@ -31,7 +31,7 @@ ORDER_FULL_KEYS = set(freqtrade_response("trades_0")["trades"][0]["orders"][0])
 
 
 def test_open_trade_at_the_current_rate():
-    bot = make_bot()
+    bot = make_bot_row()
     make_open_trade(bot, 1, open_rate=2.0, amount=10.0, fee=0.001, opened=T0)
     trade = get_trade(bot_id=bot.pk, trade_id=1)
     body = trade_open(trade, trade.orders.all(), current_rate=2.2)
@@ -58,7 +58,7 @@ def test_open_trade_at_the_current_rate():
 
 
 def test_open_trade_without_a_price():
-    bot = make_bot()
+    bot = make_bot_row()
     make_open_trade(bot, 1, open_rate=2.0, opened=T0)
     trade = get_trade(bot_id=bot.pk, trade_id=1)
     body = trade_open(trade, trade.orders.all(), current_rate=None)
@@ -70,7 +70,7 @@ def test_open_trade_without_a_price():
 
 
 def test_open_trade_without_a_filled_entry():
-    bot = make_bot()
+    bot = make_bot_row()
     make_open_trade(bot, 1, open_rate=2.0, opened=T0, filled=False)
     trade = get_trade(bot_id=bot.pk, trade_id=1)
     body = trade_open(trade, trade.orders.all(), current_rate=2.5)
@@ -83,7 +83,7 @@ def test_open_trade_without_a_filled_entry():
 
 
 def test_orders_are_the_filled_or_open_ones():
-    bot = make_bot()
+    bot = make_bot_row()
     trade = make_open_trade(bot, 1, open_rate=2.0, opened=T0)
     make_order(trade, "buy", amount=5.0, price=1.9, at=T0, filled=False, status="canceled")
     make_order(
@@ -106,7 +106,7 @@ def test_orders_are_the_filled_or_open_ones():
 
 
 def test_trade_full_of_a_closed_trade():
-    bot = make_bot()
+    bot = make_bot_row()
     make_closed_trade(
         bot,
         7,
@@ -126,7 +126,7 @@ def test_trade_full_of_a_closed_trade():
 
 
 def test_trade_base_keys():
-    bot = make_bot()
+    bot = make_bot_row()
     make_open_trade(bot, 1, open_rate=2.0, opened=T0)
     trade = get_trade(bot_id=bot.pk, trade_id=1)
     body = trade_base(trade, trade.orders.all())
@@ -140,7 +140,7 @@ def test_trade_base_keys():
 
 
 def test_trade_selectors():
-    bot = make_bot()
+    bot = make_bot_row()
     make_closed_trade(
         bot, 1, open_rate=1.0, close_rate=1.1, opened=T0, closed=T0 + timedelta(hours=2)
     )
@@ -164,7 +164,7 @@ def test_trade_selectors():
 
 
 def test_trades_page_query_count(django_assert_num_queries):
-    bot = make_bot()
+    bot = make_bot_row()
     for trade_id in range(1, 6):
         make_closed_trade(
             bot,

@@ -206,13 +206,13 @@ class TradeHintStrategy(IStrategy):
 """
 
 
-def test_callbacks_hinted_with_trade_get_the_engines_trade(make_bot, tmp_path) -> None:
+def test_callbacks_hinted_with_trade_get_the_engines_trade(make_running_bot, tmp_path) -> None:
     """``trade: Trade`` (freqtrade.persistence) as Freqtrade strategies write it: the file loads
     and ``custom_exit`` gets the engine's trade, whose fields decide the exit."""
     folder = tmp_path / "strategies"
     folder.mkdir()
     (folder / "trade_hint.py").write_text(HINTED_STRATEGY)
-    bot = make_bot(strategy="TradeHintStrategy", strategy_path=str(folder))
+    bot = make_running_bot(strategy="TradeHintStrategy", strategy_path=str(folder))
     run_candles(bot, 3)
     closed = Trade.objects.for_bot(bot.bot_id).closed()
     assert sorted({(t.pair, t.exit_reason) for t in closed}) == [
