@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 
-from bot_engine.config.loader import build_config
+from bot_engine.config.builder import build_config
 from bot_engine.config.model import BotConfig
 from bot_engine.exceptions import BotNotRunning
 from bot_engine.models import Bot

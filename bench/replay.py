@@ -39,7 +39,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bot_engine.config.loader import build_config
+    from bot_engine.config.builder import build_config
     from bot_engine.data.candles import available_data
     from bot_engine.engine.factory import build_running_bot
     from bot_engine.engine.loop import Engine

@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from bot_engine.config import schema
-from bot_engine.config.loader import REDACTED
 from bot_engine.config.model import BotConfig
+from bot_engine.config.policy import REDACTED
 
 # Shorter values are not masked: replacing every "pw" in the log would hide nothing and
 # garble everything (the config loader refuses such passwords off loopback anyway).

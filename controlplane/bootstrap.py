@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from bot_engine.config.loader import default_db_url, resolve_user_data_dir
+from bot_engine.config.builder import default_db_url, resolve_user_data_dir
 
 DEFAULT_CONFIG = Path("user_data") / "config.json"
 _COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)

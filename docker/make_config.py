@@ -14,7 +14,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot_engine.config.loader import write_default_config  # noqa: E402
+from bot_engine.config.reader import write_default_config  # noqa: E402
 
 TARGET = Path(__file__).resolve().parent / "config" / "config.json"
 

@@ -24,7 +24,7 @@ takes ~0.3 s by design): such a request costs one cache read, whether the addres
 
 Failures are not also limited per username across addresses: such a limit would let anyone lock
 the owner out of their own bot by failing a few times from a few addresses. A bot that listens
-beyond loopback must have a strong password instead (``bot_engine.config.loader``).
+beyond loopback must have a strong password instead (``bot_engine.config.policy``).
 """
 
 from __future__ import annotations

@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 UNLIMITED_STAKE = "unlimited"
+# Freqtrade's defaults, under the strategy's order_types and the config's (engine/rules.py).
+DEFAULT_ORDER_TYPES: Mapping[str, Any] = MappingProxyType(
+    {
+        "entry": "limit",
+        "exit": "limit",
+        "stoploss": "market",
+        "stoploss_on_exchange": False,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -319,6 +319,15 @@ def validate(config: Mapping[str, Any]) -> list[str]:
     return sorted(lines)
 
 
+def invalid_paths(config: Mapping[str, Any]) -> list[tuple[str | int, ...]]:
+    """The path of each value the schema rejects (a missing required key has none)."""
+    return [
+        tuple(error.absolute_path)
+        for error in _VALIDATOR.iter_errors(config)
+        if error.validator != "required"
+    ]
+
+
 def unknown_keys(config: Mapping[str, Any]) -> list[tuple[str, str | None]]:
     """``(dotted key, closest known key or None)`` for each key the schema does not describe."""
     return list(_unknown(config, CONFIG_SCHEMA, ()))

@@ -6,15 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot_engine.config.model import BotConfig
+from bot_engine.config.model import DEFAULT_ORDER_TYPES, BotConfig
 from bot_engine.strategy.base import IStrategy
-
-DEFAULT_ORDER_TYPES = {
-    "entry": "limit",
-    "exit": "limit",
-    "stoploss": "market",
-    "stoploss_on_exchange": False,
-}
 
 
 @dataclass(frozen=True)

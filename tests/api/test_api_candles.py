@@ -7,7 +7,7 @@ import pytest
 
 from api.context import configure_webserver
 from bot_engine import runtime
-from bot_engine.config.loader import build_config
+from bot_engine.config.builder import build_config
 from bot_engine.config.model import EdgeConfig
 from bot_engine.data.candles import load_candles, store_candles
 from bot_engine.edge.positioning import EdgePositioning

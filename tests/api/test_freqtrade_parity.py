@@ -21,7 +21,8 @@ from rest_framework.test import APIClient
 
 from api.context import configure_webserver
 from bot_engine import runtime
-from bot_engine.config.loader import build_config, load_config
+from bot_engine.config.builder import build_config
+from bot_engine.config.loader import load_config
 from bot_engine.engine.factory import build_running_bot
 from bot_engine.engine.loop import Engine
 from bot_engine.importer import import_freqtrade

@@ -20,8 +20,9 @@ from api.auth.tokens import token_pair
 from api.context import configure_webserver
 from bot_engine import secret_filter
 from bot_engine.config import schema
-from bot_engine.config.loader import build_config, redact
+from bot_engine.config.builder import build_config
 from bot_engine.config.model import ExchangeConfig
+from bot_engine.config.policy import redact
 from bot_engine.engine.loop import Engine
 from bot_engine.exceptions import InsufficientFundsError, TemporaryExchangeError
 from bot_engine.exchange.ccxt_exchange import CcxtExchange

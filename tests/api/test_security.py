@@ -18,7 +18,7 @@ from api.auth.authentication import COULD_NOT_VALIDATE
 from api.auth.tokens import PASSWORD_CLAIM, token_pair
 from api.exceptions import exception_handler
 from bot_engine import logbuffer, secret_filter
-from bot_engine.config.loader import build_config
+from bot_engine.config.builder import build_config
 from bot_engine.exceptions import ExchangeError
 from bot_engine.models import Trade
 from tests.fixtures.api import API_PASSWORD, API_USER, JWT_SECRET, basic_header, config_dict

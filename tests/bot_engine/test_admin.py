@@ -120,7 +120,7 @@ def test_audit_trail_is_for_the_bots_admins(two_bots, who, events):
 def test_config_user_of_beta_sees_beta_only(two_bots, webserver):
     """The same config username on another bot of the database is that bot's user."""
     from api.context import configure_webserver
-    from bot_engine.config.loader import build_config
+    from bot_engine.config.builder import build_config
     from tests.fixtures.api import config_dict
 
     configure_webserver(build_config(config_dict(bot_name="beta"), path=None))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot_engine.config.loader import TEMPLATE_PATH
+from bot_engine.config.reader import TEMPLATE_PATH
 from tests.fixtures.engine import BASE_CONFIG, ROOT, merged
 from tests.fixtures.runbot import free_port, occupied_port, write_runbot_config
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from bot_engine.config.loader import load_config, resolve_user_data_dir
+from bot_engine.config.builder import resolve_user_data_dir
+from bot_engine.config.loader import load_config
 from bot_engine.config.model import ExchangeConfig
 from bot_engine.config.schema import TIMEFRAMES
 from bot_engine.data.download import DownloadError, download_data, download_range

@@ -16,7 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
 from bot_engine import runtime, secret_filter
-from bot_engine.config.loader import load_config, write_default_config
+from bot_engine.config.loader import load_config
+from bot_engine.config.reader import write_default_config
 from bot_engine.engine.factory import build_running_bot
 from bot_engine.engine.loop import Engine, run_in_thread
 from bot_engine.exceptions import ConfigError, ExchangeError, StrategyError

@@ -21,7 +21,7 @@ from api.ws.consumer import BotMessageConsumer
 from api.ws.publisher import install_publisher, uninstall_publisher
 from api.ws.routing import websocket_urlpatterns
 from bot_engine import runtime
-from bot_engine.config.loader import build_config
+from bot_engine.config.builder import build_config
 from bot_engine.runtime import AnalysedFrame
 from tests.fixtures.api import API_USER, config_dict
 

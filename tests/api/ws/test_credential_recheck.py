@@ -17,7 +17,7 @@ from api.context import configure_webserver
 from api.ws import consumer as consumer_module
 from api.ws.routing import websocket_urlpatterns
 from bot_engine import runtime
-from bot_engine.config.loader import build_config
+from bot_engine.config.builder import build_config
 from bot_engine.services import access
 from tests.fixtures.access import bearer_client, make_user
 from tests.fixtures.api import API_USER, config_dict

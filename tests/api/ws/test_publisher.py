@@ -18,7 +18,7 @@ from api.asgi_app import build_application
 from api.ws import messages
 from api.ws.publisher import ChannelLayerPublisher, uninstall_publisher
 from bot_engine import events
-from bot_engine.config.loader import build_config
+from bot_engine.config.builder import build_config
 from tests.fixtures.api import REPO, config_dict
 
 

@@ -8,7 +8,8 @@ import logging
 import pytest
 
 from bot_engine.config import load_config
-from bot_engine.config.loader import GENERATE_SECRET_HINT, TEMPLATE_PATH, WELL_KNOWN_SECRETS
+from bot_engine.config.policy import GENERATE_SECRET_HINT, WELL_KNOWN_SECRETS
+from bot_engine.config.reader import TEMPLATE_PATH
 from bot_engine.exceptions import ConfigError
 
 STRONG_PASSWORD = "a-long-random-password-0042"

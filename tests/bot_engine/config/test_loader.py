@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot_engine.config import load_config, redact, write_default_config
-from bot_engine.config.loader import TEMPLATE_PATH, strip_comments
+from bot_engine.config.reader import TEMPLATE_PATH, strip_comments
 from bot_engine.config.schema import TIMEFRAMES
 from bot_engine.exceptions import ConfigError
 
