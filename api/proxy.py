@@ -124,15 +124,6 @@ def registry_entry(name: str) -> RegistryEntry | None:
     return RegistryEntry(*row) if row else None
 
 
-def registry_api_url(name: str) -> str | None:
-    """The URL credentials may be sent to for bot ``name``: its ``api_url`` when the bot
-    registered it itself, "" otherwise (none, or edited by hand), None for no such bot."""
-    entry = registry_entry(name)
-    if entry is None:
-        return None
-    return entry.api_url if entry.registered else ""
-
-
 def usable_base(api_url: str) -> str | None:
     """``api_url`` without a trailing slash when it is an http(s) URL with a host, else None."""
     try:

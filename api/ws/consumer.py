@@ -17,6 +17,8 @@ import asyncio
 import contextlib
 import hmac
 import logging
+import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -26,7 +28,9 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from api.auth import throttling
 from api.auth.authentication import ApiAuthFailed, ApiUser, access_token_user
+from api.client_address import HOP_HEADER, own_proxy_secret, verified_hop_address
 from api.context import api_server_config, bot_context
 from api.ws import messages
 from api.ws.publisher import bind_running_loop, group_name
@@ -42,6 +46,7 @@ GROUP_REFRESH_SECS = 3600.0  # channel layers forget group members after a day (
 # How long a connection may outlive its credential when it sends nothing: each re-check is a
 # few indexed queries (blacklist, user, role), cheap at this pace even for many clients.
 RECHECK_SECS = 3.0
+JWT_SHAPE = re.compile(r"[\w-]+\.[\w-]+\.[\w-]+")  # header.payload.signature, base64url
 
 
 def token_allowed(token: str) -> bool:
@@ -64,6 +69,46 @@ def token_allowed(token: str) -> bool:
     except ApiAuthFailed:
         return False
     return isinstance(user, ApiUser) or access.user_role(user, bot_id) is not None
+
+
+def connect_allowed(scope: dict[str, Any], token: str) -> bool:
+    """``token_allowed`` at the handshake. A guessable credential (a ``ws_token``, an API key)
+    is a password: it goes through the login throttle (``api.auth.throttling``) from the
+    client's address. A JWT cannot be guessed and is judged without it, as on every request
+    (a client reconnecting with an expired token must not block its own address)."""
+    if not token or JWT_SHAPE.fullmatch(token):
+        return token_allowed(token)
+    attempt = throttling.LoginAttempt(_ScopeRequest(scope_client_address(scope)), "websocket")
+    try:
+        return attempt.judge(lambda: True if token_allowed(token) else None) is not None
+    except throttling.LoginThrottled:
+        logger.warning("Websocket refused: too many failed logins from %s", attempt.address)
+        return False
+
+
+@dataclass(frozen=True)
+class _ScopeRequest:
+    """What the login throttle reads of a request, for a websocket handshake."""
+
+    address: str | None
+
+    @property
+    def META(self) -> dict[str, str | None]:  # noqa: N802 (Django's name)
+        return {"REMOTE_ADDR": self.address}
+
+
+def scope_client_address(scope: dict[str, Any]) -> str | None:
+    """The connection's peer, or the client a ``/bots/`` relay vouches for (signed header)."""
+    client = scope.get("client")
+    peer = client[0] if client else None
+    headers = dict(scope.get("headers") or [])
+    hop = headers.get(HOP_HEADER.lower().encode())
+    if hop is None:
+        return peer
+    verified = verified_hop_address(
+        hop.decode("latin-1"), own_proxy_secret(), "GET", scope.get("path", "")
+    )
+    return verified or peer
 
 
 def query_token(scope: dict[str, Any]) -> str:
@@ -93,7 +138,7 @@ class BotMessageConsumer(AsyncWebsocketConsumer):
     # -- connection ----------------------------------------------------------------------------
     async def connect(self) -> None:
         self.token = query_token(self.scope)
-        if not await self._credential_holds():
+        if not await database_sync_to_async(connect_allowed)(self.scope, self.token):
             await self.close(code=CLOSE_POLICY_VIOLATION)  # before accept: handshake refused
             return
         bind_running_loop()

@@ -20,7 +20,8 @@ import yarl
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from api.proxy import registry_api_url, served_bot_name, usable_base
+from api.client_address import HOP_HEADER, hop_header
+from api.proxy import registry_entry, served_bot_name, usable_base
 from api.ws.consumer import BotMessageConsumer
 
 logger = logging.getLogger(__name__)
@@ -41,9 +42,12 @@ def sendable_close_code(code: int | None) -> int:
     return code
 
 
+WS_PATH = "/api/v1/message/ws"
+
+
 def upstream_ws_url(base: str, query_string: bytes) -> yarl.URL:
     scheme, rest = base.split("://", 1)
-    url = f"{'wss' if scheme == 'https' else 'ws'}://{rest}/api/v1/message/ws"
+    url = f"{'wss' if scheme == 'https' else 'ws'}://{rest}{WS_PATH}"
     if query_string:
         url += "?" + query_string.decode("latin-1")
     return yarl.URL(url, encoded=True)
@@ -61,16 +65,18 @@ class BotRelayConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.bot_name = self.scope["url_route"]["kwargs"]["name"]
-        api_url = await database_sync_to_async(registry_api_url)(self.bot_name)
-        base = usable_base(api_url) if api_url else None
+        entry = await database_sync_to_async(registry_entry)(self.bot_name)
+        # Only to the URL the bot registered itself: the query string carries the token.
+        base = usable_base(entry.api_url) if entry and entry.registered else None
         if base is None:
             await self.close()  # before accept: the handshake is refused (403)
             return
         client = self.scope.get("client")
-        headers = {
-            "X-Forwarded-For": client[0] if client else "",
-            "X-Forwarded-Proto": "wss" if self.scope.get("scheme") == "wss" else "ws",
-        }
+        headers = {"X-Forwarded-Proto": "wss" if self.scope.get("scheme") == "wss" else "ws"}
+        if client:
+            # The client's address, signed for the upstream's login throttle (api.client_address).
+            headers["X-Forwarded-For"] = client[0]
+            headers[HOP_HEADER] = hop_header(entry.proxy_secret, client[0], "GET", WS_PATH)
         self.session = aiohttp.ClientSession(trust_env=False)
         try:
             self.upstream = await asyncio.wait_for(
