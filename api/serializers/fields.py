@@ -73,3 +73,31 @@ def number(**kwargs) -> serializers.FloatField:
 
 def nullable(field_class: type[serializers.Field], **kwargs) -> serializers.Field:
     return field_class(required=False, allow_null=True, **kwargs)
+
+
+# A response key's declaration: (key, JSON type, nullable), or (key, a serializer instance).
+Declared = tuple[str, type, bool] | tuple[str, serializers.Field]
+FIELD_TYPES = {
+    int: serializers.IntegerField,
+    float: serializers.FloatField,
+    str: serializers.CharField,
+    bool: serializers.BooleanField,
+}
+NULL = True
+
+
+def response_schema(
+    name: str, keys: tuple[Declared, ...], doc: str
+) -> type[serializers.Serializer]:
+    """A serializer class for the OpenAPI schema of a response whose body is built by a plain
+    function (a per-row DRF ``to_representation`` costs more than the whole query): ``keys`` in
+    the order the body has them, so one table serves the schema and the key-order tests."""
+    fields: dict[str, object] = {"__doc__": doc}
+    for key, *spec in keys:
+        if isinstance(spec[0], serializers.Field):
+            fields[key] = spec[0]
+        elif spec[1]:
+            fields[key] = nullable(FIELD_TYPES[spec[0]])
+        else:
+            fields[key] = FIELD_TYPES[spec[0]]()
+    return type(name, (serializers.Serializer,), fields)

@@ -18,14 +18,16 @@ from api.serializers.trades import (
     ForceExitPayload,
     OpenTradeSchema,
     ResultMsgSchema,
+    TradeBaseSchema,
     TradeResponseSchema,
-    TradeSchema,
     TradesQuery,
+    trade_base,
+    trade_open,
+    trades_page,
 )
 from bot_engine.exceptions import OperationalError
 from bot_engine.models import Trade
 from bot_engine.runtime import BotState
-from bot_engine.selectors import trade_views
 from bot_engine.selectors import trades as trade_selectors
 from bot_engine.services import trades as trade_services
 
@@ -40,33 +42,37 @@ def trade_id_from(value: str) -> int:
 
 def open_view(ctx: BotContext, trade: Trade) -> dict:
     """TradeOpen of ``trade`` priced at the bot's cached rate."""
-    rate = ctx.current_rate(trade.pair) if trade.is_open else None
-    return trade_views.trade_open(trade, list(trade.orders.all()), current_rate=rate)
+    return trade_open(trade_selectors.priced(trade, current_rate=ctx.current_rate))
 
 
 class StatusView(APIView):
     @extend_schema(responses=OpenTradeSchema(many=True))
     def get(self, request):
         ctx = bot_context()
-        trades = trade_selectors.open_trades(bot_id=ctx.bot_id)
-        return Response([open_view(ctx, trade) for trade in trades])
+        records = trade_selectors.open_trade_records(
+            bot_id=ctx.bot_id, current_rate=ctx.current_rate
+        )
+        return Response([trade_open(record) for record in records])
 
 
 class TradesView(APIView):
     @extend_schema(parameters=[TradesQuery], responses=TradeResponseSchema)
     def get(self, request):
         params = parse_query(request, TradesQuery)
-        return Response(trade_selectors.closed_trades_page(bot_id=bot_context().bot_id, **params))
+        page = trade_selectors.closed_trades_page(bot_id=bot_context().bot_id, **params)
+        return Response(trades_page(page))
 
 
 class TradeView(APIView):
     @extend_schema(parameters=[TRADE_ID], responses=OpenTradeSchema)
     def get(self, request, tradeid: str):
         ctx = bot_context()
-        trade = trade_selectors.get_trade(bot_id=ctx.bot_id, trade_id=trade_id_from(tradeid))
-        if trade is None:
+        record = trade_selectors.priced_trade(
+            bot_id=ctx.bot_id, trade_id=trade_id_from(tradeid), current_rate=ctx.current_rate
+        )
+        if record is None:
             raise DetailError(TRADE_NOT_FOUND, 404)
-        return Response(open_view(ctx, trade))
+        return Response(trade_open(record))
 
 
 class TradeDeleteView(APIView):
@@ -118,7 +124,7 @@ class CountView(APIView):
 class ForceEnterView(APIView):
     """``/forceenter`` and the legacy ``/forcebuy``."""
 
-    @extend_schema(request=ForceEnterPayload, responses=TradeSchema)
+    @extend_schema(request=ForceEnterPayload, responses=TradeBaseSchema)
     def post(self, request):
         bot = bot_context().require_running()
         body = parse_body(request, ForceEnterPayload)
@@ -132,7 +138,7 @@ class ForceEnterView(APIView):
             enter_tag=body.get("entry_tag"),
             actor=request_actor(request),
         )
-        return Response(trade_views.trade_base(trade, list(trade.orders.all())))
+        return Response(trade_base(trade_selectors.trade_record(trade, trade.orders.all())))
 
 
 class ForceExitView(APIView):

@@ -32,7 +32,7 @@ from bot_engine.selectors.frames import (
     us_to_datetime,
     us_to_ms,
 )
-from bot_engine.selectors.trade_views import profit_at
+from bot_engine.selectors.trade_records import profit_at
 from bot_engine.selectors.trades import open_trades
 
 SQRT_365 = math.sqrt(365)

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.db.models import Prefetch
 
 from bot_engine.models import Order, Trade
 from bot_engine.selectors.frames import closed_count, seq_sum
-from bot_engine.selectors.trade_views import trade_full
+from bot_engine.selectors.trade_records import (
+    OpenTradeRecord,
+    TradeRecord,
+    open_trade_record,
+    trade_record,
+)
+
+# The exit-side price of a pair now, None when unknown (the running bot's cached rate).
+RateOf = Callable[[str], float | None]
 
 
 def _open(bot_id: int):
@@ -32,7 +42,18 @@ class _Row(SimpleNamespace):
         return self.id
 
 
-def closed_trades_page(*, bot_id: int, limit: int, offset: int, order_by_id: bool = True) -> dict:
+@dataclass(slots=True)
+class TradePage:
+    """One page of closed trades: the records, where the page starts, how many there are."""
+
+    trades: list[TradeRecord]
+    offset: int
+    total: int
+
+
+def closed_trades_page(
+    *, bot_id: int, limit: int, offset: int, order_by_id: bool = True
+) -> TradePage:
     """``/trades``: closed trades only, by id ascending or newest close first (contract §3.2)."""
     closed = Trade.objects.for_bot(bot_id).closed()
     total = closed_count(bot_id)
@@ -50,13 +71,7 @@ def closed_trades_page(*, bot_id: int, limit: int, offset: int, order_by_id: boo
         rows = Order.objects.filter(trade_id__in=[t.id for t in page]).order_by("id").values()
         for row in rows:
             orders[row["trade_id"]].append(_Row(**row))
-    trades = [trade_full(trade, orders[trade.id]) for trade in page]
-    return {
-        "trades": trades,
-        "trades_count": len(trades),
-        "offset": offset,
-        "total_trades": total,
-    }
+    return TradePage([trade_record(trade, orders[trade.id]) for trade in page], offset, total)
 
 
 class _PrefetchedOrders:
@@ -104,6 +119,28 @@ def open_trades(*, bot_id: int) -> list[Trade]:
     for trade in trades:
         trade._prefetched_objects_cache = {"orders": _PrefetchedOrders(trade, orders[trade.pk])}
     return trades
+
+
+def open_trade_records(*, bot_id: int, current_rate: RateOf) -> list[OpenTradeRecord]:
+    """``/status``: every open trade, id order, priced at ``current_rate(pair)`` (§3.3)."""
+    return [
+        open_trade_record(trade, current_rate=current_rate(trade.pair))
+        for trade in open_trades(bot_id=bot_id)
+    ]
+
+
+def priced_trade(*, bot_id: int, trade_id: int, current_rate: RateOf) -> OpenTradeRecord | None:
+    """``/trade/{id}``: one trade, open or closed, priced like ``/status``; None if absent."""
+    trade = get_trade(bot_id=bot_id, trade_id=trade_id)
+    return None if trade is None else priced(trade, current_rate=current_rate)
+
+
+def priced(trade: Trade, *, current_rate: RateOf) -> OpenTradeRecord:
+    """``trade`` as TradeOpen shows it: an open one at ``current_rate(pair)``, a closed one at
+    its close rate."""
+    return open_trade_record(
+        trade, current_rate=current_rate(trade.pair) if trade.is_open else None
+    )
 
 
 def get_trade(*, bot_id: int, trade_id: int) -> Trade | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from api.serializers.trades import trade_open, trades_page
 from bot_engine.selectors.balance import balance_summary
 from bot_engine.selectors.performance import (
     entry_tag_performance,
@@ -17,7 +18,7 @@ from bot_engine.selectors.performance import (
 from bot_engine.selectors.profit import profit_summary
 from bot_engine.selectors.stats import trade_stats
 from bot_engine.selectors.timeunit import time_unit_profit
-from bot_engine.selectors.trade_views import trade_open
+from bot_engine.selectors.trade_records import open_trade_record
 from bot_engine.selectors.trades import (
     closed_trades_page,
     get_trade,
@@ -47,13 +48,14 @@ CLOCK_DEPENDENT = {"first_trade_humanized", "latest_trade_humanized"}
 )
 def test_trades_pages(freqtrade_2k_bot, name, limit, offset):
     expected = freqtrade_response(name)
-    assert closed_trades_page(bot_id=freqtrade_2k_bot.pk, limit=limit, offset=offset) == expected
+    page = closed_trades_page(bot_id=freqtrade_2k_bot.pk, limit=limit, offset=offset)
+    assert trades_page(page) == expected
 
 
 @pytest.mark.parametrize("trade_id", [1, 2, 777, 2000])
 def test_trade_by_id(freqtrade_2k_bot, trade_id):
     trade = get_trade(bot_id=freqtrade_2k_bot.pk, trade_id=trade_id)
-    body = trade_open(trade, trade.orders.all(), current_rate=None)
+    body = trade_open(open_trade_record(trade, current_rate=None))
     assert body == freqtrade_response(f"trade_{trade_id}")
 
 
