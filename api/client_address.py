@@ -80,7 +80,7 @@ def own_proxy_secret() -> str:
     """This bot's registry secret: in memory in runbot, from its row in an API worker."""
     running = get_running_bot()
     if running is not None:
-        return running.bot.proxy_secret
+        return running.proxy_secret
     name = webserver_config().bot_name
     return Bot.objects.filter(name=name).values_list("proxy_secret", flat=True).first() or ""
 

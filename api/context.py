@@ -13,7 +13,7 @@ from bot_engine.config.builder import build_config
 from bot_engine.config.model import BotConfig
 from bot_engine.exceptions import BotNotRunning
 from bot_engine.models import Bot
-from bot_engine.runtime import RunningBot, get_running_bot
+from bot_engine.runtime import BotHandle, get_running_bot
 from controlplane.bootstrap import peek_config
 
 _webserver_config: BotConfig | None = None
@@ -39,22 +39,20 @@ def webserver_config() -> BotConfig:
 class BotContext:
     config: BotConfig
     bot_id: int  # -1 when the database has no row for this bot yet: every read is empty
-    running: RunningBot | None
+    running: BotHandle | None
     bot_start: datetime | None = None  # the persisted bot_start_time (contract §3.4)
 
-    def require_running(self) -> RunningBot:
+    def require_running(self) -> BotHandle:
         if self.running is None:
             raise BotNotRunning("Bot is not in the correct state.")
         return self.running
 
     def now(self) -> datetime:
         """The bot's clock: the replay clock on replay, else the wall clock."""
-        return self.running.exchange.now() if self.running else datetime.now(UTC)
+        return self.running.now() if self.running else datetime.now(UTC)
 
     def current_rates(self) -> dict[str, float]:
-        if self.running is None:
-            return {}
-        return {pair: ticker.last for pair, ticker in dict(self.running.tickers).items()}
+        return self.running.current_rates() if self.running else {}
 
     def current_rate(self, pair: str) -> float | None:
         return self.running.current_rate(pair) if self.running else None
@@ -67,7 +65,7 @@ def bot_context() -> BotContext:
             config=running.config,
             bot_id=running.bot_id,
             running=running,
-            bot_start=running.bot.bot_start_time,
+            bot_start=running.bot_start_time,
         )
     config = webserver_config()
     row = Bot.objects.filter(name=config.bot_name).values_list("pk", "bot_start_time").first()

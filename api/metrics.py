@@ -23,7 +23,8 @@ from prometheus_client.core import (
 from prometheus_client.exposition import choose_encoder
 
 from bot_engine import telemetry
-from bot_engine.runtime import BotState, get_running_bot
+from bot_engine.engine.state import BotState
+from bot_engine.runtime import get_running_bot
 from bot_engine.selectors.metrics import metric_figures
 
 # A "_created" series per histogram label set is noise no dashboard reads.

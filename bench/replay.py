@@ -43,8 +43,8 @@ def main() -> None:
     from bot_engine.data.candles import available_data
     from bot_engine.engine.factory import build_running_bot
     from bot_engine.engine.loop import Engine
+    from bot_engine.engine.state import BotState
     from bot_engine.models import Bot, Trade
-    from bot_engine.runtime import BotState
 
     call_command("migrate", interactive=False, verbosity=0)
     data_dir = ROOT / "user_data" / "data" / "binance"

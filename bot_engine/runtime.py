@@ -1,160 +1,73 @@
-"""The running bot as the API sees it: one object registered per process while runbot runs.
+"""The running bot as the API sees it: a narrow handle, and the one bot registered per process.
 
-Everything that changes engine state runs on the engine's own thread (``RunningBot.call``), so
-the loop needs no locks; readers get the cached state (tickers, analysed candles) as it was after
-the last iteration and never wait for one.
+``runbot`` registers its ``RunningBot`` (``bot_engine/engine/state.py``) here; the API asks
+``get_running_bot`` and reads only what ``BotHandle`` declares — values and copies, never the
+engine's mutable caches — and changes the bot only through the services, which take the handle
+back as ``bot=``. No module under ``engine/`` imports this one, so the registry sits above the
+engine, not beside it.
 """
 
 from __future__ import annotations
 
-import enum
-import logging
-import queue
-import threading
-from collections.abc import Callable
-from concurrent.futures import Future
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
-
-import pandas as pd
-
-from bot_engine.config.model import BotConfig
-from bot_engine.engine.book import TradeBook
-from bot_engine.engine.rules import TradingRules
-from bot_engine.exchange.base import Exchange, Ticker
-from bot_engine.models import Bot
-from bot_engine.strategy.base import IStrategy
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from bot_engine.edge.positioning import EdgePositioning
-
-logger = logging.getLogger(__name__)
-T = TypeVar("T")
-COMMAND_TIMEOUT = 30.0
-
-
-class BotState(enum.StrEnum):
-    RUNNING = "running"
-    STOPPED = "stopped"
-    PAUSED = "paused"
-    RELOAD_CONFIG = "reload_config"
+    from bot_engine.config.model import BotConfig
+    from bot_engine.engine.rules import TradingRules
+    from bot_engine.engine.state import AnalysedFrame, BotState, RunningBot
+    from bot_engine.exchange.base import Market
+    from bot_engine.strategy.base import IStrategy
 
 
-@dataclass
-class AnalysedFrame:
-    frame: pd.DataFrame
-    analysed_at: datetime  # wall clock, for last_analyzed
-    newest_candle: object = None  # open time of the last candle, to spot a new one cheaply
-    signal: dict = field(default_factory=dict)  # the last candle's signals, read every step
-
-
-@dataclass
-class RunningBot:
-    """The service object: config, strategy, exchange, state and the caches the API reads."""
-
-    config: BotConfig
-    bot: Bot
-    strategy: IStrategy
-    exchange: Exchange
-    timeframe: str
-    state: BotState = BotState.STOPPED
-    whitelist: list[str] = field(default_factory=list)
-    blacklist: list[str] = field(default_factory=list)
-    whitelist_override: bool = False  # StaticPairList's whitelist edited at run time
-    tickers: dict[str, Ticker] = field(default_factory=dict)
-    dataframes: dict[str, AnalysedFrame] = field(default_factory=dict)
-    startup_time: datetime | None = None
-    last_process: datetime | None = None
-    rules: TradingRules | None = None
-    book: TradeBook | None = None
-    replay_finished: bool = False
-    edge: EdgePositioning | None = None  # set when config edge.enabled
-    _commands: queue.Queue = field(default_factory=queue.Queue)
-    _wake: threading.Event = field(default_factory=threading.Event)
-    _engine_thread: threading.Thread | None = None
+class BotHandle(Protocol):
+    """What the API may read of the running bot (``RunningBot`` implements it)."""
 
     @property
-    def bot_id(self) -> int:
-        return self.bot.pk
-
+    def bot_id(self) -> int: ...
     @property
-    def runmode(self) -> str:
-        return "dry_run" if self.config.dry_run else "live"
-
+    def config(self) -> BotConfig: ...
     @property
-    def stoploss(self) -> float:
-        return self.rules.stoploss
+    def state(self) -> BotState: ...
+    @property
+    def runmode(self) -> str: ...
+    @property
+    def timeframe(self) -> str: ...
+    @property
+    def strategy(self) -> IStrategy: ...
+    @property
+    def rules(self) -> TradingRules | None: ...
+    @property
+    def startup_time(self) -> datetime | None: ...
+    @property
+    def last_process(self) -> datetime | None: ...
+    @property
+    def bot_start_time(self) -> datetime | None: ...
+    @property
+    def proxy_secret(self) -> str: ...
 
-    def stoploss_for(self, pair: str) -> float:
-        """The stoploss a new trade on ``pair`` gets: Edge's for the pair when enabled."""
-        return self.edge.stoploss(pair) if self.edge is not None else self.rules.stoploss
-
-    def exchange_fee(self, pair: str) -> float:
-        if self.config.exchange.fee is not None:
-            return self.config.exchange.fee
-        market = self.exchange.markets().get(pair)
-        return market.fee_taker if market else 0.001
-
-    # -- running work on the engine thread ------------------------------------------------------
-    def attach_engine_thread(self, thread: threading.Thread | None) -> None:
-        self._engine_thread = thread
-
-    def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run ``fn`` on the engine thread between two steps and return its result."""
-        thread = self._engine_thread
-        if thread is None or thread is threading.current_thread() or not thread.is_alive():
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                self.trades_changed()
-        future: Future = Future()
-        self._commands.put((fn, args, kwargs, future))
-        self._wake.set()
-        return future.result(timeout=COMMAND_TIMEOUT)
-
-    def run_pending_commands(self) -> None:
-        while True:
-            try:
-                fn, args, kwargs, future = self._commands.get_nowait()
-            except queue.Empty:
-                return
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(fn(*args, **kwargs))
-            except BaseException as exc:  # the caller re-raises it on its own thread
-                future.set_exception(exc)
-            finally:
-                self.trades_changed()
-
-    def wait_for_command(self, timeout: float) -> None:
-        """Sleep up to ``timeout`` seconds, waking early when a command arrives."""
-        if self._commands.empty():
-            self._wake.wait(max(0.0, timeout))
-        self._wake.clear()
-
-    def trades_changed(self) -> None:
-        """Rows of this bot changed: the engine re-reads its open trades before using them."""
-        if self.book is not None:
-            self.book.mark_dirty()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    # -- cached reads -----------------------------------------------------------------------------
-    def current_rate(self, pair: str) -> float | None:
-        ticker = self.tickers.get(pair)
-        return ticker.last if ticker else None
+    def now(self) -> datetime: ...
+    def markets(self) -> dict[str, Market]: ...
+    def current_whitelist(self) -> list[str]: ...
+    def current_blacklist(self) -> list[str]: ...
+    def current_rate(self, pair: str) -> float | None: ...
+    def current_rates(self) -> dict[str, float]: ...
+    def analysed_frame(self, pair: str, timeframe: str | None = None) -> AnalysedFrame | None: ...
+    def edge_rows(self) -> list[dict] | None: ...
 
 
 _running: RunningBot | None = None
 
 
 def register(bot: RunningBot | None) -> None:
+    """Make ``bot`` the running bot of this process (None: none runs, webserver mode)."""
     global _running
     _running = bot
 
 
-def get_running_bot() -> RunningBot | None:
-    return _running
+def get_running_bot(bot_id: int | None = None) -> BotHandle | None:
+    """The bot running in this process — only if it is bot ``bot_id`` when one is named."""
+    running = _running
+    if running is None or (bot_id is not None and running.bot_id != bot_id):
+        return None
+    return running

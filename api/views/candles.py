@@ -38,7 +38,7 @@ NO_STRATEGY = "No strategy is loaded; pass ?strategy=<name>."
 def _candles(ctx: BotContext, params: dict) -> dict:
     bot = ctx.require_running()
     timeframe = params["timeframe"]
-    analysed = bot.dataframes.get(params["pair"]) if timeframe == bot.timeframe else None
+    analysed = bot.analysed_frame(params["pair"], timeframe)
     return pair_candles(
         analysed=analysed,
         pair=params["pair"],
@@ -179,7 +179,7 @@ class MarketsView(APIView):
                 "swap": not m.spot,
                 "active": m.active,
             }
-            for symbol, m in sorted(bot.exchange.markets().items())
+            for symbol, m in sorted(bot.markets().items())
             if (params["include_inactive"] or m.active)
             and params.get("base", m.base) == m.base
             and params.get("quote", m.quote) == m.quote

@@ -97,9 +97,10 @@ class EdgeView(APIView):
     @extend_schema(responses={200: EdgePairSchema(many=True), 502: None})
     def get(self, request):
         bot = bot_context().running
-        if bot is None or bot.edge is None:
+        rows = bot.edge_rows() if bot is not None else None
+        if rows is None:
             raise OperationalError(EDGE_DISABLED)
-        return Response(bot.edge.rows())
+        return Response(rows)
 
 
 class ApiRootView(APIView):

@@ -20,21 +20,21 @@ from api.serializers.pairs import (
     WhitelistSchema,
 )
 from bot_engine.engine.pairlist import expand_blacklist
-from bot_engine.runtime import RunningBot
+from bot_engine.runtime import BotHandle
 from bot_engine.selectors.locks import locks_summary
 from bot_engine.services import locks as lock_services
 from bot_engine.services import pairs as pair_services
 
 
-def pairlist_methods(bot: RunningBot) -> list[str]:
+def pairlist_methods(bot: BotHandle) -> list[str]:
     return [str(handler.get("method")) for handler in bot.config.pairlists]
 
 
-def blacklist_body(bot: RunningBot, errors: dict | None = None) -> dict:
-    blacklist = list(bot.blacklist)
+def blacklist_body(bot: BotHandle, errors: dict | None = None) -> dict:
+    blacklist = bot.current_blacklist()
     return {
         "blacklist": blacklist,
-        "blacklist_expanded": expand_blacklist(blacklist, sorted(bot.exchange.markets())),
+        "blacklist_expanded": expand_blacklist(blacklist, sorted(bot.markets())),
         "errors": errors or {},
         "length": len(blacklist),
         "method": pairlist_methods(bot),
@@ -45,7 +45,7 @@ class WhitelistView(APIView):
     @extend_schema(responses=WhitelistSchema)
     def get(self, request):
         bot = bot_context().require_running()
-        whitelist = list(bot.whitelist)
+        whitelist = bot.current_whitelist()
         return Response(
             {"whitelist": whitelist, "length": len(whitelist), "method": pairlist_methods(bot)}
         )

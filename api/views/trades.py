@@ -25,9 +25,9 @@ from api.serializers.trades import (
     trade_open,
     trades_page,
 )
+from bot_engine.engine.state import BotState
 from bot_engine.exceptions import OperationalError
 from bot_engine.models import Trade
-from bot_engine.runtime import BotState
 from bot_engine.selectors import trades as trade_selectors
 from bot_engine.services import trades as trade_services
 

@@ -193,16 +193,16 @@ class BotMessageConsumer(AsyncWebsocketConsumer):
 
     async def request_whitelist(self, data: Any) -> None:
         bot = get_running_bot()
-        await self.enqueue(messages.whitelist_message(list(bot.whitelist) if bot else []))
+        await self.enqueue(messages.whitelist_message(bot.current_whitelist() if bot else []))
 
     async def request_analyzed_df(self, data: Any) -> None:
         limit, pair = messages.analyzed_df_params(data)
         bot = get_running_bot()
         if bot is None:
             return
-        pairs = [pair] if pair else list(bot.whitelist)
+        pairs = [pair] if pair else bot.current_whitelist()
         for name in pairs:
-            analysed = bot.dataframes.get(name)
+            analysed = bot.analysed_frame(name)
             if analysed is None:
                 continue
             # Encoding up to 1500 rows takes a while: keep it off the event loop.

@@ -6,8 +6,8 @@ import logging
 from datetime import UTC, datetime
 
 from bot_engine import events
+from bot_engine.engine.state import AnalysedFrame, RunningBot
 from bot_engine.exceptions import ExchangeError
-from bot_engine.runtime import AnalysedFrame, RunningBot
 
 logger = logging.getLogger(__name__)
 

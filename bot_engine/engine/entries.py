@@ -7,10 +7,10 @@ from datetime import datetime
 
 from bot_engine.engine import analysis, pricing, wallet
 from bot_engine.engine.orders import open_trade
+from bot_engine.engine.state import RunningBot
 from bot_engine.exceptions import ExchangeError, OperationalError
 from bot_engine.exchange.base import Market
 from bot_engine.models import Trade
-from bot_engine.runtime import RunningBot
 
 logger = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from django.db import transaction
 
 from bot_engine.engine import analysis, locks, pricing
 from bot_engine.engine.orders import record_exit_order
+from bot_engine.engine.state import RunningBot
 from bot_engine.exceptions import ExchangeError, OperationalError
 from bot_engine.models import Trade
-from bot_engine.runtime import RunningBot
 
 logger = logging.getLogger(__name__)
 

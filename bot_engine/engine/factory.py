@@ -12,12 +12,12 @@ from bot_engine.config.model import BotConfig
 from bot_engine.edge.positioning import EdgePositioning, edge_from_history
 from bot_engine.engine.book import TradeBook
 from bot_engine.engine.rules import TradingRules
+from bot_engine.engine.state import BotState, RunningBot
 from bot_engine.exceptions import ConfigError
 from bot_engine.exchange.base import Exchange, OrderResult
 from bot_engine.exchange.dry_run import DryRunExchange
 from bot_engine.exchange.replay import ReplayExchange
 from bot_engine.models import Bot, Order, Trade
-from bot_engine.runtime import BotState, RunningBot
 from bot_engine.strategy.loader import load_strategy
 from bot_engine.strategy.pandas_options import use_object_strings
 

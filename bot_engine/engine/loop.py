@@ -11,8 +11,8 @@ from django.db import close_old_connections, connection
 
 from bot_engine import events, telemetry
 from bot_engine.engine import analysis, entries, exits, order_updates, pairlist
+from bot_engine.engine.state import BotState, RunningBot
 from bot_engine.exceptions import ExchangeError, TemporaryExchangeError
-from bot_engine.runtime import BotState, RunningBot
 
 logger = logging.getLogger(__name__)
 

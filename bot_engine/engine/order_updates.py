@@ -10,9 +10,9 @@ from django.db import transaction
 from bot_engine import events
 from bot_engine.config.model import UnfilledTimeout
 from bot_engine.engine.orders import apply_entry_fill, apply_exit_fill, update_order_row
+from bot_engine.engine.state import RunningBot
 from bot_engine.exceptions import ExchangeError
 from bot_engine.models import Order
-from bot_engine.runtime import RunningBot
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from django.db.models import Max
 
 from bot_engine import events, trade_math
 from bot_engine.data.timeframes import timeframe_to_minutes
+from bot_engine.engine.state import RunningBot
 from bot_engine.exchange.base import Market, OrderResult
 from bot_engine.models import Order, Trade
-from bot_engine.runtime import RunningBot
 
 logger = logging.getLogger(__name__)
 

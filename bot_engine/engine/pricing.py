@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot_engine.config.model import PricingConfig
+from bot_engine.engine.state import RunningBot
 from bot_engine.exceptions import ExchangeError
-from bot_engine.runtime import RunningBot
 
 
 def _side_price(pricing: PricingConfig, bid: float, ask: float, *, buying: bool) -> float:

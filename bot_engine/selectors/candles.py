@@ -18,8 +18,8 @@ import pandas as pd
 from bot_engine.config.model import BotConfig
 from bot_engine.data.candles import load_candles
 from bot_engine.data.timeframes import timeframe_to_seconds
+from bot_engine.engine.state import AnalysedFrame
 from bot_engine.exceptions import TradeplaneError
-from bot_engine.runtime import AnalysedFrame
 from bot_engine.strategy.base import normalise_signals
 from bot_engine.strategy.loader import load_strategy
 

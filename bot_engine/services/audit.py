@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 from django.db import DatabaseError, transaction
 
+from bot_engine.engine.state import RunningBot
 from bot_engine.exceptions import TradeplaneError
 from bot_engine.models import AuditEvent, Outcome
-from bot_engine.runtime import RunningBot
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

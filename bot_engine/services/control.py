@@ -6,8 +6,8 @@ import logging
 
 from bot_engine.config.loader import load_config
 from bot_engine.engine.rules import TradingRules
+from bot_engine.engine.state import BotState, RunningBot
 from bot_engine.exceptions import ConfigError, OperationalError
-from bot_engine.runtime import BotState, RunningBot
 from bot_engine.services.audit import Actor, audited
 
 logger = logging.getLogger(__name__)

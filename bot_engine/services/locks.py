@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot_engine.engine import locks
-from bot_engine.runtime import RunningBot
+from bot_engine.engine.state import RunningBot
 from bot_engine.services.audit import Actor, audited
 
 

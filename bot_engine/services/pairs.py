@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot_engine.engine import pairlist
-from bot_engine.runtime import RunningBot
+from bot_engine.engine.state import RunningBot
 from bot_engine.services.audit import Actor, audited
 
 ALREADY_LISTED = "Pair {pair} already in pairlist."

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from bot_engine.engine import entries, exits, order_updates
+from bot_engine.engine.state import BotState, RunningBot
 from bot_engine.exceptions import ExchangeError, OperationalError
 from bot_engine.models import Order, Trade
-from bot_engine.runtime import BotState, RunningBot
 from bot_engine.services.audit import Actor, audited
 
 logger = logging.getLogger(__name__)

@@ -25,9 +25,9 @@ from bot_engine.config.builder import build_config
 from bot_engine.config.loader import load_config
 from bot_engine.engine.factory import build_running_bot
 from bot_engine.engine.loop import Engine
+from bot_engine.engine.state import BotState
 from bot_engine.importer import import_freqtrade
 from bot_engine.models import Bot, Trade
-from bot_engine.runtime import BotState
 from tests.fixtures.api import REPO, USER_DATA, basic_header, config_dict
 from tests.fixtures.engine import run_candles
 from tests.fixtures.freqtrade_data import FREQTRADE_2K_DB, FREQTRADE_DIR, freqtrade_response

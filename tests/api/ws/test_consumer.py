@@ -22,7 +22,7 @@ from api.ws.publisher import install_publisher, uninstall_publisher
 from api.ws.routing import websocket_urlpatterns
 from bot_engine import runtime
 from bot_engine.config.builder import build_config
-from bot_engine.runtime import AnalysedFrame
+from bot_engine.engine.state import AnalysedFrame
 from tests.fixtures.api import API_USER, config_dict
 
 # The handshake reads the database (roles, revoked tokens) from Channels' worker thread.

@@ -154,7 +154,7 @@ def test_paused_bot_exits_but_does_not_enter(make_running_bot):
     run_candles(bot, 400)
     opened = Trade.objects.for_bot(bot.bot_id).count()
     assert opened >= 1
-    from bot_engine.runtime import BotState
+    from bot_engine.engine.state import BotState
 
     bot.state = BotState.PAUSED
     run_candles(bot, 600)
