@@ -55,7 +55,10 @@ def build_config(config: Mapping[str, Any], *, path: Path | None) -> BotConfig:
         unfilledtimeout=_sub(UnfilledTimeout, config.get("unfilledtimeout")),
         api_server=_api_server(config.get("api_server")),
         edge=_sub(EdgeConfig, config.get("edge")),
-        order_types={**DEFAULT_ORDER_TYPES, **config.get("order_types", {})},
+        # An empty object is "not set" too: the strategy's order types stay in force.
+        order_types=(
+            {**DEFAULT_ORDER_TYPES, **config["order_types"]} if config.get("order_types") else None
+        ),
         **values,
     )
 

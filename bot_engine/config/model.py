@@ -102,7 +102,12 @@ class EdgeConfig:
 
 @dataclass(frozen=True)
 class BotConfig:
-    """Freqtrade-style configuration, validated. ``raw`` keeps every key, unknown ones too."""
+    """Freqtrade-style configuration, validated. ``raw`` keeps every key, unknown ones too
+    (strategies read it as their ``config`` dict).
+
+    ``None`` on a trading rule means "not in the file": the strategy's value applies
+    (``engine/rules.py``), as in Freqtrade.
+    """
 
     raw: Mapping[str, Any] = field(repr=False)  # holds secrets; see loader.redact()
     path: Path | None
@@ -126,10 +131,10 @@ class BotConfig:
     trailing_stop_positive: float | None = None
     trailing_stop_positive_offset: float | None = None
     trailing_only_offset_is_reached: bool | None = None
-    use_exit_signal: bool = True
-    exit_profit_only: bool = False
-    exit_profit_offset: float = 0.0
-    ignore_roi_if_entry_signal: bool = False
+    use_exit_signal: bool | None = None
+    exit_profit_only: bool | None = None
+    exit_profit_offset: float | None = None
+    ignore_roi_if_entry_signal: bool | None = None
     initial_state: str = "stopped"  # running | stopped | paused
     force_entry_enable: bool = False
     process_throttle_secs: float = 5.0
@@ -142,7 +147,8 @@ class BotConfig:
     pairlists: tuple[Mapping[str, Any], ...] = ({"method": "StaticPairList"},)
     entry_pricing: PricingConfig = field(default_factory=PricingConfig)
     exit_pricing: PricingConfig = field(default_factory=PricingConfig)
-    order_types: Mapping[str, Any] = field(default_factory=dict)  # None-free; strategy merged in
+    # None: the strategy's; else the file's keys over DEFAULT_ORDER_TYPES (all of them win)
+    order_types: Mapping[str, Any] | None = None
     unfilledtimeout: UnfilledTimeout = field(default_factory=UnfilledTimeout)
     api_server: ApiServerConfig = field(default_factory=ApiServerConfig)
     edge: EdgeConfig = field(default_factory=EdgeConfig)

@@ -28,12 +28,13 @@ class TradingRules:
     @classmethod
     def resolve(cls, config: BotConfig, strategy: IStrategy) -> TradingRules:
         def pick(name: str) -> Any:
-            value = getattr(config, name, None)
+            """The config's value when the file sets it (not None), else the strategy's."""
+            value = getattr(config, name)
             return value if value is not None else getattr(strategy, name)
 
         roi = config.minimal_roi if config.minimal_roi is not None else strategy.minimal_roi
         order_types = {**DEFAULT_ORDER_TYPES, **(strategy.order_types or {})}
-        if config.raw.get("order_types"):
+        if config.order_types is not None:
             order_types.update(config.order_types)
         return cls(
             timeframe=config.timeframe or strategy.timeframe,
@@ -43,12 +44,10 @@ class TradingRules:
             trailing_stop_positive=pick("trailing_stop_positive"),
             trailing_stop_positive_offset=float(pick("trailing_stop_positive_offset") or 0.0),
             trailing_only_offset_is_reached=bool(pick("trailing_only_offset_is_reached")),
-            use_exit_signal=_flag(config, strategy, "use_exit_signal", True),
-            exit_profit_only=_flag(config, strategy, "exit_profit_only", False),
-            exit_profit_offset=float(
-                config.raw.get("exit_profit_offset", strategy.exit_profit_offset)
-            ),
-            ignore_roi_if_entry_signal=_flag(config, strategy, "ignore_roi_if_entry_signal", False),
+            use_exit_signal=bool(pick("use_exit_signal")),
+            exit_profit_only=bool(pick("exit_profit_only")),
+            exit_profit_offset=float(pick("exit_profit_offset")),
+            ignore_roi_if_entry_signal=bool(pick("ignore_roi_if_entry_signal")),
             order_types=order_types,
         )
 
@@ -56,10 +55,3 @@ class TradingRules:
         """The ROI threshold in force after ``minutes_open`` minutes (largest key <= duration)."""
         keys = [k for k in self.minimal_roi if k <= minutes_open]
         return self.minimal_roi[max(keys)] if keys else None
-
-
-def _flag(config: BotConfig, strategy: IStrategy, name: str, default: bool) -> bool:
-    """Config wins only when the user wrote the key; else the strategy's attribute."""
-    if name in config.raw:
-        return bool(config.raw[name])
-    return bool(getattr(strategy, name, default))

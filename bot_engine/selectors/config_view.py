@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot_engine.config.model import BotConfig
+from bot_engine.config.model import DEFAULT_ORDER_TYPES, BotConfig
 from bot_engine.data.timeframes import timeframe_to_minutes, timeframe_to_seconds
 from bot_engine.selectors.system import TRADEPLANE_VERSION
 
@@ -45,7 +45,7 @@ def show_config(
     timeframe = rules.timeframe if rules else config.timeframe
     stoploss = rules.stoploss if rules else config.stoploss
     roi = rules.minimal_roi if rules else (config.minimal_roi or {})
-    order_types = dict(rules.order_types if rules else config.order_types)
+    order_types = dict(rules.order_types if rules else config.order_types or DEFAULT_ORDER_TYPES)
 
     def rule(name: str, default: Any) -> Any:
         value = getattr(rules, name, None) if rules else getattr(config, name, None)
