@@ -1,13 +1,19 @@
 """Money math in one place: trade values and profit, matching Freqtrade's formulas (contract §3.1).
 
 Decimal inside each value (as Freqtrade does, so ``0.1 * 3`` noise does not leak into results),
-floats in storage and on the wire; profits are rounded to 8 decimals.
+floats in storage and on the wire; profits are rounded to 8 decimals. The stake wallet's formula
+(contract §3.14) is here too; statistics over many trades are in ``trade_stats``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot_engine.config.model import BotConfig
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,34 @@ def total_profit_ratio(
     return round8(total_profit_abs / base)
 
 
+class Position(Protocol):
+    """What ``open_profit`` reads of a trade (a ``Trade`` row or a ``values()`` row)."""
+
+    amount: float
+    open_trade_value: float
+    fee_close: float
+    is_short: bool
+    leverage: float | None
+    trading_mode: str
+    funding_fees: float | None
+
+
+def open_profit(trade: Position, rate: float) -> tuple[float, float]:
+    """(profit_abs, profit_ratio) of closing the whole position at ``rate`` (contract §3.1).
+
+    Measured against the stored ``open_trade_value``, as Freqtrade does.
+    """
+    close_value = close_trade_value(trade.amount, rate, trade.fee_close, is_short=trade.is_short)
+    if trade.trading_mode == "futures":
+        funding = trade.funding_fees or 0.0
+        close_value = close_value - funding if trade.is_short else close_value + funding
+    opened = trade.open_trade_value
+    profit_abs = opened - close_value if trade.is_short else close_value - opened
+    leverage = trade.leverage or 1.0
+    ratio = profit_ratio(opened, close_value, is_short=trade.is_short, leverage=leverage)
+    return round8(profit_abs), ratio
+
+
 def stoploss_price(open_rate: float, stoploss: float, *, is_short: bool, leverage: float) -> float:
     """The stop price ``stoploss`` (a negative ratio) away from ``open_rate``."""
     distance = abs(stoploss) / leverage
@@ -103,3 +137,56 @@ def stoploss_price(open_rate: float, stoploss: float, *, is_short: bool, leverag
 def pct(ratio: float | None) -> float | None:
     """A ratio as a percentage rounded to 2 decimals, keeping -0.0 (contract §0)."""
     return None if ratio is None else round(ratio * 100, 2)
+
+
+@dataclass(frozen=True)
+class StakeWallet:
+    free: float  # stake currency not in any trade
+    used: float  # stake of entry orders still open on the exchange
+    open_stakes: float  # Σ stake_amount of open trades
+    closed_profit: float  # Σ close_profit_abs of closed trades
+    realized_open: float  # Σ realized_profit of open trades (partial exits)
+    total_stake_amount: float  # what the bot may trade with (tradable_balance_ratio applied)
+
+    @property
+    def available_stake(self) -> float:
+        return max(0.0, min(self.total_stake_amount - self.open_stakes, self.free))
+
+
+def wallet_from_sums(
+    config: BotConfig,
+    *,
+    closed_profit: float,
+    open_stakes: float,
+    realized_open: float,
+    pending: float,
+) -> StakeWallet:
+    """The wallet formula (contract §3.14), in one place for every caller."""
+    free = config.dry_run_wallet + closed_profit + realized_open
+    free -= open_stakes
+    if config.available_capital:
+        total = config.available_capital + closed_profit
+    else:
+        total = (free + open_stakes) * config.tradable_balance_ratio
+    return StakeWallet(
+        free=free,
+        used=pending,
+        open_stakes=open_stakes,
+        closed_profit=closed_profit,
+        realized_open=realized_open,
+        total_stake_amount=total,
+    )
+
+
+def pending_entry_stake(orders: Iterable[tuple[float, float, float | None]]) -> float:
+    """Stake reserved by open entry orders, from (ft_amount, ft_price, filled): the wallet's
+    ``used``. Summed left to right in the order given."""
+    return sum((amount - (filled or 0.0)) * price for amount, price, filled in orders)
+
+
+def starting_balance(config: BotConfig, wallet: StakeWallet) -> float:
+    """Freqtrade's starting balance (contract §3.4): available_capital, else the wallet's
+    (free − Σ closed profit + Σ open stakes) · tradable_balance_ratio."""
+    if config.available_capital is not None:
+        return float(config.available_capital)
+    return (wallet.free - wallet.closed_profit + wallet.open_stakes) * config.tradable_balance_ratio

@@ -1,56 +1,20 @@
 """The stake wallet: what is free, tied up and available for the next trade (Freqtrade's Wallets).
 
 In dry-run no exchange balance exists: the wallet is ``dry_run_wallet`` plus realised profit minus
-open stakes, computed with database aggregates over the bot's trades (contract §3.14).
+open stakes (contract §3.14; the formula is ``trade_math.wallet_from_sums``). Its sums come from
+database aggregates over the bot's trades, or from trades a caller has already loaded.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from django.db.models import Sum
 
 from bot_engine.config.model import BotConfig
 from bot_engine.models import Order, Trade
-
-
-@dataclass(frozen=True)
-class StakeWallet:
-    free: float  # stake currency not in any trade
-    used: float  # stake of entry orders still open on the exchange
-    open_stakes: float  # Σ stake_amount of open trades
-    closed_profit: float  # Σ close_profit_abs of closed trades
-    realized_open: float  # Σ realized_profit of open trades (partial exits)
-    total_stake_amount: float  # what the bot may trade with (tradable_balance_ratio applied)
-
-    @property
-    def available_stake(self) -> float:
-        return max(0.0, min(self.total_stake_amount - self.open_stakes, self.free))
-
-
-def wallet_from_sums(
-    config: BotConfig,
-    *,
-    closed_profit: float,
-    open_stakes: float,
-    realized_open: float,
-    pending: float,
-) -> StakeWallet:
-    """The wallet formula (contract §3.14), in one place for every caller."""
-    free = config.dry_run_wallet + closed_profit + realized_open
-    free -= open_stakes
-    if config.available_capital:
-        total = config.available_capital + closed_profit
-    else:
-        total = (free + open_stakes) * config.tradable_balance_ratio
-    return StakeWallet(
-        free=free,
-        used=pending,
-        open_stakes=open_stakes,
-        closed_profit=closed_profit,
-        realized_open=realized_open,
-        total_stake_amount=total,
-    )
+from bot_engine.trade_math import StakeWallet, pending_entry_stake, wallet_from_sums
+from bot_engine.trade_stats import seq_sum
 
 
 def stake_wallet(
@@ -81,7 +45,30 @@ def _pending_entry_stake(bot_id: int) -> float:
         .open()
         .values_list("ft_amount", "ft_price", "filled")
     )
-    return sum((amount - (filled or 0.0)) * price for amount, price, filled in rows)
+    return pending_entry_stake(rows)
+
+
+def loaded_stake_wallet(
+    config: BotConfig, *, closed_profit: float, open_trades: Sequence[Trade]
+) -> StakeWallet:
+    """``stake_wallet`` from open trades already loaded with their orders (prefetched) and
+    Σ close_profit_abs of the closed ones: the same sums in the same order as the database's,
+    sparing two aggregate scans of the whole trade table (``/profit`` on every poll)."""
+    by_pk = sorted(open_trades, key=lambda trade: trade.pk)
+    orders = sorted(
+        (o for t in open_trades for o in t.orders.all()), key=lambda o: (o.trade_id, o.pk)
+    )
+    return wallet_from_sums(
+        config,
+        closed_profit=closed_profit,
+        open_stakes=seq_sum([trade.stake_amount for trade in by_pk]),
+        realized_open=seq_sum([trade.realized_profit for trade in by_pk]),
+        pending=pending_entry_stake(
+            (o.ft_amount, o.ft_price, o.filled)
+            for o in orders
+            if o.ft_is_open and o.ft_order_side == "buy"
+        ),
+    )
 
 
 def unlimited_stake(wallet: StakeWallet, *, max_open_trades: int, open_trades: int) -> float:

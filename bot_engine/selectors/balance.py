@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 from bot_engine.config.model import BotConfig
 from bot_engine.engine.wallet import stake_wallet
-from bot_engine.selectors.frames import closed_trades
-from bot_engine.selectors.profit import starting_balance
+from bot_engine.selectors.closed_cache import closed_trades
 from bot_engine.selectors.trades import open_trades
+from bot_engine.trade_math import starting_balance
 
 
 def balance_summary(

@@ -3,7 +3,7 @@
 ``/performance``, ``/entries`` and ``/exits`` use the 2026.9 cost-weighted ratio: Σ profit_abs /
 Σ entry-order stake of the group, sorted by Σ profit_abs descending. ``/mix_tags`` keeps
 Freqtrade's own rules (Σ of per-trade ratios; rows in order of each key's best single trade)
-but not its ``profit_pct`` slip. All four read the cached closed trades of ``frames``.
+but not its ``profit_pct`` slip. All four read the cached closed trades of ``closed_cache``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import copy
 
 import numpy as np
 
-from bot_engine.selectors.frames import ClosedTrades, closed_trades, group_seq_sums
+from bot_engine.selectors.closed_cache import ClosedTrades, closed_trades
+from bot_engine.trade_stats import group_seq_sums
 
 
 def pair_performance(*, bot_id: int) -> list[dict]:

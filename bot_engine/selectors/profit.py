@@ -1,6 +1,6 @@
 """``/profit``: the Profit object (contract §2.9, §3.4), vectorised over the bot's trades.
 
-The closed trades come from the per-bot cache of ``frames.closed_trades`` (a few index-only
+The closed trades come from the per-bot cache of ``closed_cache.closed_trades`` (a few index-only
 aggregate queries when nothing changed), the open ones and their orders are read on every call,
 and the wallet is rebuilt from both, so a poll over 100k closed trades stays in the tens of
 milliseconds. Everything that depends on the wallet or on prices is recomputed each time.
@@ -14,28 +14,23 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from bot_engine import trade_stats
 from bot_engine.config.model import BotConfig
-from bot_engine.engine.wallet import StakeWallet, wallet_from_sums
+from bot_engine.engine.wallet import loaded_stake_wallet
 from bot_engine.models import Trade
+from bot_engine.models.order import FINAL_STATUSES
+from bot_engine.selectors.closed_cache import ClosedTrades, closed_trades
+from bot_engine.selectors.columns import NAT
 from bot_engine.selectors.frames import (
     DATETIME_PRINT_FORMAT,
-    FINAL_ORDER_STATUSES,
-    NAT,
-    ClosedTrades,
-    bn_std,
-    closed_trades,
     finite_or_none,
     format_us,
-    pairwise_sum,
-    seq_sum,
-    seq_sum_inserted,
     us_to_datetime,
     us_to_ms,
 )
-from bot_engine.selectors.trade_records import profit_at
 from bot_engine.selectors.trades import open_trades
-
-SQRT_365 = math.sqrt(365)
+from bot_engine.trade_math import open_profit, starting_balance
+from bot_engine.trade_stats import seq_sum, seq_sum_inserted
 
 
 def profit_summary(
@@ -57,7 +52,7 @@ def profit_summary(
     """
     all_closed = closed_trades(bot_id)
     all_open = open_trades(bot_id=bot_id)
-    wallet = _wallet(config, all_closed, all_open)
+    wallet = loaded_stake_wallet(config, closed_profit=all_closed.profit_sum, open_trades=all_open)
     start_balance = starting_balance(config, wallet)
     closed = all_closed.only(direction=direction)
 
@@ -94,14 +89,6 @@ def profit_summary(
         **_bot_start(bot_start, all_closed, all_open, now),
     }
     return {key: _jsonable(value) for key, value in result.items()}
-
-
-def starting_balance(config: BotConfig, wallet: StakeWallet) -> float:
-    """Freqtrade's starting balance (contract §3.4): available_capital, else the wallet's
-    (free − Σ closed profit + Σ open stakes) · tradable_balance_ratio."""
-    if config.available_capital is not None:
-        return float(config.available_capital)
-    return (wallet.free - wallet.closed_profit + wallet.open_stakes) * config.tradable_balance_ratio
 
 
 def naturaltime(delta: timedelta) -> str:
@@ -151,28 +138,6 @@ def _naturaldelta(delta: timedelta) -> str:
     return f"{years:,} years"
 
 
-def _wallet(config: BotConfig, closed: ClosedTrades, trades_open: list[Trade]) -> StakeWallet:
-    """``engine.wallet.stake_wallet`` rebuilt from what is already loaded (same formulas and
-    summation order), sparing two aggregate scans of the whole trade table per call."""
-    by_pk = sorted(trades_open, key=lambda trade: trade.pk)
-    open_stakes = seq_sum([trade.stake_amount for trade in by_pk])
-    realized_open = seq_sum([trade.realized_profit for trade in by_pk])
-    pending = sum(
-        (o.ft_amount - (o.filled or 0.0)) * o.ft_price
-        for o in sorted(
-            (o for t in trades_open for o in t.orders.all()), key=lambda o: (o.trade_id, o.pk)
-        )
-        if o.ft_is_open and o.ft_order_side == "buy"
-    )
-    return wallet_from_sums(
-        config,
-        closed_profit=closed.profit_sum,
-        open_stakes=open_stakes,
-        realized_open=realized_open,
-        pending=pending,
-    )
-
-
 def _matches(trade: Trade, direction: str | None) -> bool:
     return direction not in ("long", "short") or trade.is_short == (direction == "short")
 
@@ -189,7 +154,7 @@ def _open_profits(
             o.ft_order_side == entry_side
             and not o.ft_is_open
             and o.filled
-            and o.status in FINAL_ORDER_STATUSES
+            and o.status in FINAL_STATUSES
             for o in orders
         ):
             continue  # no filled entry yet: not part of the profit lists
@@ -198,7 +163,7 @@ def _open_profits(
         if math.isnan(rate):
             ratio = profit_abs = math.nan
         else:
-            profit_abs, ratio = profit_at(trade, rate)
+            profit_abs, ratio = open_profit(trade, rate)
             profit_abs += trade.realized_profit or 0.0
         ids.append(trade.trade_id)
         ratios.append(ratio)
@@ -297,16 +262,12 @@ def _best_pair(ranked: list[tuple[str, float, float, int]]) -> dict:
 
 
 def _win_loss(closed: ClosedTrades) -> dict:
-    """Winning = close_profit ≥ 0 (ratio, not abs); profit_factor ∞ without losses."""
-    winning = closed.ratio >= 0
-    won = seq_sum(closed.profit_abs[winning])
-    lost = seq_sum(closed.profit_abs[~winning])
-    count = len(closed.ratio)
+    result = trade_stats.win_loss(closed.ratio, closed.profit_abs)
     return {
-        "winning_trades": int(winning.sum()),
-        "losing_trades": int(count - winning.sum()),
-        "profit_factor": won / abs(lost) if lost else math.inf,
-        "winrate": int(winning.sum()) / count if count else 0,
+        "winning_trades": result.winning,
+        "losing_trades": result.losing,
+        "profit_factor": result.profit_factor,
+        "winrate": result.winrate,
     }
 
 
@@ -316,18 +277,7 @@ def _df_profits(closed: ClosedTrades) -> np.ndarray:
 
 
 def _expectancy(closed: ClosedTrades) -> dict:
-    profits = _df_profits(closed)
-    expectancy, ratio = 0.0, 100.0
-    if len(profits):
-        wins = profits[profits > 0]
-        losses = profits[profits < 0]
-        average_win = pairwise_sum(wins) / len(wins) if len(wins) else 0
-        average_loss = abs(pairwise_sum(losses)) / len(losses) if len(losses) else 0
-        winrate = len(wins) / len(profits)
-        loserate = len(losses) / len(profits)
-        expectancy = winrate * average_win - loserate * average_loss
-        if average_loss > 0:
-            ratio = (1 + average_win / average_loss) * winrate - 1
+    expectancy, ratio = trade_stats.expectancy(_df_profits(closed))
     return {"expectancy": expectancy, "expectancy_ratio": ratio}
 
 
@@ -337,98 +287,38 @@ def _ratios(
     first_us: int | None,
     last_us: int | None,
     final: float,
-    drawdown: dict | None,
+    drawdown: trade_stats.Drawdown | None,
 ) -> dict:
-    """sharpe, sortino, calmar, sqn and cagr (contract §3.4)."""
-    days = 1
-    if first_us is not None and last_us is not None:
-        days = max(1, (us_to_datetime(last_us) - us_to_datetime(first_us)).days)
-    sharpe = sortino = calmar = 0.0
-    sqn = 0.0
+    """sharpe, sortino, sqn, calmar and cagr (contract §3.4)."""
     moments = closed.memoized(
-        "ratio_moments", lambda: _ratio_moments(closed, start_balance), version=start_balance
+        "ratio_moments",
+        lambda: trade_stats.ratio_moments(_df_profits(closed), start_balance),
+        version=start_balance,
     )
-    if moments is not None:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if first_us != last_us:
-                mean_per_day = moments["scaled_sum"] / days
-                sharpe = _or_minus_100(mean_per_day, moments["std"])
-                sortino = _or_minus_100(mean_per_day, moments["downside_std"])
-                total = moments["profit_sum"] / start_balance / days * 100
-                calmar = _or_minus_100(total, drawdown["relative"] if drawdown else 0.0)
-            std = moments["sample_std"]
-            if std != 0 and not math.isnan(std):
-                sqn = round(math.sqrt(moments["count"]) * (moments["scaled_mean"] / std), 4)
-            else:
-                sqn = -100.0
-    if final < 0 or start_balance <= 0:
-        cagr = 0.0
-    else:
-        cagr = (final / start_balance) ** (1 / (days / 365)) - 1
-    return {"sharpe": sharpe, "sortino": sortino, "sqn": sqn, "calmar": calmar, "cagr": cagr}
-
-
-def _ratio_moments(closed: ClosedTrades, start_balance: float) -> dict | None:
-    """The sums and spreads behind sharpe, sortino, calmar and sqn (None without trades)."""
-    profits = _df_profits(closed)
-    if not len(profits):
-        return None
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scaled = profits / start_balance
-        return {
-            "count": len(profits),
-            "scaled_sum": pairwise_sum(scaled),
-            "scaled_mean": float(np.mean(scaled)),
-            "std": bn_std(scaled),
-            "downside_std": bn_std(scaled[profits < 0]),
-            "sample_std": bn_std(scaled, ddof=1),
-            "profit_sum": pairwise_sum(profits),
-        }
-
-
-def _or_minus_100(numerator: float, denominator: float) -> float:
-    """Freqtrade's "not optimal" marker when the spread is zero or undefined."""
-    if denominator == 0 or math.isnan(denominator):
-        return -100.0
-    return numerator / denominator * SQRT_365
-
-
-def _drawdown(closed: ClosedTrades, start_balance: float) -> dict | None:
-    """Max and current drawdown over the closed trades in close-date order (contract §3.4).
-
-    A zero point is put before the first trade, as Freqtrade does, so that a series without
-    any loss reports a zero drawdown dated at the first close.
-    """
-    order = closed.by_close[closed.close_us[closed.by_close] != NAT]
-    if not len(order):
-        return None
-    dates = closed.close_us[order]
-    cumulative = np.concatenate([[0.0], np.cumsum(closed.profit_abs[order])])
-    high = np.concatenate([[0.0], np.maximum(0.0, np.maximum.accumulate(cumulative[1:]))])
-    drawdown = cumulative - high
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if start_balance:
-            peak_balance = start_balance + high
-            relative = (peak_balance - (start_balance + cumulative)) / peak_balance
-        else:
-            relative = (high - cumulative) / high
-    relative[0] = 0.0
-    low_idx = int(np.argmin(drawdown))
-    high_idx = int(np.argmax(high[: low_idx + 1]))
-    current_high_idx = int(np.argmax(high[:-1]))
+    ratios = trade_stats.risk_ratios(
+        moments,
+        start_balance=start_balance,
+        first_us=first_us,
+        last_us=last_us,
+        final_balance=final,
+        max_drawdown=drawdown.max_relative if drawdown else 0.0,
+    )
     return {
-        "abs": abs(float(drawdown[low_idx])),
-        "relative": float(relative[low_idx]),
-        "high_us": int(dates[max(high_idx - 1, 0)]),
-        "low_us": int(dates[max(low_idx - 1, 0)]),
-        "current_relative": float(relative[-1]),
-        "current_abs": float(high[-1] - cumulative[-1]),
-        "current_high": float(high[-1]),
-        "current_high_us": int(dates[max(current_high_idx - 1, 0)]),
+        "sharpe": ratios.sharpe,
+        "sortino": ratios.sortino,
+        "sqn": ratios.sqn,
+        "calmar": ratios.calmar,
+        "cagr": ratios.cagr,
     }
 
 
-def _drawdown_block(dd: dict | None) -> dict:
+def _drawdown(closed: ClosedTrades, start_balance: float) -> trade_stats.Drawdown | None:
+    """The drawdown of the closed trades that have a close date, in close-date order."""
+    order = closed.by_close[closed.close_us[closed.by_close] != NAT]
+    return trade_stats.drawdown(closed.profit_abs[order], closed.close_us[order], start_balance)
+
+
+def _drawdown_block(dd: trade_stats.Drawdown | None) -> dict:
     if dd is None:
         return {
             "max_drawdown": 0.0,
@@ -444,17 +334,17 @@ def _drawdown_block(dd: dict | None) -> dict:
             "current_drawdown_start_timestamp": 0,
         }
     return {
-        "max_drawdown": dd["relative"],
-        "max_drawdown_abs": dd["abs"],
-        "max_drawdown_start": format_us(dd["high_us"]),
-        "max_drawdown_start_timestamp": us_to_ms(dd["high_us"]),
-        "max_drawdown_end": format_us(dd["low_us"]),
-        "max_drawdown_end_timestamp": us_to_ms(dd["low_us"]),
-        "current_drawdown": dd["current_relative"],
-        "current_drawdown_abs": dd["current_abs"],
-        "current_drawdown_high": dd["current_high"],
-        "current_drawdown_start": format_us(dd["current_high_us"]),
-        "current_drawdown_start_timestamp": us_to_ms(dd["current_high_us"]),
+        "max_drawdown": dd.max_relative,
+        "max_drawdown_abs": dd.max_abs,
+        "max_drawdown_start": format_us(dd.high_us),
+        "max_drawdown_start_timestamp": us_to_ms(dd.high_us),
+        "max_drawdown_end": format_us(dd.low_us),
+        "max_drawdown_end_timestamp": us_to_ms(dd.low_us),
+        "current_drawdown": dd.current_relative,
+        "current_drawdown_abs": dd.current_abs,
+        "current_drawdown_high": dd.current_high,
+        "current_drawdown_start": format_us(dd.current_high_us),
+        "current_drawdown_start_timestamp": us_to_ms(dd.current_high_us),
     }
 
 

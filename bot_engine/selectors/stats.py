@@ -6,7 +6,9 @@ import copy
 
 import numpy as np
 
-from bot_engine.selectors.frames import NAT, ClosedTrades, closed_trades, seq_sum, small_ints
+from bot_engine.selectors.closed_cache import ClosedTrades, closed_trades
+from bot_engine.selectors.columns import NAT
+from bot_engine.trade_stats import seq_sum, small_ints
 
 OUTCOMES = ("wins", "losses", "draws")
 

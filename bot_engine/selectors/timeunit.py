@@ -8,7 +8,8 @@ import numpy as np
 
 from bot_engine.config.model import BotConfig
 from bot_engine.engine.wallet import stake_wallet
-from bot_engine.selectors.frames import ClosedTrades, closed_trades, group_seq_sums
+from bot_engine.selectors.closed_cache import ClosedTrades, closed_trades
+from bot_engine.trade_stats import group_seq_sums
 
 UNITS = ("days", "weeks", "months")
 

@@ -75,7 +75,7 @@ def open_trade_record(trade: Trade, *, current_rate: float | None) -> OpenTradeR
         if _filled(orders, facts[0]):
             profit_ratio = profit_abs = math.nan
             if not math.isnan(rate):
-                profit_abs, profit_ratio = profit_at(trade, rate)
+                profit_abs, profit_ratio = trade_math.open_profit(trade, rate)
                 total_profit_abs = profit_abs + (trade.realized_profit or 0.0)
                 total_profit_ratio = trade_math.total_profit_ratio(
                     total_profit_abs,
@@ -90,7 +90,7 @@ def open_trade_record(trade: Trade, *, current_rate: float | None) -> OpenTradeR
         profit_ratio = trade.close_profit or 0.0
         profit_abs = trade.close_profit_abs or 0.0
 
-    entry_dist, entry_dist_ratio = profit_at(trade, trade.stop_loss)
+    entry_dist, entry_dist_ratio = trade_math.open_profit(trade, trade.stop_loss)
     current_dist = current_dist_ratio = math.nan
     if rate and not math.isnan(rate):
         current_dist = price_to_precision(
@@ -110,25 +110,6 @@ def open_trade_record(trade: Trade, *, current_rate: float | None) -> OpenTradeR
         stoploss_entry_dist=entry_dist,
         stoploss_entry_dist_ratio=entry_dist_ratio,
     )
-
-
-def profit_at(trade: Trade, rate: float) -> tuple[float, float]:
-    """(profit_abs, profit_ratio) of closing the whole position at ``rate`` (contract §3.1).
-
-    Measured against the stored ``open_trade_value``, as Freqtrade does.
-    """
-    close_value = trade_math.close_trade_value(
-        trade.amount, rate, trade.fee_close, is_short=trade.is_short
-    )
-    if trade.trading_mode == "futures":
-        funding = trade.funding_fees or 0.0
-        close_value = close_value - funding if trade.is_short else close_value + funding
-    opened = trade.open_trade_value
-    profit_abs = opened - close_value if trade.is_short else close_value - opened
-    ratio = trade_math.profit_ratio(
-        opened, close_value, is_short=trade.is_short, leverage=trade.leverage or 1.0
-    )
-    return trade_math.round8(profit_abs), ratio
 
 
 def price_to_precision(price: float, precision: float | None, mode: int | None) -> float:

@@ -10,13 +10,14 @@ from types import SimpleNamespace
 from django.db.models import Prefetch
 
 from bot_engine.models import Order, Trade
-from bot_engine.selectors.frames import closed_count, seq_sum
+from bot_engine.selectors.closed_cache import closed_count
 from bot_engine.selectors.trade_records import (
     OpenTradeRecord,
     TradeRecord,
     open_trade_record,
     trade_record,
 )
+from bot_engine.trade_stats import seq_sum
 
 # The exit-side price of a pair now, None when unknown (the running bot's cached rate).
 RateOf = Callable[[str], float | None]

@@ -17,12 +17,11 @@ from django.utils.module_loading import import_string
 
 from bot_engine import runtime, secret_filter
 from bot_engine.config.loader import load_config
-from bot_engine.config.reader import write_default_config
+from bot_engine.config.reader import DEFAULT_CONFIG, write_default_config
 from bot_engine.engine.factory import build_running_bot
 from bot_engine.engine.loop import Engine, run_in_thread
 from bot_engine.exceptions import ConfigError, ExchangeError, StrategyError
-from bot_engine.selectors import frames
-from controlplane.bootstrap import DEFAULT_CONFIG
+from bot_engine.selectors import closed_cache
 
 # Websocket keepalive: a ping every 20 s, and a peer that has not answered 20 s later is gone.
 # Idle sockets then survive proxies with a 60 s idle timeout (nginx's proxy_read_timeout).
@@ -130,7 +129,7 @@ class Command(BaseCommand):
         self.stdout.flush()
         # The aggregates' cache is read in the background while uvicorn starts: at a million
         # trades that read takes seconds, which FreqUI's first /profit would otherwise wait.
-        threading.Thread(target=frames.warm_cache, args=(bot_id,), daemon=True).start()
+        threading.Thread(target=closed_cache.warm_cache, args=(bot_id,), daemon=True).start()
         server = QuietServer(
             uvicorn.Config(
                 application,

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from bot_engine.engine.wallet import stake_wallet
-from bot_engine.selectors import profit
+from bot_engine.engine.wallet import loaded_stake_wallet, stake_wallet
+from bot_engine.selectors.closed_cache import closed_trades
 from bot_engine.selectors.profit import naturaltime, profit_summary
+from bot_engine.selectors.trades import open_trades
 from tests.fixtures.freqtrade_data import (
     fixture_freqtrade_config,  # noqa: F401 - registers the fixture
     freqtrade_bot_config,
@@ -214,7 +215,7 @@ def test_cache_follows_new_closed_trades():
 
 
 def test_wallet_matches_the_engine_wallet():
-    """profit_summary rebuilds engine.wallet.stake_wallet from loaded rows; both must agree."""
+    """profit_summary's wallet comes from loaded rows; the engine's from aggregates: both agree."""
     bot = make_bot_row()
     make_closed_trade(
         bot, 1, open_rate=1.0, close_rate=1.23, fee=0.001, opened=T0, closed=T0 + timedelta(hours=1)
@@ -222,8 +223,10 @@ def test_wallet_matches_the_engine_wallet():
     make_open_trade(bot, 2, open_rate=2.0, opened=T0, realized_profit=0.5)
     make_open_trade(bot, 3, open_rate=3.0, opened=T0, filled=False, pair="XRP/BTC")
     config = freqtrade_bot_config()
-    rebuilt = profit._wallet(
-        config, profit.closed_trades(bot.pk), profit.open_trades(bot_id=bot.pk)
+    rebuilt = loaded_stake_wallet(
+        config,
+        closed_profit=closed_trades(bot.pk).profit_sum,
+        open_trades=open_trades(bot_id=bot.pk),
     )
     assert rebuilt == stake_wallet(bot.pk, config)
 
