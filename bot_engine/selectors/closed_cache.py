@@ -15,12 +15,18 @@ from datetime import datetime
 from typing import TypeVar
 
 import numpy as np
-import pandas as pd
 from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Q, Sum
 
 from bot_engine.models import Bot, Order, Trade
-from bot_engine.selectors.columns import entry_order_costs, fetch_columns, rows_of, trade_columns
+from bot_engine.selectors.columns import (
+    entry_order_costs,
+    fetch_columns,
+    label_codes,
+    rows_of,
+    stable_order,
+    trade_columns,
+)
 from bot_engine.trade_stats import rank_groups, seq_sum
 
 logger = logging.getLogger(__name__)
@@ -321,13 +327,6 @@ def _merged(old: ClosedTrades, new: ClosedTrades) -> ClosedTrades:
     )
 
 
-def stable_order(values: np.ndarray) -> np.ndarray:
-    """``np.argsort(values, kind="stable")``, without sorting values already in order."""
-    if len(values) < 2 or bool((values[1:] >= values[:-1]).all()):
-        return np.arange(len(values))
-    return np.argsort(values, kind="stable")
-
-
 def _load_closed(bot_id: int, *, since: _Watch | None = None) -> ClosedTrades:
     """The bot's closed trades; with ``since``, only those that were open then or were created
     after it (the candidates for having closed since)."""
@@ -366,9 +365,9 @@ def _load_closed(bot_id: int, *, since: _Watch | None = None) -> ClosedTrades:
         volume_orders.order_by("id"), {"id": "int", "trade_id": "int", "cost": "float"}
     )
     volume_rows, of_closed = rows_of(cols["id"], volume["trade_id"])
-    pair_labels, pair_codes = _codes(cols["pair"])
-    enter_labels, enter_codes = _codes(cols["enter_tag"])
-    exit_labels, exit_codes = _codes(cols["exit_reason"])
+    pair_labels, pair_codes = label_codes(cols["pair"], missing=OTHER)
+    enter_labels, enter_codes = label_codes(cols["enter_tag"], missing=OTHER)
+    exit_labels, exit_codes = label_codes(cols["exit_reason"], missing=OTHER)
     profit_abs = np.nan_to_num(cols["close_profit_abs"])
     return ClosedTrades(
         pks=cols["id"],
@@ -393,13 +392,3 @@ def _load_closed(bot_id: int, *, since: _Watch | None = None) -> ClosedTrades:
         volume_costs=volume["cost"][of_closed],
         profit_sum=seq_sum(profit_abs[stable_order(cols["id"])]),
     )
-
-
-def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted distinct labels, per-row index into them); NULL becomes "Other"."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna(OTHER))
-    labels = np.array([str(value) for value in uniques], dtype=object)
-    order = np.argsort(labels, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return labels[order], rank[codes] if len(codes) else codes.astype(np.int64)

@@ -325,3 +325,20 @@ def rows_of(pks: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray
     by_pk = np.argsort(pks, kind="stable")
     index = by_pk[np.clip(np.searchsorted(pks[by_pk], wanted), 0, len(pks) - 1)]
     return index, pks[index] == wanted
+
+
+def stable_order(values: np.ndarray) -> np.ndarray:
+    """``np.argsort(values, kind="stable")``, without sorting values already in order."""
+    if len(values) < 2 or bool((values[1:] >= values[:-1]).all()):
+        return np.arange(len(values))
+    return np.argsort(values, kind="stable")
+
+
+def label_codes(values: np.ndarray, *, missing: str) -> tuple[np.ndarray, np.ndarray]:
+    """A text column as (sorted distinct labels, per-row index into them); NULL is ``missing``."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna(missing))
+    labels = np.array([str(value) for value in uniques], dtype=object)
+    order = np.argsort(labels, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return labels[order], rank[codes] if len(codes) else codes.astype(np.int64)
