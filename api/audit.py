@@ -1,6 +1,6 @@
-"""The API's side of the audit trail: who is asking (``request_actor``), and a middleware that
-records the control requests no service recorded — refused (403) or failed before reaching
-the bot (e.g. 503 in webserver mode, 422 bad input)."""
+"""The API's side of the audit trail: who is asking (``request_actor``, handed to the services
+by ``ActsForCaller``), and a middleware that records the control requests no service recorded
+— refused (403) or failed before reaching the bot (e.g. 503 in webserver mode, 422 bad input)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from api.context import bot_context
 from api.permissions import required_role
 from bot_engine.models import Outcome, Role
 from bot_engine.services import access
-from bot_engine.services.audit import Actor, record
+from bot_engine.services.audit import Actor, acting_as, record
 
 logger = logging.getLogger(__name__)
 ACTOR_ATTR = "tradeplane_actor"
@@ -41,6 +41,19 @@ def request_actor(request) -> Actor:
         )
         setattr(raw, ACTOR_ATTR, actor)
     return actor
+
+
+class ActsForCaller:
+    """Mixin for views that call services: what the services do is recorded as done by the
+    request's caller, so no view passes the actor by hand.
+
+    Around ``dispatch``, because DRF authenticates inside it; the actor is built only when a
+    service records (``request_actor`` then caches it for the middleware below).
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        with acting_as(lambda: request_actor(request)):
+            return super().dispatch(request, *args, **kwargs)
 
 
 # The services' action names, for the routes whose URL name differs (legacy aliases, one

@@ -11,7 +11,6 @@ from django.conf import settings
 
 from bot_engine.config.builder import build_config
 from bot_engine.config.model import BotConfig
-from bot_engine.exceptions import BotNotRunning
 from bot_engine.models import Bot
 from bot_engine.runtime import BotHandle, get_running_bot
 from controlplane.bootstrap import peek_config
@@ -39,13 +38,8 @@ def webserver_config() -> BotConfig:
 class BotContext:
     config: BotConfig
     bot_id: int  # -1 when the database has no row for this bot yet: every read is empty
-    running: BotHandle | None
+    running: BotHandle | None  # set on every view behind api.permissions.TradingMode
     bot_start: datetime | None = None  # the persisted bot_start_time (contract §3.4)
-
-    def require_running(self) -> BotHandle:
-        if self.running is None:
-            raise BotNotRunning("Bot is not in the correct state.")
-        return self.running
 
     def now(self) -> datetime:
         """The bot's clock: the replay clock on replay, else the wall clock."""

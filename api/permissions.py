@@ -18,7 +18,10 @@ from rest_framework import exceptions, permissions
 from api.auth.authentication import ApiUser, Credential
 from api.auth.config_session import CONFIG_BACKEND
 from api.context import bot_context, served_config
+from api.exceptions import NOT_IN_STATE
+from bot_engine.exceptions import BotNotRunning
 from bot_engine.models import Role
+from bot_engine.runtime import get_running_bot
 from bot_engine.services import access
 
 PUBLIC = "public"  # no credentials needed
@@ -165,3 +168,28 @@ class HasBotRole(permissions.BasePermission):
         if role is None:
             raise exceptions.PermissionDenied(NO_ROLE.format(bot=name))
         raise exceptions.PermissionDenied(FORBIDDEN.format(bot=name, role=role, needed=needed))
+
+
+class TradingMode(permissions.BasePermission):
+    """Trading endpoints need the bot running in this process: in webserver mode they answer
+    503 ``{"detail": "Bot is not in the correct state."}``, after the role check (401/403) and
+    before any parameter is read (422), as contract §0 orders them. OPTIONS only describes the
+    endpoint, so it answers in both modes."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method == "OPTIONS" or get_running_bot() is not None:
+            return True
+        raise BotNotRunning(NOT_IN_STATE)
+
+
+class TradingModeToChange(TradingMode):
+    """Trading mode for the methods that change the bot; the endpoint's reads come from the
+    database and answer in webserver mode too (``/locks``)."""
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in permissions.SAFE_METHODS or super().has_permission(request, view)
+
+
+# The default of REST_FRAMEWORK (the role) plus the mode, for a view's ``permission_classes``.
+TRADING = [HasBotRole, TradingMode]
+TRADING_TO_CHANGE = [HasBotRole, TradingModeToChange]

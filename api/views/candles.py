@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from api.context import BotContext, bot_context
 from api.exceptions import DetailError, RequestValidationError, validation_item
 from api.params import parse_body, parse_query
+from api.permissions import TRADING
 from api.serializers.candles import (
     AvailablePairsQuery,
     AvailablePairsSchema,
@@ -36,7 +37,7 @@ NO_STRATEGY = "No strategy is loaded; pass ?strategy=<name>."
 
 
 def _candles(ctx: BotContext, params: dict) -> dict:
-    bot = ctx.require_running()
+    bot = ctx.running
     timeframe = params["timeframe"]
     analysed = bot.analysed_frame(params["pair"], timeframe)
     return pair_candles(
@@ -50,16 +51,16 @@ def _candles(ctx: BotContext, params: dict) -> dict:
 
 
 class PairCandlesView(APIView):
+    permission_classes = TRADING
+
     @extend_schema(parameters=[PairCandlesQuery], responses=PairHistorySchema)
     def get(self, request):
         ctx = bot_context()
-        ctx.require_running()
         return Response(_candles(ctx, parse_query(request, PairCandlesQuery)))
 
     @extend_schema(request=PairCandlesRequest, responses=PairHistorySchema)
     def post(self, request):
         ctx = bot_context()
-        ctx.require_running()
         return Response(_candles(ctx, parse_body(request, PairCandlesRequest)))
 
 
@@ -165,10 +166,12 @@ class AvailablePairsView(APIView):
 
 
 class MarketsView(APIView):
+    permission_classes = TRADING
+
     @extend_schema(parameters=[MarketsQuery], responses=MarketsSchema)
     def get(self, request):
         ctx = bot_context()
-        bot = ctx.require_running()
+        bot = ctx.running
         params = parse_query(request, MarketsQuery)
         markets = {
             symbol: {

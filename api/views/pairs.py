@@ -7,9 +7,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.audit import request_actor
+from api.audit import ActsForCaller
 from api.context import bot_context
 from api.params import parse_body, parse_path, parse_query
+from api.permissions import TRADING, TRADING_TO_CHANGE
 from api.serializers.pairs import (
     BlacklistPayload,
     BlacklistSchema,
@@ -42,43 +43,45 @@ def blacklist_body(bot: BotHandle, errors: dict | None = None) -> dict:
 
 
 class WhitelistView(APIView):
+    permission_classes = TRADING
+
     @extend_schema(responses=WhitelistSchema)
     def get(self, request):
-        bot = bot_context().require_running()
+        bot = bot_context().running
         whitelist = bot.current_whitelist()
         return Response(
             {"whitelist": whitelist, "length": len(whitelist), "method": pairlist_methods(bot)}
         )
 
 
-class BlacklistView(APIView):
+class BlacklistView(ActsForCaller, APIView):
+    permission_classes = TRADING
+
     @extend_schema(responses=BlacklistSchema)
     def get(self, request):
-        return Response(blacklist_body(bot_context().require_running()))
+        return Response(blacklist_body(bot_context().running))
 
     @extend_schema(request=BlacklistPayload, responses=BlacklistSchema)
     def post(self, request):
-        bot = bot_context().require_running()
+        bot = bot_context().running
         pairs = parse_body(request, BlacklistPayload)["blacklist"]
-        return Response(
-            blacklist_body(
-                bot, pair_services.blacklist_add(bot=bot, pairs=pairs, actor=request_actor(request))
-            )
-        )
+        return Response(blacklist_body(bot, pair_services.blacklist_add(bot=bot, pairs=pairs)))
 
     @extend_schema(parameters=[DeleteBlacklistQuery], responses=BlacklistSchema)
     def delete(self, request):
-        bot = bot_context().require_running()
+        bot = bot_context().running
         pairs = parse_query(request, DeleteBlacklistQuery)["pairs_to_delete"]
         return Response(
             blacklist_body(
                 bot,
-                pair_services.blacklist_remove(bot=bot, pairs=pairs, actor=request_actor(request)),
+                pair_services.blacklist_remove(bot=bot, pairs=pairs),
             )
         )
 
 
-class LocksView(APIView):
+class LocksView(ActsForCaller, APIView):
+    permission_classes = TRADING_TO_CHANGE
+
     @extend_schema(responses=LocksSchema)
     def get(self, request):
         ctx = bot_context()
@@ -87,36 +90,38 @@ class LocksView(APIView):
     @extend_schema(request=LocksPayload(many=True), responses=LocksSchema)
     def post(self, request):
         ctx = bot_context()
-        bot = ctx.require_running()
         new_locks = parse_body(request, LocksPayload, many=True)
-        lock_services.locks_add(bot=bot, new_locks=new_locks, actor=request_actor(request))
+        lock_services.locks_add(bot=ctx.running, new_locks=new_locks)
         return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))
 
 
-class LockDeleteView(APIView):
+class LockDeleteView(ActsForCaller, APIView):
+    permission_classes = TRADING
+
     @extend_schema(
         parameters=[OpenApiParameter("lockid", int, OpenApiParameter.PATH)], responses=LocksSchema
     )
     def delete(self, request, lockid: str):
         ctx = bot_context()
-        bot = ctx.require_running()
+        bot = ctx.running
         lock_id = parse_path(lockid, serializers.IntegerField(), "lockid")
-        lock_services.locks_delete(bot=bot, lock_id=lock_id, actor=request_actor(request))
+        lock_services.locks_delete(bot=bot, lock_id=lock_id)
         return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))
 
 
-class LocksDeleteView(APIView):
+class LocksDeleteView(ActsForCaller, APIView):
     """``POST /locks/delete`` with ``{"pair"?, "lockid"?}``."""
+
+    permission_classes = TRADING
 
     @extend_schema(request=DeleteLockRequest, responses=LocksSchema)
     def post(self, request):
         ctx = bot_context()
-        bot = ctx.require_running()
+        bot = ctx.running
         body = parse_body(request, DeleteLockRequest)
         lock_services.locks_delete(
             bot=bot,
             lock_id=body.get("lockid"),
             pair=body.get("pair"),
-            actor=request_actor(request),
         )
         return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))

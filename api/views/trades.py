@@ -7,10 +7,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.audit import request_actor
+from api.audit import ActsForCaller
 from api.context import BotContext, bot_context
 from api.exceptions import DetailError
 from api.params import parse_body, parse_path, parse_query
+from api.permissions import TRADING
 from api.serializers.trades import (
     CountSchema,
     DeleteTradeSchema,
@@ -75,37 +76,37 @@ class TradeView(APIView):
         return Response(trade_open(record))
 
 
-class TradeDeleteView(APIView):
+class TradeDeleteView(ActsForCaller, APIView):
+    permission_classes = TRADING
+
     @extend_schema(parameters=[TRADE_ID], responses=DeleteTradeSchema)
     def delete(self, request, tradeid: str):
-        bot = bot_context().require_running()
+        bot = bot_context().running
         trade_id = trade_id_from(tradeid)
-        return Response(
-            trade_services.delete_trade(bot=bot, trade_id=trade_id, actor=request_actor(request))
-        )
+        return Response(trade_services.delete_trade(bot=bot, trade_id=trade_id))
 
 
-class TradeOpenOrderView(APIView):
+class TradeOpenOrderView(ActsForCaller, APIView):
+    permission_classes = TRADING
+
     @extend_schema(parameters=[TRADE_ID], responses=OpenTradeSchema)
     def delete(self, request, tradeid: str):
         ctx = bot_context()
-        bot = ctx.require_running()
+        bot = ctx.running
         trade_id = trade_id_from(tradeid)
-        trade = trade_services.cancel_open_order(
-            bot=bot, trade_id=trade_id, actor=request_actor(request)
-        )
+        trade = trade_services.cancel_open_order(bot=bot, trade_id=trade_id)
         return Response(open_view(ctx, trade))
 
 
-class TradeReloadView(APIView):
+class TradeReloadView(ActsForCaller, APIView):
+    permission_classes = TRADING
+
     @extend_schema(parameters=[TRADE_ID], request=None, responses=OpenTradeSchema)
     def post(self, request, tradeid: str):
         ctx = bot_context()
-        bot = ctx.require_running()
+        bot = ctx.running
         trade_id = trade_id_from(tradeid)
-        trade = trade_services.reload_trade(
-            bot=bot, trade_id=trade_id, actor=request_actor(request)
-        )
+        trade = trade_services.reload_trade(bot=bot, trade_id=trade_id)
         return Response(open_view(ctx, trade))
 
 
@@ -121,12 +122,14 @@ class CountView(APIView):
         )
 
 
-class ForceEnterView(APIView):
+class ForceEnterView(ActsForCaller, APIView):
     """``/forceenter`` and the legacy ``/forcebuy``."""
+
+    permission_classes = TRADING
 
     @extend_schema(request=ForceEnterPayload, responses=TradeBaseSchema)
     def post(self, request):
-        bot = bot_context().require_running()
+        bot = bot_context().running
         body = parse_body(request, ForceEnterPayload)
         trade = trade_services.force_entry(
             bot=bot,
@@ -136,17 +139,18 @@ class ForceEnterView(APIView):
             order_type=body.get("ordertype"),
             stake_amount=body.get("stakeamount"),
             enter_tag=body.get("entry_tag"),
-            actor=request_actor(request),
         )
         return Response(trade_base(trade_selectors.trade_record(trade, trade.orders.all())))
 
 
-class ForceExitView(APIView):
+class ForceExitView(ActsForCaller, APIView):
     """``/forceexit`` and the legacy ``/forcesell``."""
+
+    permission_classes = TRADING
 
     @extend_schema(request=ForceExitPayload, responses=ResultMsgSchema)
     def post(self, request):
-        bot = bot_context().require_running()
+        bot = bot_context().running
         body = parse_body(request, ForceExitPayload)
         return Response(
             trade_services.force_exit(
@@ -155,7 +159,6 @@ class ForceExitView(APIView):
                 order_type=body.get("ordertype"),
                 amount=body.get("amount"),
                 price=body.get("price"),
-                actor=request_actor(request),
             )
         )
 

@@ -4,12 +4,17 @@
 that same transaction, so an action is never recorded without its changes or the reverse.
 A failed action is recorded too (whatever it wrote before failing stays, as it did without
 the audit), then its error is raised again for the API to answer.
+
+Who asked is not an argument of every service: the caller (the API, per request) runs them
+inside ``acting_as``, and ``audited`` reads it; outside one the actor is the engine itself.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -34,6 +39,30 @@ class Actor:
     remote_addr: str | None = None
     via: str = "api"
     recorded: bool = field(default=False, compare=False)
+
+
+SYSTEM = "system"  # the actor of a service called from code, outside any ``acting_as``
+_acting: ContextVar[Callable[[], Actor] | None] = ContextVar("acting", default=None)
+
+
+@contextmanager
+def acting_as(actor: Callable[[], Actor]) -> Iterator[None]:
+    """Services called inside the block record ``actor()`` as who asked for them.
+
+    A function rather than an Actor: the API enters the block before authentication ran, and
+    a request whose services record nothing never builds its actor.
+    """
+    token = _acting.set(actor)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def current_actor() -> Actor:
+    """Who the services called now act for: the ``acting_as`` caller, else the engine."""
+    actor = _acting.get()
+    return actor() if actor is not None else Actor(name=SYSTEM, via="engine")
 
 
 def record(
@@ -70,7 +99,6 @@ def record(
 
 def audited(
     bot: RunningBot,
-    actor: Actor | None,
     action: str,
     fn: Callable[[], T],
     *,
@@ -78,7 +106,7 @@ def audited(
     snapshot: Callable[[], Any] | None = None,
 ) -> T:
     """Run ``fn`` on the engine thread; its changes and their audit row commit together."""
-    who = actor or Actor(name="system", via="engine")  # a service called from code
+    who = current_actor()  # here, on the caller's thread: the engine thread has no context
 
     def run() -> T:
         before = snapshot() if snapshot else None

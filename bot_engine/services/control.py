@@ -8,7 +8,7 @@ from bot_engine.config.loader import load_config
 from bot_engine.engine.rules import TradingRules
 from bot_engine.engine.state import BotState, RunningBot
 from bot_engine.exceptions import ConfigError, OperationalError
-from bot_engine.services.audit import Actor, audited
+from bot_engine.services.audit import audited
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def _state(bot: RunningBot) -> dict[str, str]:
 
 
 def _switch_state(
-    bot: RunningBot, actor: Actor | None, action: str, target: BotState, *, already: str, done: str
+    bot: RunningBot, action: str, target: BotState, *, already: str, done: str
 ) -> str:
     """Move the bot to ``target`` on the engine thread; ``already`` if it is there."""
 
@@ -39,24 +39,20 @@ def _switch_state(
         logger.info("Bot state changed to %s", target.value)
         return done
 
-    return audited(bot, actor, action, change, snapshot=lambda: _state(bot))
+    return audited(bot, action, change, snapshot=lambda: _state(bot))
 
 
-def bot_start(*, bot: RunningBot, actor: Actor | None = None) -> dict[str, str]:
-    status = _switch_state(
-        bot, actor, "start", BotState.RUNNING, already=ALREADY_RUNNING, done=STARTING
-    )
+def bot_start(*, bot: RunningBot) -> dict[str, str]:
+    status = _switch_state(bot, "start", BotState.RUNNING, already=ALREADY_RUNNING, done=STARTING)
     return {"status": status}
 
 
-def bot_stop(*, bot: RunningBot, actor: Actor | None = None) -> dict[str, str]:
-    status = _switch_state(
-        bot, actor, "stop", BotState.STOPPED, already=ALREADY_STOPPED, done=STOPPING
-    )
+def bot_stop(*, bot: RunningBot) -> dict[str, str]:
+    status = _switch_state(bot, "stop", BotState.STOPPED, already=ALREADY_STOPPED, done=STOPPING)
     return {"status": status}
 
 
-def bot_pause(*, bot: RunningBot, actor: Actor | None = None) -> dict[str, str]:
+def bot_pause(*, bot: RunningBot) -> dict[str, str]:
     """No new entries; open trades are still managed (2026.9 ``paused`` state)."""
 
     def change() -> str:
@@ -65,10 +61,10 @@ def bot_pause(*, bot: RunningBot, actor: Actor | None = None) -> dict[str, str]:
         logger.info("Bot state changed to paused")
         return PAUSED_FROM_STOPPED if was_stopped else PAUSED
 
-    return {"status": audited(bot, actor, "pause", change, snapshot=lambda: _state(bot))}
+    return {"status": audited(bot, "pause", change, snapshot=lambda: _state(bot))}
 
 
-def bot_reload_config(*, bot: RunningBot, actor: Actor | None = None) -> dict[str, str]:
+def bot_reload_config(*, bot: RunningBot) -> dict[str, str]:
     """Re-read the config file and the rules derived from it, keeping open trades.
 
     The pair lists edited through the API are reset to the file's (Freqtrade does the same).
@@ -96,7 +92,7 @@ def bot_reload_config(*, bot: RunningBot, actor: Actor | None = None) -> dict[st
             logger.info("Bot state after the reload: %s", previous.value)
         bot.wake()
 
-    audited(bot, actor, "reload_config", change, snapshot=lambda: _config_summary(bot))
+    audited(bot, "reload_config", change, snapshot=lambda: _config_summary(bot))
     return {"status": RELOADING}
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot_engine.engine import locks
 from bot_engine.engine.state import RunningBot
-from bot_engine.services.audit import Actor, audited
+from bot_engine.services.audit import audited
 
 
 def _active(bot: RunningBot) -> dict[str, list]:
@@ -21,9 +21,7 @@ def _active(bot: RunningBot) -> dict[str, list]:
     }
 
 
-def locks_add(
-    *, bot: RunningBot, new_locks: Iterable[Mapping[str, Any]], actor: Actor | None = None
-) -> None:
+def locks_add(*, bot: RunningBot, new_locks: Iterable[Mapping[str, Any]]) -> None:
     """Each lock: ``pair``, aware ``until``, ``side`` (default ``*``), ``reason``."""
     items = list(new_locks)
 
@@ -41,7 +39,7 @@ def locks_add(
             )
 
     target = ", ".join(str(item["pair"]) for item in items)
-    audited(bot, actor, "add_locks", run, target=target, snapshot=lambda: _active(bot))
+    audited(bot, "add_locks", run, target=target, snapshot=lambda: _active(bot))
 
 
 def locks_delete(
@@ -49,14 +47,12 @@ def locks_delete(
     bot: RunningBot,
     lock_id: int | None = None,
     pair: str | None = None,
-    actor: Actor | None = None,
 ) -> int:
     """Deactivate a lock by id, or every active lock of ``pair``; unknown ids change nothing."""
     if lock_id is None and pair is None:
         return 0
     return audited(
         bot,
-        actor,
         "delete_lock",
         lambda: locks.unlock(bot.bot_id, now=bot.exchange.now(), lock_id=lock_id, pair=pair),
         target=pair if lock_id is None else f"lock {lock_id}",

@@ -6,16 +6,14 @@ from collections.abc import Iterable
 
 from bot_engine.engine import pairlist
 from bot_engine.engine.state import RunningBot
-from bot_engine.services.audit import Actor, audited
+from bot_engine.services.audit import audited
 
 ALREADY_LISTED = "Pair {pair} already in pairlist."
 INVALID_WILDCARD = "Pair {pair} is not a valid wildcard."
 NOT_LISTED = "Pair {pair} is not in the current blacklist."
 
 
-def blacklist_add(
-    *, bot: RunningBot, pairs: Iterable[str], actor: Actor | None = None
-) -> dict[str, dict[str, str]]:
+def blacklist_add(*, bot: RunningBot, pairs: Iterable[str]) -> dict[str, dict[str, str]]:
     """Append new entries (regexes allowed); returns ``errors`` keyed by the refused entry."""
     new = list(pairs)
 
@@ -35,18 +33,14 @@ def blacklist_add(
         ]
         return errors
 
-    return audited(
-        bot, actor, "blacklist_add", run, target=", ".join(new), snapshot=lambda: _lists(bot)
-    )
+    return audited(bot, "blacklist_add", run, target=", ".join(new), snapshot=lambda: _lists(bot))
 
 
 def _lists(bot: RunningBot) -> dict[str, list[str]]:
     return {"blacklist": list(bot.blacklist)}
 
 
-def blacklist_remove(
-    *, bot: RunningBot, pairs: Iterable[str], actor: Actor | None = None
-) -> dict[str, dict[str, str]]:
+def blacklist_remove(*, bot: RunningBot, pairs: Iterable[str]) -> dict[str, dict[str, str]]:
     gone = list(pairs)
 
     def run() -> dict[str, dict[str, str]]:
@@ -59,5 +53,5 @@ def blacklist_remove(
         return errors
 
     return audited(
-        bot, actor, "blacklist_delete", run, target=", ".join(gone), snapshot=lambda: _lists(bot)
+        bot, "blacklist_delete", run, target=", ".join(gone), snapshot=lambda: _lists(bot)
     )

@@ -8,7 +8,7 @@ from bot_engine.engine import entries, exits, order_updates
 from bot_engine.engine.state import BotState, RunningBot
 from bot_engine.exceptions import ExchangeError, OperationalError
 from bot_engine.models import Order, Trade
-from bot_engine.services.audit import Actor, audited
+from bot_engine.services.audit import audited
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,6 @@ def force_entry(
     order_type: str | None = None,
     stake_amount: float | None = None,
     enter_tag: str | None = None,
-    actor: Actor | None = None,
 ) -> Trade:
     """Open a position on ``pair`` now, whatever the strategy says."""
 
@@ -129,9 +128,7 @@ def force_entry(
             logger.warning("Force entry on %s failed: %s", pair, exc)
             raise OperationalError(ENTRY_FAILED.format(pair=pair)) from exc
 
-    return audited(
-        bot, actor, "forceenter", enter, target=pair, snapshot=lambda: _open_trade_ids(bot)
-    )
+    return audited(bot, "forceenter", enter, target=pair, snapshot=lambda: _open_trade_ids(bot))
 
 
 def force_exit(
@@ -141,7 +138,6 @@ def force_exit(
     order_type: str | None = None,
     amount: float | None = None,
     price: float | None = None,
-    actor: Actor | None = None,
 ) -> dict[str, str]:
     """Exit one open trade (``trade_id`` digits) or all of them (``"all"``)."""
 
@@ -174,14 +170,12 @@ def force_exit(
         exit_one(trade)
         return {"result": EXIT_CREATED.format(trade_id=trade.trade_id)}
 
-    result = audited(
-        bot, actor, "forceexit", run, target=trade_id, snapshot=lambda: _open_trade_ids(bot)
-    )
+    result = audited(bot, "forceexit", run, target=trade_id, snapshot=lambda: _open_trade_ids(bot))
     bot.wake()
     return result
 
 
-def delete_trade(*, bot: RunningBot, trade_id: int, actor: Actor | None = None) -> dict:
+def delete_trade(*, bot: RunningBot, trade_id: int) -> dict:
     """Cancel the trade's open orders on the exchange, then remove it and its orders."""
 
     def run() -> dict:
@@ -207,16 +201,14 @@ def delete_trade(*, bot: RunningBot, trade_id: int, actor: Actor | None = None) 
             "trade_id": trade_id,
         }
 
-    return _audited_on_trade(bot, actor, "delete_trade", run, trade_id)
+    return _audited_on_trade(bot, "delete_trade", run, trade_id)
 
 
-def _audited_on_trade(bot, actor, action, fn, trade_id: int):
-    return audited(
-        bot, actor, action, fn, target=trade_id, snapshot=lambda: _trade_summary(bot, trade_id)
-    )
+def _audited_on_trade(bot, action, fn, trade_id: int):
+    return audited(bot, action, fn, target=trade_id, snapshot=lambda: _trade_summary(bot, trade_id))
 
 
-def cancel_open_order(*, bot: RunningBot, trade_id: int, actor: Actor | None = None) -> Trade:
+def cancel_open_order(*, bot: RunningBot, trade_id: int) -> Trade:
     """Cancel the trade's open (non-stoploss) order; an unfilled entry removes the trade."""
 
     def run() -> Trade:
@@ -236,10 +228,10 @@ def cancel_open_order(*, bot: RunningBot, trade_id: int, actor: Actor | None = N
         remaining = _trades(bot).filter(pk=trade.pk).first()
         return remaining or trade
 
-    return _audited_on_trade(bot, actor, "cancel_open_order", run, trade_id)
+    return _audited_on_trade(bot, "cancel_open_order", run, trade_id)
 
 
-def reload_trade(*, bot: RunningBot, trade_id: int, actor: Actor | None = None) -> Trade:
+def reload_trade(*, bot: RunningBot, trade_id: int) -> Trade:
     """Re-read the trade's open orders from the exchange and apply what changed."""
 
     def run() -> Trade:
@@ -250,4 +242,4 @@ def reload_trade(*, bot: RunningBot, trade_id: int, actor: Actor | None = None) 
             order_updates.handle_open_orders(bot, bot.exchange.now())
         return _trades(bot).filter(pk=trade.pk).first() or trade
 
-    return _audited_on_trade(bot, actor, "reload_trade", run, trade_id)
+    return _audited_on_trade(bot, "reload_trade", run, trade_id)

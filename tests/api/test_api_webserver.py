@@ -82,3 +82,7 @@ def test_mode_is_checked_before_the_parameters(client_basic, method, path):
     # Contract §0: auth (401) before mode (503), both before parameter validation (422).
     response = getattr(client_basic, method)(path, {}, format="json")
     assert (response.status_code, response.json()) == (503, {"detail": NOT_IN_STATE})
+
+
+def test_options_describes_a_trading_endpoint_in_both_modes(client_basic):
+    assert client_basic.options("/api/v1/start").status_code == 200
