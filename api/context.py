@@ -3,35 +3,27 @@ of the bot a webserver-mode process serves (no engine in this process)."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
 
-from bot_engine.config.builder import build_config
 from bot_engine.config.model import BotConfig
 from bot_engine.models import Bot
 from bot_engine.runtime import BotHandle, get_running_bot
-from controlplane.bootstrap import peek_config
 
 _webserver_config: BotConfig | None = None
 
 
 def configure_webserver(config: BotConfig | None) -> None:
-    """Set the config served when no bot runs in this process (None: the peeked config file)."""
+    """Set the config served when no bot runs in this process (None: the settings' one)."""
     global _webserver_config
     _webserver_config = config
 
 
-@functools.lru_cache(maxsize=1)
-def _peeked_config() -> BotConfig:
-    path = settings.BOT_CONFIG_PATH
-    return build_config(peek_config(path), path=path)
-
-
 def webserver_config() -> BotConfig:
-    return _webserver_config or _peeked_config()
+    """The config a webserver-mode process serves: the file the settings were built from."""
+    return _webserver_config or settings.BOT_CONFIG
 
 
 @dataclass(frozen=True)

@@ -1,47 +1,31 @@
-"""Read just enough of the bot config to build Django settings, before Django is set up.
+"""The bot config the Django settings are built from, read before Django is set up.
 
-Full validation happens when ``runbot`` loads the config; here a broken file must not stop
-``manage.py`` from starting (so that ``runbot`` can report the problem properly).
+Read leniently (``bot_engine.config.loader.peek_config``): a broken file must not stop
+``manage.py`` from starting, so that ``runbot`` can report each problem properly.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import functools
 import os
-import re
 import stat
 from pathlib import Path
-from typing import Any
 
-from bot_engine.config.builder import default_db_url, resolve_user_data_dir
-
-DEFAULT_CONFIG = Path("user_data") / "config.json"
-_COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)
+from bot_engine.config.loader import peek_config
+from bot_engine.config.model import BotConfig
+from bot_engine.config.reader import config_path
 
 
-def config_path() -> Path:
-    return Path(os.environ.get("TRADEPLANE_CONFIG") or DEFAULT_CONFIG)
+@functools.cache
+def settings_config() -> BotConfig:
+    """The config file of this process (``TRADEPLANE_CONFIG``), parsed once for all settings."""
+    return peek_config(config_path())
 
 
-def peek_config(path: Path | None = None) -> dict[str, Any]:
-    """The raw config dict, or {} when the file is missing or unreadable."""
-    path = path or config_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(_COMMENT.sub(lambda m: m.group(1) or "", text))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def database_url(config: dict[str, Any], path: Path) -> str:
+def database_url(config: BotConfig) -> str:
     """``--db-url`` wins, then the config's ``db_url``, then user_data/tradesv3.sqlite."""
-    url = os.environ.get("TRADEPLANE_DB_URL") or config.get("db_url")
-    if url:
-        return str(url)
-    data_dir = resolve_user_data_dir(config.get("user_data_dir"), path)
-    return default_db_url(data_dir, bool(config.get("dry_run", True)))
+    return os.environ.get("TRADEPLANE_DB_URL") or config.db_url
 
 
 def private_sqlite_file(path: Path) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
-from controlplane.bootstrap import config_path, database_url, peek_config, private_sqlite_file
+from bot_engine.config.reader import config_path
+from controlplane.bootstrap import database_url, private_sqlite_file, settings_config
 from controlplane.settings_api import (  # noqa: F401  (Django reads them from this module)
     API_ENABLE_OPENAPI,
     REST_FRAMEWORK,
@@ -19,15 +20,17 @@ from controlplane.settings_api import (  # noqa: F401  (Django reads them from t
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BOT_CONFIG_PATH = config_path()
-_config = peek_config(BOT_CONFIG_PATH)
-_api = _config.get("api_server") if isinstance(_config.get("api_server"), dict) else {}
+# The file parsed once (leniently: a broken value falls back to its default; runbot reports it);
+# settings and the API's webserver mode read its attributes (api/context.py).
+BOT_CONFIG = settings_config()
+_api = BOT_CONFIG.api_server
+_bot_name = BOT_CONFIG.bot_name or "freqtrade"  # the Redis key prefix of this bot
 
 # Sessions (admin, browsable API) are signed with a key derived from the JWT secret, so a
 # restart keeps logins; without a configured secret every process gets a fresh random key.
-_jwt_secret = str(_api.get("jwt_secret_key") or "")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
-    hashlib.sha256(f"tradeplane-django:{_jwt_secret}".encode()).hexdigest()
-    if _jwt_secret
+    hashlib.sha256(f"tradeplane-django:{_api.jwt_secret_key}".encode()).hexdigest()
+    if _api.jwt_secret_key
     else secrets.token_hex(32)
 )
 DEBUG = os.environ.get("TRADEPLANE_DEBUG", "").lower() in {"1", "true", "yes"}
@@ -95,7 +98,7 @@ TEMPLATES = [
 
 
 def _database() -> dict:
-    db = dj_database_url.parse(database_url(_config, BOT_CONFIG_PATH), conn_max_age=600)
+    db = dj_database_url.parse(database_url(BOT_CONFIG), conn_max_age=600)
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the API read while the engine writes; IMMEDIATE avoids lock-upgrade deadlocks.
         db["CONN_MAX_AGE"] = 0
@@ -147,20 +150,20 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # Login throttling (api/auth/throttling.py) counts failures per client address here: in this
 # process by default; with api_server.redis_url in Redis, so that every API worker of the bot
 # shares the counts (keys prefixed with the bot's name, as the channel layer's).
-_redis_url = str(_api.get("redis_url") or "")
+_redis_url = _api.redis_url
 CACHES = {
     "default": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _redis_url,
-            "KEY_PREFIX": f"tradeplane:{_config.get('bot_name') or 'freqtrade'}",
+            "KEY_PREFIX": f"tradeplane:{_bot_name}",
         }
         if _redis_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 
-CORS_ALLOWED_ORIGINS = [str(o).rstrip("/") for o in _api.get("CORS_origins") or [] if o != "*"]
+CORS_ALLOWED_ORIGINS = [o.rstrip("/") for o in _api.CORS_origins if o != "*"]
 CORS_ALLOW_CREDENTIALS = True
 CORS_PREFLIGHT_MAX_AGE = 600
 
@@ -172,7 +175,7 @@ CHANNEL_LAYERS = {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [_redis_url],
-                "prefix": f"tradeplane:{_config.get('bot_name') or 'freqtrade'}",
+                "prefix": f"tradeplane:{_bot_name}",
             },
         }
         if _redis_url
@@ -193,6 +196,6 @@ LOGGING = {
     "root": {"handlers": ["console", "ring_buffer"], "level": "INFO"},
     "loggers": {
         "django.server": {"level": "WARNING"},
-        "uvicorn.access": {"level": "INFO" if _api.get("verbosity") == "info" else "WARNING"},
+        "uvicorn.access": {"level": "INFO" if _api.verbosity == "info" else "WARNING"},
     },
 }

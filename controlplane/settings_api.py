@@ -1,4 +1,4 @@
-"""REST framework, JWT and OpenAPI settings of the API app, read from the peeked bot config.
+"""REST framework, JWT and OpenAPI settings of the API app, from the bot config's ``api_server``.
 
 ``controlplane/settings.py`` imports the names it needs from here (no star import).
 """
@@ -8,14 +8,13 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from controlplane.bootstrap import config_path, peek_config
+from controlplane.bootstrap import settings_config
 
-_config = peek_config(config_path())
-_api = _config.get("api_server") if isinstance(_config.get("api_server"), dict) else {}
+_api = settings_config().api_server
 
 # Without a configured secret nobody can log in with a JWT anyway; a per-process random key
 # keeps tokens from an unconfigured bot useless instead of forgeable.
-_JWT_SECRET = str(_api.get("jwt_secret_key") or "") or secrets.token_hex(32)
+_JWT_SECRET = _api.jwt_secret_key or secrets.token_hex(32)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -32,6 +31,7 @@ REST_FRAMEWORK = {
         "api.parsers.TolerantJSONParser",
         "api.parsers.AnyContentJSONParser",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ApiContentNegotiation",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
@@ -65,4 +65,4 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-API_ENABLE_OPENAPI = bool(_api.get("enable_openapi", False))
+API_ENABLE_OPENAPI = _api.enable_openapi

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot_engine.config import load_config, redact, write_default_config
+from bot_engine.config.loader import peek_config
 from bot_engine.config.reader import TEMPLATE_PATH, strip_comments
 from bot_engine.config.schema import TIMEFRAMES
 from bot_engine.exceptions import ConfigError
@@ -396,3 +397,40 @@ def test_pairlist_parameters_do_not_warn(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="bot_engine.config"):
         load_config(write(tmp_path, config))
     assert "allow_inactive" not in caplog.text
+
+
+# peek_config: the settings' read, before Django is set up; it never raises and never logs.
+
+
+def test_peek_without_a_file_gives_the_defaults(tmp_path):
+    cfg = peek_config(tmp_path / "user_data" / "missing.json")
+    assert cfg.bot_name == "freqtrade" and cfg.api_server.jwt_secret_key == ""
+    assert cfg.db_url == f"sqlite:///{tmp_path / 'user_data' / 'tradesv3.sqlite'}"
+
+
+def test_peek_of_a_broken_file_gives_the_defaults(tmp_path):
+    assert peek_config(write(tmp_path, '{"bot_name": "x",,}')).bot_name == "freqtrade"
+
+
+def test_peek_drops_only_the_rejected_values(tmp_path, caplog):
+    config = base_config()
+    config.update(bot_name="peeked", db_url="sqlite:///elsewhere.sqlite", stake_amount="lots")
+    config["minimal_roi"] = {"ten": 0.1}
+    config["exchange"]["pair_whitelist"] = ["ETH/BTC", "nonsense"]
+    config["api_server"].update(listen_port="high", redis_url="redis://cache:6379/0")
+    config["forcebuy_enable"] = True
+    del config["force_entry_enable"]
+    with caplog.at_level(logging.DEBUG):
+        cfg = peek_config(write(tmp_path, config))
+    assert cfg.bot_name == "peeked" and cfg.db_url == "sqlite:///elsewhere.sqlite"
+    assert cfg.stake_amount == "unlimited" and cfg.minimal_roi is None
+    assert cfg.exchange.pair_whitelist == ()
+    assert cfg.api_server.listen_port == 8080 and cfg.api_server.jwt_secret_key == JWT_KEY
+    assert cfg.api_server.redis_url == "redis://cache:6379/0"
+    assert cfg.force_entry_enable is True  # old names are read too
+    assert caplog.records == []
+
+
+def test_peek_reads_comments_and_trailing_commas(tmp_path):
+    text = '{\n  // the name\n  "bot_name": "commented", /* note */\n  "dry_run": true,\n}'
+    assert peek_config(write(tmp_path, text)).bot_name == "commented"
