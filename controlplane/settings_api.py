@@ -31,7 +31,6 @@ REST_FRAMEWORK = {
         "api.parsers.TolerantJSONParser",
         "api.parsers.AnyContentJSONParser",
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ApiContentNegotiation",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
