@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import get_resolver
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -26,6 +27,7 @@ from bot_engine.selectors.config_view import show_config
 
 EDGE_DISABLED = "Edge is not enabled."
 NOT_IN_STATE = "Bot is not in the correct state."
+API_URLCONF = "api.urls"
 
 
 class PingView(APIView):
@@ -108,10 +110,10 @@ class ApiRootView(APIView):
 
     @extend_schema(exclude=True)
     def get(self, request):
-        from api.urls import urlpatterns  # the table imports this module
-
         links = {}
-        for pattern in urlpatterns:
+        # The table by its module name: importing api.urls here would close a circle (it
+        # imports this module for the views it routes to).
+        for pattern in get_resolver(API_URLCONF).url_patterns:
             route = str(getattr(pattern, "pattern", ""))
             name = getattr(pattern, "name", None)
             if name and route.startswith("api/v1/") and "<" not in route:
