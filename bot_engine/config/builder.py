@@ -48,7 +48,7 @@ def build_config(config: Mapping[str, Any], *, path: Path | None) -> BotConfig:
         raw=copy.deepcopy(dict(config)),
         path=path.absolute() if path else None,
         user_data_dir=user_data_dir,
-        db_url=config.get("db_url") or default_db_url(user_data_dir, config.get("dry_run", True)),
+        db_url=config.get("db_url") or default_db_url(user_data_dir),
         exchange=_exchange(config.get("exchange", {})),
         entry_pricing=_sub(PricingConfig, config.get("entry_pricing")),
         exit_pricing=_sub(PricingConfig, config.get("exit_pricing")),
@@ -75,7 +75,7 @@ def resolve_user_data_dir(value: str | None, config_path: Path | None) -> Path:
     return Path.cwd() / "user_data"
 
 
-def default_db_url(user_data_dir: Path, dry_run: bool) -> str:
+def default_db_url(user_data_dir: Path) -> str:
     """One SQLite file in user_data; trades carry their bot, so dry and live never mix rows."""
     return f"sqlite:///{user_data_dir / 'tradesv3.sqlite'}"
 
