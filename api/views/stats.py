@@ -21,13 +21,14 @@ from api.serializers.stats import (
     StatsSchema,
     TimescaleQuery,
     TimeUnitProfitSchema,
+    profit_body,
 )
 from bot_engine.selectors import balance, performance, profit, stats, timeunit
 
 
 def _profit(direction: str | None = None) -> dict:
     ctx = bot_context()
-    return profit.profit_summary(
+    summary = profit.profit_summary(
         bot_id=ctx.bot_id,
         config=ctx.config,
         current_rates=ctx.current_rates(),
@@ -35,6 +36,7 @@ def _profit(direction: str | None = None) -> dict:
         now=ctx.now(),
         direction=direction,
     )
+    return profit_body(summary)
 
 
 class ProfitView(APIView):

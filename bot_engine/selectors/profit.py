@@ -1,4 +1,5 @@
-"""``/profit``: the Profit object (contract §2.9, §3.4), vectorised over the bot's trades.
+"""``/profit``: the numbers of the Profit object (contract §2.9, §3.4), vectorised over the
+bot's trades; ``api/serializers/stats.py`` writes them in Freqtrade's keys and forms.
 
 The closed trades come from the per-bot cache of ``closed_cache.closed_trades`` (a few index-only
 aggregate queries when nothing changed), the open ones and their orders are read on every call,
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -21,16 +23,52 @@ from bot_engine.models import Trade
 from bot_engine.models.order import FINAL_STATUSES
 from bot_engine.selectors.closed_cache import ClosedTrades, closed_trades
 from bot_engine.selectors.columns import NAT
-from bot_engine.selectors.frames import (
-    DATETIME_PRINT_FORMAT,
-    finite_or_none,
-    format_us,
-    us_to_datetime,
-    us_to_ms,
-)
 from bot_engine.selectors.trades import open_trades
 from bot_engine.trade_math import open_profit, starting_balance
 from bot_engine.trade_stats import seq_sum, seq_sum_inserted
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ProfitSums:
+    """Profit of one set of trades (the closed ones, or all): NaN when a price is missing."""
+
+    profit_abs: float  # Σ profit_abs left to right, rounded to 8 places as Freqtrade does
+    ratio_mean: float
+    ratio_sum: float
+    ratio: float  # profit_abs over the starting balance
+
+
+@dataclass(frozen=True, slots=True)
+class BestPair:
+    """The pair with the largest Σ profit_abs and its cost-weighted profit ratio (§3.6)."""
+
+    pair: str
+    profit_ratio: float
+    profit_abs: float
+
+
+@dataclass(frozen=True, slots=True)
+class ProfitSummary:
+    """What ``/profit`` reports, before the wire's keys, roundings and date forms."""
+
+    closed: ProfitSums
+    all: ProfitSums
+    trade_count: int
+    closed_trade_count: int
+    first_trade_date: datetime | None  # open date of the lowest-id trade, open ones included
+    latest_trade_date: datetime | None  # open date of the highest-id trade
+    now: datetime  # what the humanized dates are relative to
+    avg_duration: timedelta  # mean duration of the closed trades that have a close date
+    best_pair: BestPair | None
+    win_loss: trade_stats.WinLoss
+    expectancy: float
+    expectancy_ratio: float
+    ratios: trade_stats.RiskRatios
+    drawdown: trade_stats.Drawdown | None  # None without a closed trade
+    trading_volume: float
+    bot_start: datetime
 
 
 def profit_summary(
@@ -41,14 +79,14 @@ def profit_summary(
     bot_start: datetime | None,
     now: datetime,
     direction: str | None = None,
-) -> dict:
-    """The Profit object: every key always present; NaN/inf written as None (null).
+) -> ProfitSummary:
+    """The Profit object's numbers.
 
     ``current_rates`` maps pair -> current exit price for the open trades (missing -> NaN, which
-    makes the all-trade sums null, as in Freqtrade). ``direction`` "long"/"short" filters
-    the trades for ``/profit_all``. ``bot_start`` is the persisted bot start time; when unset,
-    the earliest trade open date stands in for it (what Freqtrade would have stored), then
-    ``now``.
+    makes the all-trade sums NaN, null on the wire, as in Freqtrade). ``direction``
+    "long"/"short" filters the trades for ``/profit_all``. ``bot_start`` is the persisted bot
+    start time; when unset, the earliest trade open date stands in for it (what Freqtrade would
+    have stored), then ``now``.
     """
     all_closed = closed_trades(bot_id)
     all_open = open_trades(bot_id=bot_id)
@@ -64,78 +102,35 @@ def profit_summary(
         "drawdown", lambda: _drawdown(closed, start_balance), version=start_balance
     )
     closed_count = len(closed.trade_ids)
-    result = {
-        **closed.memoized(
-            "closed_block",
-            lambda: _profit_block("closed", closed.ratio, closed.profit_abs, start_balance),
+    expectancy, expectancy_ratio = closed.memoized(
+        "expectancy", lambda: trade_stats.expectancy(_df_profits(closed))
+    )
+    return ProfitSummary(
+        closed=closed.memoized(
+            "closed_sums",
+            lambda: _closed_sums(closed.ratio, closed.profit_abs, start_balance),
             version=start_balance,
         ),
-        **_all_block(closed, _open_profits(trades_open, current_rates), start_balance),
-        "trade_count": closed_count + len(trades_open),
-        "closed_trade_count": closed_count,
-        "first_trade_date": format_us(first_us),
-        "first_trade_humanized": _humanized(first_us, now),
-        "first_trade_timestamp": us_to_ms(first_us) if first_us is not None else 0,
-        "latest_trade_date": format_us(last_us),
-        "latest_trade_humanized": _humanized(last_us, now),
-        "latest_trade_timestamp": us_to_ms(last_us) if last_us is not None else 0,
-        "avg_duration": closed.memoized("avg_duration", lambda: _avg_duration(closed)),
-        **_best_pair(closed.ranked("pair")),
-        **closed.memoized("win_loss", lambda: _win_loss(closed)),
-        **closed.memoized("expectancy", lambda: _expectancy(closed)),
-        **_ratios(closed, start_balance, first_us, last_us, wallet.total_stake_amount, drawdown),
-        **_drawdown_block(drawdown),
-        "trading_volume": _trading_volume(closed, trades_open),
-        **_bot_start(bot_start, all_closed, all_open, now),
-    }
-    return {key: _jsonable(value) for key, value in result.items()}
-
-
-def naturaltime(delta: timedelta) -> str:
-    """How long ago (or ahead) ``delta`` is, in humanize's words: "5 minutes ago", "9 years ago"."""
-    past = delta >= timedelta(0)
-    words = _naturaldelta(abs(delta))
-    if words == "a moment":
-        return "now"
-    return f"{words} ago" if past else f"{words} from now"
-
-
-def _humanized(us: int | None, now: datetime) -> str:
-    return naturaltime(now - us_to_datetime(us)) if us is not None else ""
-
-
-def _naturaldelta(delta: timedelta) -> str:
-    seconds = delta.seconds
-    days = delta.days
-    years, days = divmod(days, 365)
-    months = int(days // 30.5)
-    if not years and days < 1:
-        if seconds == 0:
-            return "a moment"
-        if seconds == 1:
-            return "a second"
-        if seconds < 60:
-            return f"{seconds} seconds"
-        if seconds < 120:
-            return "a minute"
-        if seconds < 3600:
-            return f"{seconds // 60} minutes"
-        if seconds < 7200:
-            return "an hour"
-        return f"{seconds // 3600} hours"
-    if years == 0:
-        if days == 1:
-            return "a day"
-        if not months:
-            return f"{days} days"
-        return "a month" if months == 1 else f"{months} months"
-    if years == 1:
-        if not months and not days:
-            return "a year"
-        if not months:
-            return "1 year, a day" if days == 1 else f"1 year, {days} days"
-        return "1 year, 1 month" if months == 1 else f"1 year, {months} months"
-    return f"{years:,} years"
+        all=_all_sums(closed, _open_profits(trades_open, current_rates), start_balance),
+        trade_count=closed_count + len(trades_open),
+        closed_trade_count=closed_count,
+        first_trade_date=_datetime(first_us) if first_us is not None else None,
+        latest_trade_date=_datetime(last_us) if last_us is not None else None,
+        now=now,
+        avg_duration=closed.memoized("avg_duration", lambda: _avg_duration(closed)),
+        best_pair=_best_pair(closed.ranked("pair")),
+        win_loss=closed.memoized(
+            "win_loss", lambda: trade_stats.win_loss(closed.ratio, closed.profit_abs)
+        ),
+        expectancy=expectancy,
+        expectancy_ratio=expectancy_ratio,
+        ratios=_ratios(
+            closed, start_balance, first_us, last_us, wallet.total_stake_amount, drawdown
+        ),
+        drawdown=drawdown,
+        trading_volume=_trading_volume(closed, trades_open),
+        bot_start=_bot_start(bot_start, all_closed, all_open, now),
+    )
 
 
 def _matches(trade: Trade, direction: str | None) -> bool:
@@ -175,27 +170,26 @@ def _open_profits(
     )
 
 
-def _profit_block(name: str, ratios: np.ndarray, profits: np.ndarray, start_balance: float) -> dict:
+def _closed_sums(ratios: np.ndarray, profits: np.ndarray, start_balance: float) -> ProfitSums:
     ratio_mean = float(np.mean(ratios)) if len(ratios) else 0.0
-    return _profit_sums(name, seq_sum(profits), ratio_mean, seq_sum(ratios), start_balance)
+    return _sums(seq_sum(profits), ratio_mean, seq_sum(ratios), start_balance)
 
 
-def _all_block(
+def _all_sums(
     closed: ClosedTrades,
     open_profits: tuple[np.ndarray, np.ndarray, np.ndarray],
     start_balance: float,
-) -> dict:
-    """``_profit_block("all", ...)`` over the closed and open trades in trade-id order. The
-    open trades are inserted into the closed columns, and the left-to-right sums pick up the
-    closed trades' running sums where the first open trade goes in (the same sums, exactly)."""
+) -> ProfitSums:
+    """``_closed_sums`` over the closed and open trades in trade-id order. The open trades are
+    inserted into the closed columns, and the left-to-right sums pick up the closed trades'
+    running sums where the first open trade goes in (the same sums, exactly)."""
     open_ids, open_ratio, open_abs = open_profits
     by_id = np.argsort(open_ids, kind="stable")
     positions = np.searchsorted(closed.trade_ids, open_ids[by_id])
     open_ratio, open_abs = open_ratio[by_id], open_abs[by_id]
     ratios = np.insert(closed.ratio, positions, open_ratio)
     ratio_mean = float(np.mean(ratios)) if len(ratios) else 0.0
-    return _profit_sums(
-        "all",
+    return _sums(
         seq_sum_inserted(closed.profit_abs, closed.cumsum("profit_abs"), positions, open_abs),
         ratio_mean,
         seq_sum_inserted(closed.ratio, closed.cumsum("ratio"), positions, open_ratio),
@@ -203,21 +197,16 @@ def _all_block(
     )
 
 
-def _profit_sums(
-    name: str, profit_sum: float, ratio_mean: float, ratio_sum: float, start_balance: float
-) -> dict:
+def _sums(
+    profit_sum: float, ratio_mean: float, ratio_sum: float, start_balance: float
+) -> ProfitSums:
     coin = round(profit_sum, 8)
-    from_start = coin / start_balance if start_balance else 0.0
-    return {
-        f"profit_{name}_coin": coin,
-        f"profit_{name}_percent_mean": round(ratio_mean * 100, 2),
-        f"profit_{name}_ratio_mean": ratio_mean,
-        f"profit_{name}_percent_sum": round(ratio_sum * 100, 2),
-        f"profit_{name}_ratio_sum": ratio_sum,
-        f"profit_{name}_ratio": from_start,
-        f"profit_{name}_percent": round(from_start * 100, 2),
-        f"profit_{name}_fiat": 0.0,  # no fiat converter
-    }
+    return ProfitSums(
+        profit_abs=coin,
+        ratio_mean=ratio_mean,
+        ratio_sum=ratio_sum,
+        ratio=coin / start_balance if start_balance else 0.0,
+    )
 
 
 def _first_and_last_open(
@@ -236,49 +225,23 @@ def _first_and_last_open(
     return min(candidates)[1], max(candidates)[1]
 
 
-def _avg_duration(closed: ClosedTrades) -> str:
+def _avg_duration(closed: ClosedTrades) -> timedelta:
     has_close = closed.close_us != NAT
     seconds = (closed.close_us[has_close] - closed.open_us[has_close]) / 1e6
-    mean = seq_sum(seconds) / float(len(seconds) or 1)
-    return str(timedelta(seconds=mean)).split(".")[0]
+    return timedelta(seconds=seq_sum(seconds) / float(len(seconds) or 1))
 
 
-def _best_pair(ranked: list[tuple[str, float, float, int]]) -> dict:
-    """The pair with the largest Σ profit_abs and its cost-weighted ratio (§3.4, §3.6)."""
+def _best_pair(ranked: list[tuple[str, float, float, int]]) -> BestPair | None:
+    """The first of the pairs ranked by Σ profit_abs (§3.4, §3.6)."""
     if not ranked:
-        return {
-            "best_pair": "",
-            "best_rate": 0,
-            "best_pair_profit_ratio": 0,
-            "best_pair_profit_abs": 0,
-        }
+        return None
     pair, ratio, profit_abs, _count = ranked[0]
-    return {
-        "best_pair": pair,
-        "best_rate": round(ratio * 100, 2),
-        "best_pair_profit_ratio": ratio,
-        "best_pair_profit_abs": profit_abs,
-    }
-
-
-def _win_loss(closed: ClosedTrades) -> dict:
-    result = trade_stats.win_loss(closed.ratio, closed.profit_abs)
-    return {
-        "winning_trades": result.winning,
-        "losing_trades": result.losing,
-        "profit_factor": result.profit_factor,
-        "winrate": result.winrate,
-    }
+    return BestPair(pair=pair, profit_ratio=ratio, profit_abs=profit_abs)
 
 
 def _df_profits(closed: ClosedTrades) -> np.ndarray:
     """profit_abs of the closed trades that have a close date (Freqtrade's trades_df)."""
     return closed.profit_abs[closed.close_us != NAT]
-
-
-def _expectancy(closed: ClosedTrades) -> dict:
-    expectancy, ratio = trade_stats.expectancy(_df_profits(closed))
-    return {"expectancy": expectancy, "expectancy_ratio": ratio}
 
 
 def _ratios(
@@ -288,14 +251,14 @@ def _ratios(
     last_us: int | None,
     final: float,
     drawdown: trade_stats.Drawdown | None,
-) -> dict:
+) -> trade_stats.RiskRatios:
     """sharpe, sortino, sqn, calmar and cagr (contract §3.4)."""
     moments = closed.memoized(
         "ratio_moments",
         lambda: trade_stats.ratio_moments(_df_profits(closed), start_balance),
         version=start_balance,
     )
-    ratios = trade_stats.risk_ratios(
+    return trade_stats.risk_ratios(
         moments,
         start_balance=start_balance,
         first_us=first_us,
@@ -303,49 +266,12 @@ def _ratios(
         final_balance=final,
         max_drawdown=drawdown.max_relative if drawdown else 0.0,
     )
-    return {
-        "sharpe": ratios.sharpe,
-        "sortino": ratios.sortino,
-        "sqn": ratios.sqn,
-        "calmar": ratios.calmar,
-        "cagr": ratios.cagr,
-    }
 
 
 def _drawdown(closed: ClosedTrades, start_balance: float) -> trade_stats.Drawdown | None:
     """The drawdown of the closed trades that have a close date, in close-date order."""
     order = closed.by_close[closed.close_us[closed.by_close] != NAT]
     return trade_stats.drawdown(closed.profit_abs[order], closed.close_us[order], start_balance)
-
-
-def _drawdown_block(dd: trade_stats.Drawdown | None) -> dict:
-    if dd is None:
-        return {
-            "max_drawdown": 0.0,
-            "max_drawdown_abs": 0.0,
-            "max_drawdown_start": "",
-            "max_drawdown_start_timestamp": 0,
-            "max_drawdown_end": "",
-            "max_drawdown_end_timestamp": 0,
-            "current_drawdown": 0.0,
-            "current_drawdown_abs": 0.0,
-            "current_drawdown_high": 0.0,
-            "current_drawdown_start": "",
-            "current_drawdown_start_timestamp": 0,
-        }
-    return {
-        "max_drawdown": dd.max_relative,
-        "max_drawdown_abs": dd.max_abs,
-        "max_drawdown_start": format_us(dd.high_us),
-        "max_drawdown_start_timestamp": us_to_ms(dd.high_us),
-        "max_drawdown_end": format_us(dd.low_us),
-        "max_drawdown_end_timestamp": us_to_ms(dd.low_us),
-        "current_drawdown": dd.current_relative,
-        "current_drawdown_abs": dd.current_abs,
-        "current_drawdown_high": dd.current_high,
-        "current_drawdown_start": format_us(dd.current_high_us),
-        "current_drawdown_start_timestamp": us_to_ms(dd.current_high_us),
-    }
 
 
 def _trading_volume(closed: ClosedTrades, trades_open: list[Trade]) -> float:
@@ -368,27 +294,21 @@ def _trading_volume(closed: ClosedTrades, trades_open: list[Trade]) -> float:
 
 def _bot_start(
     bot_start: datetime | None, closed: ClosedTrades, all_open: list[Trade], now: datetime
-) -> dict:
+) -> datetime:
     if bot_start is None:
         opens = []
         if len(closed.open_us):
             opens.append(closed.memoized("first_open", lambda: int(closed.open_us.min())))
         opens += [_us(t.open_date) for t in all_open]
-        bot_start = us_to_datetime(min(opens)) if opens else now
-    return {
-        "bot_start_timestamp": int(bot_start.timestamp() * 1000),
-        "bot_start_date": bot_start.astimezone(UTC).strftime(DATETIME_PRINT_FORMAT),
-    }
+        return _datetime(min(opens)) if opens else now
+    return bot_start
+
+
+def _datetime(us: int) -> datetime:
+    return EPOCH + timedelta(microseconds=int(us))
 
 
 def _us(value: datetime) -> int:
-    delta = value - us_to_datetime(0)
+    """Microseconds since the epoch, exactly (a float timestamp would round)."""
+    delta = value - EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def _jsonable(value):
-    if isinstance(value, float | np.floating):
-        return finite_or_none(float(value))
-    if isinstance(value, np.integer):
-        return int(value)
-    return value

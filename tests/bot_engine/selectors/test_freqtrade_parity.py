@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from api.serializers.stats import profit_body
 from api.serializers.trades import trade_open, trades_page
 from bot_engine.selectors.balance import balance_summary
 from bot_engine.selectors.performance import (
@@ -71,12 +72,14 @@ def test_status_and_count(freqtrade_2k_bot, freqtrade_config):
 
 
 def test_profit(freqtrade_2k_bot, freqtrade_config):
-    body = profit_summary(
-        bot_id=freqtrade_2k_bot.pk,
-        config=freqtrade_config,
-        current_rates={},
-        bot_start=freqtrade_2k_bot.bot_start_time,
-        now=PARITY_NOW,
+    body = profit_body(
+        profit_summary(
+            bot_id=freqtrade_2k_bot.pk,
+            config=freqtrade_config,
+            current_rates={},
+            bot_start=freqtrade_2k_bot.bot_start_time,
+            now=PARITY_NOW,
+        )
     )
     expected = freqtrade_response("profit")
     assert body.keys() == expected.keys()
@@ -89,12 +92,14 @@ def test_profit(freqtrade_2k_bot, freqtrade_config):
 
 
 def test_profit_without_stored_bot_start_uses_first_open(freqtrade_2k_bot, freqtrade_config):
-    body = profit_summary(
-        bot_id=freqtrade_2k_bot.pk,
-        config=freqtrade_config,
-        current_rates={},
-        bot_start=None,
-        now=PARITY_NOW,
+    body = profit_body(
+        profit_summary(
+            bot_id=freqtrade_2k_bot.pk,
+            config=freqtrade_config,
+            current_rates={},
+            bot_start=None,
+            now=PARITY_NOW,
+        )
     )
     expected = freqtrade_response("profit")
     assert (body["bot_start_date"], body["bot_start_timestamp"]) == (

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from api.serializers.stats import profit_body
 from bot_engine.selectors.balance import balance_summary
 from bot_engine.selectors.performance import (
     entry_tag_performance,
@@ -73,15 +74,17 @@ def test_selectors_only_see_their_bot(bots):
     config = freqtrade_bot_config()
 
     page = closed_trades_page(bot_id=mine.pk, limit=500, offset=0)
-    assert [(t["trade_id"], t["pair"]) for t in page["trades"]] == [(1, "ETH/BTC")]
-    assert page["total_trades"] == 1
+    assert [(r.trade.trade_id, r.trade.pair) for r in page.trades] == [(1, "ETH/BTC")]
+    assert page.total == 1
     assert [t.pair for t in open_trades(bot_id=mine.pk)] == ["ETH/BTC"]
     assert open_trades_count_and_stake(bot_id=mine.pk) == (1, 1.0)
     assert get_trade(bot_id=mine.pk, trade_id=1).pair == "ETH/BTC"
     assert get_trade(bot_id=mine.pk, trade_id=3) is None
 
-    body = profit_summary(
-        bot_id=mine.pk, config=config, current_rates={"ETH/BTC": 1.0}, bot_start=None, now=NOW
+    body = profit_body(
+        profit_summary(
+            bot_id=mine.pk, config=config, current_rates={"ETH/BTC": 1.0}, bot_start=None, now=NOW
+        )
     )
     assert (body["trade_count"], body["closed_trade_count"]) == (2, 1)
     assert body["profit_closed_coin"] == 1.0
@@ -105,10 +108,16 @@ def test_selectors_only_see_their_bot(bots):
 
 def test_the_other_bot_sees_its_own(bots):
     _mine, other = bots
-    body = profit_summary(
-        bot_id=other.pk, config=freqtrade_bot_config(), current_rates={}, bot_start=None, now=NOW
+    body = profit_body(
+        profit_summary(
+            bot_id=other.pk,
+            config=freqtrade_bot_config(),
+            current_rates={},
+            bot_start=None,
+            now=NOW,
+        )
     )
     assert (body["trade_count"], body["closed_trade_count"]) == (4, 3)
     assert body["profit_closed_coin"] == -150.0
     assert body["best_pair"] == "XRP/BTC"
-    assert closed_trades_page(bot_id=other.pk, limit=500, offset=0)["total_trades"] == 3
+    assert closed_trades_page(bot_id=other.pk, limit=500, offset=0).total == 3

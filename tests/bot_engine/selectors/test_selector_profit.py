@@ -8,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
+from api.serializers.formats import naturaltime
+from api.serializers.stats import profit_body
 from bot_engine.engine.wallet import loaded_stake_wallet, stake_wallet
 from bot_engine.selectors.closed_cache import closed_trades
-from bot_engine.selectors.profit import naturaltime, profit_summary
+from bot_engine.selectors.profit import profit_summary
 from bot_engine.selectors.trades import open_trades
 from tests.fixtures.freqtrade_data import (
     fixture_freqtrade_config,  # noqa: F401 - registers the fixture
@@ -31,7 +33,7 @@ START = 990.0  # dry_run_wallet 1000 × tradable_balance_ratio 0.99
 def summary(bot, **kwargs):
     values = {"config": freqtrade_bot_config(), "current_rates": {}, "bot_start": None, "now": NOW}
     values.update(kwargs)
-    return profit_summary(bot_id=bot.pk, **values)
+    return profit_body(profit_summary(bot_id=bot.pk, **values))
 
 
 def test_empty_database_gives_the_documented_zeros(freqtrade_config):

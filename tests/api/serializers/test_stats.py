@@ -1,0 +1,57 @@
+"""The Profit body (contract §3.4) against its declaration: one table, the schema and the bytes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from api.serializers.stats import PROFIT_KEYS, profit_body
+from bot_engine.selectors.profit import profit_summary
+from tests.fixtures.freqtrade_data import (
+    freqtrade_bot_config,
+    freqtrade_response,
+    make_bot_row,
+    make_closed_trade,
+    make_open_trade,
+)
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime(2024, 1, 1, 10, 0, tzinfo=UTC)
+
+
+def _body(bot, current_rates):
+    summary = profit_summary(
+        bot_id=bot.pk,
+        config=freqtrade_bot_config(),
+        current_rates=current_rates,
+        bot_start=None,
+        now=T0 + timedelta(days=3),
+    )
+    return profit_body(summary)
+
+
+@pytest.mark.parametrize("with_trades", [False, True])
+def test_profit_keys_in_the_declared_order(with_trades):
+    bot = make_bot_row()
+    if with_trades:
+        make_closed_trade(
+            bot, 1, open_rate=1.0, close_rate=1.1, opened=T0, closed=T0 + timedelta(1)
+        )
+        make_open_trade(bot, 2, open_rate=2.0, opened=T0)
+    body = _body(bot, {})
+    assert list(body) == [key for key, *_ in PROFIT_KEYS]
+    assert set(body) == set(freqtrade_response("profit"))  # the recording has sorted keys
+
+
+def test_a_missing_rate_makes_the_all_sums_null_as_declared():
+    bot = make_bot_row()
+    make_closed_trade(bot, 1, open_rate=1.0, close_rate=1.1, opened=T0, closed=T0 + timedelta(1))
+    make_open_trade(bot, 2, open_rate=2.0, opened=T0)
+    body = _body(bot, {})
+    nullable = {key for key, *spec in PROFIT_KEYS if spec[1]}
+    assert {key for key, value in body.items() if value is None} <= nullable
+    assert body["profit_all_coin"] is None
+    assert body["profit_closed_coin"] is not None
+    assert _body(bot, {"ETH/BTC": 2.0})["profit_all_coin"] is not None
