@@ -37,6 +37,30 @@ EXPECTED_TRADES = {
     14: ("XLM/BTC", 4.36e-05, 4.465e-05, 0.00110292, "roi"),
 }
 EXPECTED_PROFIT = 0.01057617  # BTC, the sum of the closed trades' close_profit_abs
+# /balance after the same run (the API's credentials, tests.fixtures.api): trade 15 still holds
+# ETH, valued at the last candle's ticker; the dry-run wallet is 1 BTC (0.99 tradable).
+API_SERVER = {
+    "enabled": True,
+    "listen_ip_address": "127.0.0.1",
+    "listen_port": 8080,
+    "username": "tester",
+    "password": "s3cret-pass",
+    "jwt_secret_key": "test-jwt-secret-0123456789abcdef0123456789",
+}
+EXPECTED_BALANCE = (
+    '{"currencies":[{"currency":"ETH","free":0.51020434,"balance":0.51020434,"used":0.0,'
+    '"bot_owned":0.51020434,"est_stake":0.0491379126385284,"est_stake_bot":0.0491379126385284,'
+    '"stake":"BTC","side":"long","is_position":false,"position":0.0,"is_bot_managed":true},'
+    '{"currency":"BTC","free":0.960576170190217,"balance":0.960576170190217,"used":0,'
+    '"bot_owned":0.950470408490217,"est_stake":0.960576170190217,'
+    '"est_stake_bot":0.950470408490217,"stake":"BTC","side":"long","is_position":false,'
+    '"position":0.0,"is_bot_managed":true}],"total":1.0097140828287454,'
+    '"total_bot":0.9996083211287454,"symbol":"","value":0.0,"value_bot":0.0,"stake":"BTC",'
+    '"note":"Simulated balances","starting_capital":0.99,'
+    '"starting_capital_ratio":0.009705374877520656,"starting_capital_pct":0.97,'
+    '"starting_capital_fiat":0.0,"starting_capital_fiat_ratio":0.0,'
+    '"starting_capital_fiat_pct":0.0}'
+)
 
 
 def test_replay_trades_and_profits_match_the_formulas(make_running_bot):
@@ -62,6 +86,21 @@ def test_replay_trades_and_profits_match_the_formulas(make_running_bot):
         sides = sorted(o.ft_order_side for o in trade.orders.all())
         assert sides == ["buy", "sell"]
         assert all(o.status == "closed" and not o.ft_is_open for o in trade.orders.all())
+
+
+def test_replay_balance_is_exact(make_running_bot, client_basic):
+    """The acceptance figure a user sees after the run: /balance, byte for byte."""
+    from bot_engine import runtime
+
+    bot = make_running_bot(api_server=API_SERVER)
+    run_candles(bot, CANDLES)
+    runtime.register(bot)
+    try:
+        response = client_basic.get("/api/v1/balance")
+    finally:
+        runtime.register(None)
+    assert response.status_code == 200
+    assert response.content.decode() == EXPECTED_BALANCE
 
 
 @pytest.mark.parametrize(
