@@ -1,10 +1,16 @@
-"""Schemas of the info endpoints: ping, version, show_config, logs, sysinfo, health, edge."""
+"""Schemas of the info endpoints: ping, version, show_config, logs, sysinfo, health, edge; the
+show_config body (what of the config a client may see) built from BotConfig."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from api.serializers.fields import nullable
+from api.serializers.fields import NULL, Declared, nullable, response_schema
+from bot_engine.config.model import DEFAULT_ORDER_TYPES, BotConfig, PricingConfig
+from bot_engine.data.timeframes import timeframe_to_minutes, timeframe_to_seconds
+from bot_engine.selectors.system import TRADEPLANE_VERSION
 
 
 class PingSchema(serializers.Serializer):
@@ -19,43 +25,152 @@ class StatusMsgSchema(serializers.Serializer):
     status = serializers.CharField()
 
 
-class ShowConfigSchema(serializers.Serializer):
-    version = serializers.CharField()
-    strategy_version = nullable(serializers.CharField)
-    api_version = serializers.FloatField()
-    dry_run = serializers.BooleanField()
-    trading_mode = serializers.CharField()
-    margin_mode = serializers.CharField()
-    short_allowed = serializers.BooleanField()
-    stake_currency = serializers.CharField()
-    stake_amount = serializers.CharField()
-    available_capital = nullable(serializers.FloatField)
-    stake_currency_decimals = serializers.IntegerField()
-    max_open_trades = serializers.FloatField()
-    minimal_roi = serializers.DictField(child=serializers.FloatField())
-    stoploss = nullable(serializers.FloatField)
-    stoploss_on_exchange = serializers.BooleanField()
-    trailing_stop = nullable(serializers.BooleanField)
-    trailing_stop_positive = nullable(serializers.FloatField)
-    trailing_stop_positive_offset = nullable(serializers.FloatField)
-    trailing_only_offset_is_reached = nullable(serializers.BooleanField)
-    unfilledtimeout = serializers.DictField(allow_null=True)
-    order_types = serializers.DictField(allow_null=True)
-    use_custom_stoploss = nullable(serializers.BooleanField)
-    timeframe = nullable(serializers.CharField)
-    timeframe_ms = serializers.IntegerField()
-    timeframe_min = serializers.IntegerField()
-    exchange = serializers.CharField()
-    strategy = nullable(serializers.CharField)
-    force_entry_enable = serializers.BooleanField()
-    exit_pricing = serializers.DictField()
-    entry_pricing = serializers.DictField()
-    bot_name = serializers.CharField()
-    state = serializers.CharField()
-    runmode = serializers.CharField()
-    position_adjustment_enable = serializers.BooleanField()
-    max_entry_position_adjustment = serializers.IntegerField()
-    demo_trading = serializers.BooleanField()
+# Advertise only what is implemented (§5.1): 2.34 = entries/exits/mix_tags and everything below.
+API_VERSION = 2.34
+STAKE_DECIMALS = {"BTC": 8, "ETH": 5}
+ORDER_TYPE_KEYS = (
+    "entry",
+    "exit",
+    "emergency_exit",
+    "force_exit",
+    "force_entry",
+    "stoploss",
+    "stoploss_on_exchange",
+    "stoploss_on_exchange_interval",
+)
+UNFILLED_TIMEOUT_KEYS: tuple[Declared, ...] = (
+    ("entry", float, False),
+    ("exit", float, False),
+    ("unit", str, False),
+    ("exit_timeout_count", int, False),
+)
+PRICING_KEYS: tuple[Declared, ...] = (
+    ("price_side", str, False),
+    ("use_order_book", bool, False),
+    ("order_book_top", int, False),
+    ("price_last_balance", float, False),
+)
+UnfilledTimeoutSchema = response_schema(
+    "UnfilledTimeoutSchema", UNFILLED_TIMEOUT_KEYS, "ShowConfig's unfilledtimeout (§2.9)."
+)
+PricingSchema = response_schema(
+    "PricingSchema", PRICING_KEYS, "ShowConfig's entry_pricing and exit_pricing (§2.9)."
+)
+# ShowConfig (contract §2.9, §3.9), keys in the order of the body; no secrets.
+SHOW_CONFIG_KEYS: tuple[Declared, ...] = (
+    ("version", str, False),
+    ("strategy_version", str, NULL),
+    ("api_version", float, False),
+    ("dry_run", bool, False),
+    ("trading_mode", str, False),
+    ("margin_mode", str, False),
+    ("short_allowed", bool, False),
+    ("stake_currency", str, False),
+    ("stake_amount", str, False),
+    ("available_capital", float, NULL),
+    ("stake_currency_decimals", int, False),
+    ("max_open_trades", float, False),
+    ("minimal_roi", serializers.DictField(child=serializers.FloatField())),
+    ("stoploss", float, NULL),
+    ("stoploss_on_exchange", bool, False),
+    ("trailing_stop", bool, False),
+    ("trailing_stop_positive", float, NULL),
+    ("trailing_stop_positive_offset", float, False),
+    ("trailing_only_offset_is_reached", bool, False),
+    ("unfilledtimeout", UnfilledTimeoutSchema()),
+    # The order types the config or strategy sets, among ORDER_TYPE_KEYS.
+    ("order_types", serializers.DictField()),
+    ("use_custom_stoploss", bool, False),
+    ("timeframe", str, NULL),
+    ("timeframe_ms", int, False),
+    ("timeframe_min", int, False),
+    ("exchange", str, False),
+    ("strategy", str, NULL),
+    ("force_entry_enable", bool, False),
+    ("exit_pricing", PricingSchema()),
+    ("entry_pricing", PricingSchema()),
+    ("bot_name", str, False),
+    ("state", str, False),
+    ("runmode", str, False),
+    ("position_adjustment_enable", bool, False),
+    ("max_entry_position_adjustment", int, False),
+    ("demo_trading", bool, False),
+)
+ShowConfigSchema = response_schema("ShowConfigSchema", SHOW_CONFIG_KEYS, "ShowConfig (§2.9).")
+
+
+def show_config_body(
+    *,
+    config: BotConfig,
+    state: str,
+    runmode: str,
+    rules: Any | None = None,
+    strategy: Any | None = None,
+) -> dict[str, Any]:
+    """ShowConfig: ``rules``/``strategy`` are the running bot's (None in webserver mode: the
+    config's values stand in for the strategy's)."""
+    timeframe = rules.timeframe if rules else config.timeframe
+    stoploss = rules.stoploss if rules else config.stoploss
+    roi = rules.minimal_roi if rules else (config.minimal_roi or {})
+    order_types = dict(rules.order_types if rules else config.order_types or DEFAULT_ORDER_TYPES)
+
+    def rule(name: str, default: Any) -> Any:
+        value = getattr(rules, name, None) if rules else getattr(config, name, None)
+        return default if value is None else value
+
+    stake = config.stake_amount
+    return {
+        "version": TRADEPLANE_VERSION,
+        "strategy_version": strategy.version() if strategy is not None else None,
+        "api_version": API_VERSION,
+        "dry_run": config.dry_run,
+        "trading_mode": config.trading_mode,
+        "margin_mode": config.margin_mode,
+        "short_allowed": config.trading_mode != "spot",
+        "stake_currency": config.stake_currency,
+        "stake_amount": str(stake) if config.unlimited_stake else repr(float(stake)),
+        "available_capital": config.available_capital,
+        "stake_currency_decimals": STAKE_DECIMALS.get(config.stake_currency, 3),
+        "max_open_trades": float(config.max_open_trades),
+        "minimal_roi": {str(k): v for k, v in roi.items()},
+        "stoploss": stoploss,
+        "stoploss_on_exchange": bool(order_types.get("stoploss_on_exchange", False)),
+        "trailing_stop": bool(rule("trailing_stop", False)),
+        "trailing_stop_positive": rule("trailing_stop_positive", None),
+        "trailing_stop_positive_offset": rule("trailing_stop_positive_offset", 0.0),
+        "trailing_only_offset_is_reached": bool(rule("trailing_only_offset_is_reached", False)),
+        "unfilledtimeout": {
+            "entry": config.unfilledtimeout.entry,
+            "exit": config.unfilledtimeout.exit,
+            "unit": config.unfilledtimeout.unit,
+            "exit_timeout_count": config.unfilledtimeout.exit_timeout_count,
+        },
+        "order_types": {k: order_types[k] for k in ORDER_TYPE_KEYS if k in order_types},
+        "use_custom_stoploss": bool(getattr(strategy, "use_custom_stoploss", False)),
+        "timeframe": timeframe,
+        "timeframe_ms": timeframe_to_seconds(timeframe) * 1000 if timeframe else 0,
+        "timeframe_min": timeframe_to_minutes(timeframe) if timeframe else 0,
+        "exchange": config.exchange.name,
+        "strategy": config.strategy,
+        "force_entry_enable": config.force_entry_enable,
+        "exit_pricing": _pricing(config.exit_pricing),
+        "entry_pricing": _pricing(config.entry_pricing),
+        "bot_name": config.bot_name,
+        "state": state,
+        "runmode": runmode,
+        "position_adjustment_enable": config.position_adjustment_enable,
+        "max_entry_position_adjustment": config.max_entry_position_adjustment,
+        "demo_trading": False,
+    }
+
+
+def _pricing(pricing: PricingConfig) -> dict[str, Any]:
+    return {
+        "price_side": pricing.price_side,
+        "use_order_book": pricing.use_order_book,
+        "order_book_top": pricing.order_book_top,
+        "price_last_balance": pricing.price_last_balance,
+    }
 
 
 class LogsQuery(serializers.Serializer):

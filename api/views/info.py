@@ -19,11 +19,11 @@ from api.serializers.info import (
     ShowConfigSchema,
     SysInfoSchema,
     VersionSchema,
+    show_config_body,
 )
 from bot_engine import logbuffer
 from bot_engine.exceptions import OperationalError
 from bot_engine.selectors import system
-from bot_engine.selectors.config_view import show_config
 
 EDGE_DISABLED = "Edge is not enabled."
 NOT_IN_STATE = "Bot is not in the correct state."
@@ -53,9 +53,9 @@ class ShowConfigView(APIView):
         ctx = bot_context()
         bot = ctx.running
         if bot is None:
-            return Response(show_config(config=ctx.config, state="", runmode="webserver"))
+            return Response(show_config_body(config=ctx.config, state="", runmode="webserver"))
         return Response(
-            show_config(
+            show_config_body(
                 config=bot.config,
                 state=bot.state.value,
                 runmode=bot.runmode,

@@ -7,10 +7,10 @@ import math
 
 import pytest
 
+from api.serializers.info import API_VERSION
 from api.views.info import EDGE_DISABLED
 from bot_engine.engine.state import BotState
 from bot_engine.models import PairLock
-from bot_engine.selectors.config_view import API_VERSION
 from bot_engine.services import control, pairs
 from bot_engine.services import trades as trade_services
 from tests.fixtures.api import config_dict
