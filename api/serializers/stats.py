@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from rest_framework import serializers
 
-from api.serializers.fields import NULL, Declared, nullable, response_schema
+from api.serializers.fields import NULL, Declared, response_schema
 from api.serializers.formats import (
     finite_or_none,
     format_date,
@@ -16,6 +16,7 @@ from api.serializers.formats import (
     timestamp_ms,
     us_to_ms,
 )
+from bot_engine.selectors.balance import BalanceSummary, CoinBalance
 from bot_engine.selectors.profit import ProfitSummary, ProfitSums
 from bot_engine.trade_stats import Drawdown
 
@@ -246,33 +247,75 @@ class StatsSchema(serializers.Serializer):
     durations = serializers.DictField(child=serializers.FloatField(allow_null=True))
 
 
-class BalanceSchema(serializers.Serializer):
-    currency = serializers.CharField()
-    free = serializers.FloatField()
-    balance = serializers.FloatField()
-    used = serializers.FloatField()
-    bot_owned = nullable(serializers.FloatField)
-    est_stake = serializers.FloatField()
-    est_stake_bot = nullable(serializers.FloatField)
-    stake = serializers.CharField()
-    side = serializers.CharField()
-    is_position = serializers.BooleanField()
-    position = serializers.FloatField()
-    is_bot_managed = serializers.BooleanField()
+# /balance (contract §3.14), keys in the order of the body. No fiat converter: values are 0.
+BALANCE_KEYS: tuple[Declared, ...] = (
+    ("currency", str, False),
+    ("free", float, False),
+    ("balance", float, False),
+    ("used", float, False),
+    ("bot_owned", float, NULL),
+    ("est_stake", float, False),
+    ("est_stake_bot", float, NULL),
+    ("stake", str, False),
+    ("side", str, False),
+    ("is_position", bool, False),
+    ("position", float, False),
+    ("is_bot_managed", bool, False),
+)
+BalanceSchema = response_schema("BalanceSchema", BALANCE_KEYS, "One coin of /balance (§3.14).")
+BALANCES_KEYS: tuple[Declared, ...] = (
+    ("currencies", BalanceSchema(many=True)),
+    ("total", float, False),
+    ("total_bot", float, False),
+    ("symbol", str, False),
+    ("value", float, False),
+    ("value_bot", float, False),
+    ("stake", str, False),
+    ("note", str, False),
+    ("starting_capital", float, False),
+    ("starting_capital_ratio", float, False),
+    ("starting_capital_pct", float, False),
+    ("starting_capital_fiat", float, False),
+    ("starting_capital_fiat_ratio", float, False),
+    ("starting_capital_fiat_pct", float, False),
+)
+BalancesSchema = response_schema("BalancesSchema", BALANCES_KEYS, "/balance (contract §3.14).")
 
 
-class BalancesSchema(serializers.Serializer):
-    currencies = BalanceSchema(many=True)
-    total = serializers.FloatField()
-    total_bot = serializers.FloatField()
-    symbol = serializers.CharField()
-    value = serializers.FloatField()
-    value_bot = serializers.FloatField()
-    stake = serializers.CharField()
-    note = serializers.CharField()
-    starting_capital = serializers.FloatField()
-    starting_capital_ratio = serializers.FloatField()
-    starting_capital_pct = serializers.FloatField()
-    starting_capital_fiat = serializers.FloatField()
-    starting_capital_fiat_ratio = serializers.FloatField()
-    starting_capital_fiat_pct = serializers.FloatField()
+def balance_body(summary: BalanceSummary) -> dict[str, Any]:
+    """``/balance``: the simulated wallet's coins, totals and starting capital (§3.14)."""
+    stake = summary.stake_currency
+    ratio = summary.starting_capital_ratio
+    return {
+        "currencies": [_coin(coin, stake) for coin in summary.currencies],
+        "total": summary.total,
+        "total_bot": summary.total_bot,
+        "symbol": summary.fiat_display_currency,
+        "value": 0.0,
+        "value_bot": 0.0,
+        "stake": stake,
+        "note": "Simulated balances" if summary.dry_run else "",
+        "starting_capital": summary.starting_capital,
+        "starting_capital_ratio": ratio,
+        "starting_capital_pct": round(ratio * 100, 2),
+        "starting_capital_fiat": 0.0,
+        "starting_capital_fiat_ratio": 0.0,
+        "starting_capital_fiat_pct": 0.0,
+    }
+
+
+def _coin(coin: CoinBalance, stake: str) -> dict[str, Any]:
+    return {
+        "currency": coin.currency,
+        "free": coin.free,
+        "balance": coin.balance,
+        "used": coin.used,
+        "bot_owned": coin.bot_owned,
+        "est_stake": coin.est_stake,
+        "est_stake_bot": coin.est_stake_bot,
+        "stake": stake,
+        "side": "long",
+        "is_position": False,
+        "position": 0.0,
+        "is_bot_managed": True,
+    }

@@ -21,6 +21,7 @@ from api.serializers.stats import (
     StatsSchema,
     TimescaleQuery,
     TimeUnitProfitSchema,
+    balance_body,
     profit_body,
 )
 from bot_engine.selectors import balance, performance, profit, stats, timeunit
@@ -128,8 +129,7 @@ class BalanceView(APIView):
     @extend_schema(responses=BalancesSchema)
     def get(self, request):
         ctx = bot_context()
-        return Response(
-            balance.balance_summary(
-                bot_id=ctx.bot_id, config=ctx.config, current_rates=ctx.current_rates()
-            )
+        summary = balance.balance_summary(
+            bot_id=ctx.bot_id, config=ctx.config, current_rates=ctx.current_rates()
         )
+        return Response(balance_body(summary))

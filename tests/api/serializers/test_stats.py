@@ -1,4 +1,4 @@
-"""The Profit body (contract §3.4) against its declaration: one table, the schema and the bytes."""
+"""The Profit and balance bodies (contract §3.4, §3.14) against their declarations."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from api.serializers.stats import PROFIT_KEYS, profit_body
+from api.serializers.stats import (
+    BALANCE_KEYS,
+    BALANCES_KEYS,
+    PROFIT_KEYS,
+    balance_body,
+    profit_body,
+)
+from bot_engine.selectors.balance import balance_summary
 from bot_engine.selectors.profit import profit_summary
 from tests.fixtures.freqtrade_data import (
     freqtrade_bot_config,
@@ -55,3 +62,12 @@ def test_a_missing_rate_makes_the_all_sums_null_as_declared():
     assert body["profit_all_coin"] is None
     assert body["profit_closed_coin"] is not None
     assert _body(bot, {"ETH/BTC": 2.0})["profit_all_coin"] is not None
+
+
+def test_balance_keys_in_the_declared_order():
+    bot = make_bot_row()
+    make_open_trade(bot, 1, open_rate=2.0, opened=T0)
+    summary = balance_summary(bot_id=bot.pk, config=freqtrade_bot_config(), current_rates={})
+    body = balance_body(summary)
+    assert list(body) == [key for key, *_ in BALANCES_KEYS]
+    assert [list(coin) for coin in body["currencies"]] == [[key for key, *_ in BALANCE_KEYS]] * 2

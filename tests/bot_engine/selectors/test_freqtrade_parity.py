@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.serializers.stats import profit_body
+from api.serializers.stats import balance_body, profit_body
 from api.serializers.trades import trade_open, trades_page
 from bot_engine.selectors.balance import balance_summary
 from bot_engine.selectors.performance import (
@@ -139,7 +139,9 @@ def test_stats(freqtrade_2k_bot):
 
 
 def test_balance(freqtrade_2k_bot, freqtrade_config):
-    body = balance_summary(bot_id=freqtrade_2k_bot.pk, config=freqtrade_config, current_rates={})
+    body = balance_body(
+        balance_summary(bot_id=freqtrade_2k_bot.pk, config=freqtrade_config, current_rates={})
+    )
     assert body == freqtrade_response("balance")
 
 

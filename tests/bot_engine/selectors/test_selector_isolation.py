@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from api.serializers.stats import profit_body
+from api.serializers.stats import balance_body, profit_body
 from bot_engine.selectors.balance import balance_summary
 from bot_engine.selectors.performance import (
     entry_tag_performance,
@@ -101,7 +101,9 @@ def test_selectors_only_see_their_bot(bots):
     assert sum(row["trade_count"] for row in days["data"]) == 1
     assert days["data"][0]["starting_balance"] == (1000 + 1.0) * 0.99
 
-    balance = balance_summary(bot_id=mine.pk, config=config, current_rates={"ETH/BTC": 1.0})
+    balance = balance_body(
+        balance_summary(bot_id=mine.pk, config=config, current_rates={"ETH/BTC": 1.0})
+    )
     assert [c["currency"] for c in balance["currencies"]] == ["ETH", "BTC"]
     assert balance["currencies"][1]["free"] == 1000 + 1.0 - 1.0
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from api.serializers.stats import balance_body
 from bot_engine.selectors.balance import balance_summary
 from bot_engine.selectors.performance import (
     entry_tag_performance,
@@ -148,8 +149,10 @@ def test_stats(bot):
 def test_balance_with_an_open_trade():
     bot = make_bot_row()
     make_open_trade(bot, 1, open_rate=2.0, amount=10.0, opened=T0)  # stake 20
-    body = balance_summary(
-        bot_id=bot.pk, config=freqtrade_bot_config(), current_rates={"ETH/BTC": 2.5}
+    body = balance_body(
+        balance_summary(
+            bot_id=bot.pk, config=freqtrade_bot_config(), current_rates={"ETH/BTC": 2.5}
+        )
     )
     eth, btc = body["currencies"]
     assert (eth["currency"], eth["free"], eth["used"], eth["balance"]) == ("ETH", 10.0, 0.0, 10.0)
@@ -173,7 +176,7 @@ def test_balance_with_an_open_trade():
 def test_balance_without_a_price_values_the_coin_at_zero():
     bot = make_bot_row()
     make_open_trade(bot, 1, open_rate=2.0, amount=10.0, opened=T0)
-    eth = balance_summary(bot_id=bot.pk, config=freqtrade_bot_config(), current_rates={})[
-        "currencies"
-    ][0]
+    eth = balance_body(
+        balance_summary(bot_id=bot.pk, config=freqtrade_bot_config(), current_rates={})
+    )["currencies"][0]
     assert (eth["balance"], eth["est_stake"], eth["est_stake_bot"]) == (10.0, 0.0, 0.0)
