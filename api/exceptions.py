@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from bot_engine import secret_filter
 from bot_engine.exceptions import (
     BotNotRunning,
+    BotOperationError,
     ExchangeError,
     NotFound,
-    OperationalError,
     StrategyError,
     TradeplaneError,
 )
@@ -111,7 +111,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         )
     if isinstance(exc, DetailError):
         return _json({"detail": exc.text}, exc.status_code)
-    if isinstance(exc, OperationalError | ExchangeError):
+    if isinstance(exc, BotOperationError | ExchangeError):
         path = request.path if request is not None else ""
         error = secret_filter.mask(f"Error querying {path}: {exc}")
         return _json({"error": error}, status.HTTP_502_BAD_GATEWAY)

@@ -13,7 +13,7 @@ class StrategyError(TradeplaneError):
     """A strategy could not be found or loaded."""
 
 
-class OperationalError(TradeplaneError):
+class BotOperationError(TradeplaneError):
     """A business rule refused a request (Freqtrade's RPCException; HTTP 502 ``error``)."""
 
 

@@ -28,7 +28,7 @@ from api.serializers.candles import (
 )
 from bot_engine.data.candles import available_data
 from bot_engine.engine.factory import strategy_dirs
-from bot_engine.exceptions import OperationalError, StrategyError
+from bot_engine.exceptions import BotOperationError, StrategyError
 from bot_engine.selectors.candles import pair_candles, pair_history
 from bot_engine.strategy.loader import list_strategies, load_strategy, strategy_source
 
@@ -98,7 +98,7 @@ class PlotConfigView(APIView):
         elif ctx.running is not None:
             strategy = ctx.running.strategy
         else:
-            raise OperationalError(NO_STRATEGY)
+            raise BotOperationError(NO_STRATEGY)
         plot = dict(strategy.plot_config or {})
         if plot:
             plot.setdefault("subplots", {})

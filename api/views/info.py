@@ -22,7 +22,7 @@ from api.serializers.info import (
     show_config_body,
 )
 from bot_engine import logbuffer
-from bot_engine.exceptions import OperationalError
+from bot_engine.exceptions import BotOperationError
 from bot_engine.selectors import system
 
 EDGE_DISABLED = "Edge is not enabled."
@@ -84,7 +84,7 @@ class HealthView(APIView):
     def get(self, request):
         ctx = bot_context()
         if ctx.running is None:
-            raise OperationalError(NOT_IN_STATE)
+            raise BotOperationError(NOT_IN_STATE)
         bot = ctx.running
         return Response(
             system.health(
@@ -101,7 +101,7 @@ class EdgeView(APIView):
         bot = bot_context().running
         rows = bot.edge_rows() if bot is not None else None
         if rows is None:
-            raise OperationalError(EDGE_DISABLED)
+            raise BotOperationError(EDGE_DISABLED)
         return Response(rows)
 
 

@@ -27,7 +27,7 @@ from api.serializers.trades import (
     trades_page,
 )
 from bot_engine.engine.state import BotState
-from bot_engine.exceptions import OperationalError
+from bot_engine.exceptions import BotOperationError
 from bot_engine.models import Trade
 from bot_engine.selectors import trades as trade_selectors
 from bot_engine.services import trades as trade_services
@@ -115,7 +115,7 @@ class CountView(APIView):
     def get(self, request):
         ctx = bot_context()
         if ctx.running is not None and ctx.running.state == BotState.STOPPED:
-            raise OperationalError(NOT_RUNNING)
+            raise BotOperationError(NOT_RUNNING)
         current, total_stake = trade_selectors.open_trades_count_and_stake(bot_id=ctx.bot_id)
         return Response(
             {"current": current, "max": int(ctx.config.max_open_trades), "total_stake": total_stake}

@@ -8,7 +8,7 @@ from datetime import datetime
 from bot_engine.engine import analysis, pricing, wallet
 from bot_engine.engine.orders import open_trade
 from bot_engine.engine.state import RunningBot
-from bot_engine.exceptions import ExchangeError, OperationalError
+from bot_engine.exceptions import BotOperationError, ExchangeError
 from bot_engine.exchange.base import Market
 from bot_engine.models import Trade
 
@@ -41,7 +41,7 @@ def handle_entries(bot: RunningBot, now: datetime) -> None:
             continue
         try:
             enter_position(bot, pair, enter_tag=signal["enter_tag"])
-        except OperationalError as exc:
+        except BotOperationError as exc:
             logger.info("Not entering %s: %s", pair, exc)
             continue
         open_pairs.add(pair)
@@ -68,13 +68,13 @@ def stake_for_entry(bot: RunningBot, pair: str, price: float, stake: float | Non
             stake = float(bot.config.stake_amount)
     available = current.available_stake
     if stake > available + 1e-12:
-        raise OperationalError(
+        raise BotOperationError(
             f"Available balance ({available:.8f} {bot.config.stake_currency}) is lower than "
             f"stake amount ({stake:.8f} {bot.config.stake_currency})"
         )
     minimum = min_stake(bot.exchange.markets().get(pair), price)
     if stake < minimum:
-        raise OperationalError(f"Stake {stake:.8f} is below the minimum {minimum:.8f} for {pair}")
+        raise BotOperationError(f"Stake {stake:.8f} is below the minimum {minimum:.8f} for {pair}")
     return stake
 
 
@@ -100,9 +100,9 @@ def enter_position(
         # On the market's tick before the amount is derived from it (Freqtrade's order).
         rate = bot.exchange.price_to_precision(pair, rate)
     except ExchangeError as exc:
-        raise OperationalError(f"No valid entry price for {pair}: {exc}") from exc
+        raise BotOperationError(f"No valid entry price for {pair}: {exc}") from exc
     if rate <= 0:
-        raise OperationalError(f"Entry price {price} for {pair} is below the market's tick")
+        raise BotOperationError(f"Entry price {price} for {pair} is below the market's tick")
     stake = stake_for_entry(bot, pair, rate, stake)
     stake = (
         bot.strategy.custom_stake_amount(
@@ -123,7 +123,7 @@ def enter_position(
         # Truncated to the market's step, so the order never exceeds the stake.
         amount = bot.exchange.amount_to_precision(pair, stake / rate)
     except ExchangeError as exc:  # ccxt refuses an amount below one step
-        raise OperationalError(f"Stake too small for {pair}: {exc}") from exc
+        raise BotOperationError(f"Stake too small for {pair}: {exc}") from exc
     order_type = order_type or bot.rules.order_types.get("entry", "limit")
     if not bot.strategy.confirm_trade_entry(
         pair=pair,
@@ -135,7 +135,7 @@ def enter_position(
         entry_tag=enter_tag,
         side="long",
     ):
-        raise OperationalError(f"Strategy refused the entry on {pair}")
+        raise BotOperationError(f"Strategy refused the entry on {pair}")
     try:
         result = bot.exchange.create_order(
             pair=pair,
@@ -145,7 +145,7 @@ def enter_position(
             price=None if order_type == "market" else rate,
         )
     except ExchangeError as exc:
-        raise OperationalError(f"Failed to enter position for {pair}: {exc}") from exc
+        raise BotOperationError(f"Failed to enter position for {pair}: {exc}") from exc
     if result.price is None:
         result.price = result.average or rate
     return open_trade(

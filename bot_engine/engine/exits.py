@@ -10,7 +10,7 @@ from django.db import transaction
 from bot_engine.engine import analysis, locks, pricing
 from bot_engine.engine.orders import record_exit_order
 from bot_engine.engine.state import RunningBot
-from bot_engine.exceptions import ExchangeError, OperationalError
+from bot_engine.exceptions import BotOperationError, ExchangeError
 from bot_engine.models import Trade
 
 logger = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ def execute_exit(
     except ExchangeError as exc:
         logger.warning("Could not place the exit order for %s: %s", trade.pair, exc)
         if reason == FORCE_EXIT:
-            raise OperationalError("Failed to exit trade.") from exc
+            raise BotOperationError("Failed to exit trade.") from exc
         return False
     record_exit_order(bot, trade, result, exit_reason=reason)
     if not trade.is_open:

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bot_engine.exceptions import OperationalError
+from bot_engine.exceptions import BotOperationError
 
 
-class FreqtradeImportError(OperationalError):
+class FreqtradeImportError(BotOperationError):
     """The source is unreadable or not a Freqtrade database, or its trade ids clash."""
 
 

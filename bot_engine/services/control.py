@@ -7,7 +7,7 @@ import logging
 from bot_engine.config.loader import load_config
 from bot_engine.engine.rules import TradingRules
 from bot_engine.engine.state import BotState, RunningBot
-from bot_engine.exceptions import ConfigError, OperationalError
+from bot_engine.exceptions import BotOperationError, ConfigError
 from bot_engine.services.audit import audited
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def bot_reload_config(*, bot: RunningBot) -> dict[str, str]:
                 logger.info("Config reloaded from %s", config.path)
         except ConfigError as exc:
             logger.error("Reloading the config failed, keeping the old one: %s", exc)
-            raise OperationalError(f"Reloading the config failed: {exc}") from exc
+            raise BotOperationError(f"Reloading the config failed: {exc}") from exc
         finally:
             bot.state = previous
             logger.info("Bot state after the reload: %s", previous.value)

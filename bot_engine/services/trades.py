@@ -6,7 +6,7 @@ import logging
 
 from bot_engine.engine import entries, exits, order_updates
 from bot_engine.engine.state import BotState, RunningBot
-from bot_engine.exceptions import ExchangeError, OperationalError
+from bot_engine.exceptions import BotOperationError, ExchangeError
 from bot_engine.models import Order, Trade
 from bot_engine.services.audit import audited
 
@@ -92,28 +92,28 @@ def force_entry(
     def enter() -> Trade:
         config = bot.config
         if not config.force_entry_enable:
-            raise OperationalError(FORCE_ENTRY_DISABLED)
+            raise BotOperationError(FORCE_ENTRY_DISABLED)
         if bot.state != BotState.RUNNING:
-            raise OperationalError(NOT_RUNNING)
+            raise BotOperationError(NOT_RUNNING)
         if side == "short" and config.trading_mode == "spot":
-            raise OperationalError(NO_SHORT_ON_SPOT)
+            raise BotOperationError(NO_SHORT_ON_SPOT)
         market = bot.exchange.markets().get(pair)
         if market is None or not market.active:
-            raise OperationalError(INACTIVE_MARKET)
+            raise BotOperationError(INACTIVE_MARKET)
         if market.quote != config.stake_currency:
-            raise OperationalError(WRONG_STAKE_CURRENCY.format(stake=config.stake_currency))
+            raise BotOperationError(WRONG_STAKE_CURRENCY.format(stake=config.stake_currency))
         existing = _trades(bot).open().filter(pair=pair).first()
         if existing is not None:
             order_ids = [o.order_id for o in _open_orders(existing)]
             if order_ids:
-                raise OperationalError(
+                raise BotOperationError(
                     POSITION_OPEN_WITH_ORDERS.format(
                         pair=pair, trade_id=existing.trade_id, order_ids=", ".join(order_ids)
                     )
                 )
-            raise OperationalError(POSITION_OPEN.format(pair=pair, trade_id=existing.trade_id))
+            raise BotOperationError(POSITION_OPEN.format(pair=pair, trade_id=existing.trade_id))
         if not entries.slots_left(bot):
-            raise OperationalError(MAX_TRADES_REACHED)
+            raise BotOperationError(MAX_TRADES_REACHED)
         chosen_type = order_type or bot.rules.order_types.get("force_entry") or None
         try:
             return entries.enter_position(
@@ -124,9 +124,9 @@ def force_entry(
                 order_type=chosen_type,
                 stake=stake_amount,
             )
-        except OperationalError as exc:
+        except BotOperationError as exc:
             logger.warning("Force entry on %s failed: %s", pair, exc)
-            raise OperationalError(ENTRY_FAILED.format(pair=pair)) from exc
+            raise BotOperationError(ENTRY_FAILED.format(pair=pair)) from exc
 
     return audited(bot, "forceenter", enter, target=pair, snapshot=lambda: _open_trade_ids(bot))
 
@@ -148,25 +148,25 @@ def force_exit(
             return  # an unfilled entry was cancelled: the trade is gone
         trade.refresh_from_db()
         if amount is not None and amount < trade.amount:
-            raise OperationalError(PARTIAL_EXIT_UNSUPPORTED)
+            raise BotOperationError(PARTIAL_EXIT_UNSUPPORTED)
         if not exits.execute_exit(
             bot, trade, reason=exits.FORCE_EXIT, order_type=order_type, price=price
         ):
-            raise OperationalError(EXIT_FAILED)
+            raise BotOperationError(EXIT_FAILED)
 
     def run() -> dict[str, str]:
         if bot.state == BotState.STOPPED:
-            raise OperationalError(NOT_RUNNING)
+            raise BotOperationError(NOT_RUNNING)
         if str(trade_id) == "all":
             for trade in _trades(bot).open().order_by("trade_id"):
                 exit_one(trade)
             return {"result": EXITS_CREATED}
         number = _trade_number(trade_id)
         if number is None:
-            raise OperationalError(INVALID_ARGUMENT)
+            raise BotOperationError(INVALID_ARGUMENT)
         trade = _trades(bot).open().filter(trade_id=number).first()
         if trade is None:
-            raise OperationalError(INVALID_ARGUMENT)
+            raise BotOperationError(INVALID_ARGUMENT)
         exit_one(trade)
         return {"result": EXIT_CREATED.format(trade_id=trade.trade_id)}
 
@@ -181,7 +181,7 @@ def delete_trade(*, bot: RunningBot, trade_id: int) -> dict:
     def run() -> dict:
         trade = _trades(bot).filter(trade_id=trade_id).first()
         if trade is None:
-            raise OperationalError(DELETE_NOT_FOUND.format(trade_id=trade_id))
+            raise BotOperationError(DELETE_NOT_FOUND.format(trade_id=trade_id))
         cancelled = 0
         for order in _open_orders(trade):
             try:
@@ -213,18 +213,18 @@ def cancel_open_order(*, bot: RunningBot, trade_id: int) -> Trade:
 
     def run() -> Trade:
         if bot.state == BotState.STOPPED:
-            raise OperationalError(NOT_RUNNING)
+            raise BotOperationError(NOT_RUNNING)
         trade = _trades(bot).open().filter(trade_id=trade_id).first()
         if trade is None:
-            raise OperationalError(INVALID_TRADE_ID)
+            raise BotOperationError(INVALID_TRADE_ID)
         orders = [o for o in _open_orders(trade) if o.ft_order_side != "stoploss"]
         if not orders:
-            raise OperationalError(NO_OPEN_ORDER)
+            raise BotOperationError(NO_OPEN_ORDER)
         for order in orders:
             try:
                 order_updates.cancel_order(bot, order, reason="cancelled by user")
             except ExchangeError as exc:
-                raise OperationalError(ORDER_NOT_FOUND) from exc
+                raise BotOperationError(ORDER_NOT_FOUND) from exc
         remaining = _trades(bot).filter(pk=trade.pk).first()
         return remaining or trade
 
@@ -237,7 +237,7 @@ def reload_trade(*, bot: RunningBot, trade_id: int) -> Trade:
     def run() -> Trade:
         trade = _trades(bot).filter(trade_id=trade_id).first()
         if trade is None:
-            raise OperationalError(RELOAD_NOT_FOUND.format(trade_id=trade_id))
+            raise BotOperationError(RELOAD_NOT_FOUND.format(trade_id=trade_id))
         if _open_orders(trade):
             order_updates.handle_open_orders(bot, bot.exchange.now())
         return _trades(bot).filter(pk=trade.pk).first() or trade
