@@ -7,14 +7,83 @@ whichever process serves this application pushes what its engine does to websock
 from __future__ import annotations
 
 import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.core.handlers.asgi import ASGIHandler
+
+# Idle request threads kept for the next requests; a burst beyond this many at once gets
+# threads that end with their request.
+IDLE_REQUEST_THREADS = 16
+
+
+class RequestThread(ThreadPoolExecutor):
+    """The one thread a request's sync code runs on, handed to the next request afterwards.
+
+    ``pending`` counts work not finished yet: a request that ended while its view still ran
+    (the client went away) leaves a busy thread, which is not reused.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=1, thread_name_prefix="api-request")
+        self._lock = threading.Lock()
+        self.pending = 0
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        with self._lock:
+            self.pending += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, future: Future) -> None:
+        with self._lock:
+            self.pending -= 1
+
+
+class OneThreadASGIHandler(ASGIHandler):
+    """Django's ASGI handler with the whole middleware chain and the view on one thread.
+
+    Django's own handler runs an all-sync middleware chain in a thread, comes back to the event
+    loop for the view, and goes to a thread again for it (DRF views are sync); and it starts two
+    threads per request (the request's thread and one that joins it). Here a request enters
+    its thread once — middleware, view, then ``response.close()`` as Django does — on a thread
+    reused from an earlier request. Each request in flight still has a thread of its own, as
+    before, and database connections are per thread as Django keeps them (``CONN_MAX_AGE``).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._idle: list[RequestThread] = []
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        super().load_middleware(is_async=False)
+
+    async def get_response_async(self, request):
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        thread = self._idle.pop() if self._idle else RequestThread()
+        try:
+            async with ThreadSensitiveContext(executor=thread):
+                await self.handle(scope, receive, send)
+        finally:
+            if thread.pending or len(self._idle) >= IDLE_REQUEST_THREADS:
+                thread.shutdown(wait=False)
+            else:
+                self._idle.append(thread)
 
 
 def build_application():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "controlplane.settings")
+    import django
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-    from django.core.asgi import get_asgi_application
 
-    http = ASGIStaticFilesHandler(get_asgi_application())  # sets Django up: import after it
+    django.setup(set_prefix=False)  # what get_asgi_application() does; imports after it
+    http = ASGIStaticFilesHandler(OneThreadASGIHandler())
 
     from channels.routing import ProtocolTypeRouter, URLRouter
 

@@ -101,7 +101,8 @@ def _database() -> dict:
     db = dj_database_url.parse(database_url(BOT_CONFIG), conn_max_age=600)
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the API read while the engine writes; IMMEDIATE avoids lock-upgrade deadlocks.
-        db["CONN_MAX_AGE"] = 0
+        # Connections stay open (conn_max_age above): request threads are reused
+        # (api/asgi_app.py), and opening one costs more than most API reads.
         db["OPTIONS"] = {
             "timeout": 30,
             "transaction_mode": "IMMEDIATE",
@@ -111,10 +112,10 @@ def _database() -> dict:
         if name and name != ":memory:" and not name.startswith("file:"):
             private_sqlite_file(Path(name).expanduser())
     elif db["ENGINE"] == "django.db.backends.postgresql":
-        # Under ASGI every request runs in a thread of its own, so Django's persistent
-        # connections are never reused: a new PostgreSQL session per request costs 7-10 ms.
-        # A pool per process hands them back and forth instead; with health checks on, Django
-        # has the pool check a connection before reuse (a server restart is survived).
+        # A new PostgreSQL session costs 7-10 ms, and one kept per idle request thread would
+        # hold server sessions for nothing. A pool per process hands them back and forth
+        # instead; with health checks on, Django has the pool check a connection before reuse
+        # (a server restart is survived).
         db["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not
         db["CONN_HEALTH_CHECKS"] = True
         db["OPTIONS"] = {
