@@ -8,12 +8,14 @@ belongs to the config's ``api_server.username``, the bot's own admin.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -44,6 +46,30 @@ def password_fingerprint(password: str | None = None) -> str:
     return hmac.new(signing_key().encode(), secret.encode(), hashlib.sha256).hexdigest()[:16]
 
 
+@functools.cache
+def _revoked_sql() -> str:
+    # The query of BlacklistedToken.objects.filter(token__jti=jti).exists(), written out once:
+    # every authenticated request asks it, and building it through the ORM costs ten times
+    # what the database takes to answer.
+    quote = connection.ops.quote_name
+    blacklisted, outstanding = BlacklistedToken._meta, OutstandingToken._meta
+    b_table, o_table = quote(blacklisted.db_table), quote(outstanding.db_table)
+    token_id = quote(blacklisted.get_field("token").column)
+    jti = quote(outstanding.get_field("jti").column)
+    return (
+        f"SELECT 1 FROM {b_table} INNER JOIN {o_table} "
+        f"ON {b_table}.{token_id} = {o_table}.{quote(outstanding.pk.column)} "
+        f"WHERE {o_table}.{jti} = %s LIMIT 1"
+    )
+
+
+def is_revoked(jti: str) -> bool:
+    """Whether the token with this ``jti`` was blacklisted (logout, ``revoke``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_revoked_sql(), [jti])
+        return cursor.fetchone() is not None
+
+
 class FreqtradeToken(Token):
     """A simplejwt token signed with the configured ``jwt_secret_key``."""
 
@@ -56,7 +82,7 @@ class FreqtradeToken(Token):
         if not isinstance(claim, str) or not hmac.compare_digest(claim, self._fingerprint()):
             raise TokenError(PASSWORD_CHANGED)
         jti = self.payload.get("jti")
-        if jti and BlacklistedToken.objects.filter(token__jti=jti).exists():
+        if jti and is_revoked(jti):
             raise TokenError(REVOKED)
 
     def _fingerprint(self) -> str:
