@@ -182,9 +182,27 @@ class LogsSchema(serializers.Serializer):
     logs = serializers.ListField(child=serializers.ListField())
 
 
-class SysInfoSchema(serializers.Serializer):
-    cpu_pct = serializers.ListField(child=serializers.FloatField())
-    ram_pct = serializers.FloatField()
+CpuLoadSchema = response_schema(
+    "CpuLoadSchema", (("cpu", int, False), ("pct", float, False)), "One CPU's load in %."
+)
+LoadAverageSchema = response_schema(
+    "LoadAverageSchema",
+    (("1m", float, False), ("5m", float, False), ("15m", float, False)),
+    "The system's load averages.",
+)
+SysInfoSchema = response_schema(
+    "SysInfoSchema",
+    (
+        ("cpu_pct", serializers.ListField(child=serializers.FloatField())),
+        ("ram_pct", float, False),
+        # Freqtrade 2026.9's additions (contract §2.1).
+        ("cpu_load", CpuLoadSchema(many=True)),
+        ("cpu_load_avg", LoadAverageSchema()),
+        ("cpu_count", int, False),
+        ("cpu_avg", float, False),
+    ),
+    "/sysinfo (contract §2.1).",
+)
 
 
 class HealthSchema(serializers.Serializer):
