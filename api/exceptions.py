@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bot_engine import secret_filter
@@ -16,7 +19,6 @@ from bot_engine.exceptions import (
     BotNotRunning,
     BotOperationError,
     ExchangeError,
-    NotFound,
     StrategyError,
     TradeplaneError,
 )
@@ -85,54 +87,98 @@ def _json(body: dict | list, code: int, headers: dict | None = None) -> Response
     return Response(body, status=code, headers=headers)
 
 
-def exception_handler(exc: Exception, context: dict) -> Response | None:
-    # Late import: the auth module imports settings-dependent token code.
+class Answer(NamedTuple):
+    """How one exception class is answered: a status (None: the exception's own
+    ``status_code``), the body, and optional headers."""
+
+    status: int | None
+    body: Callable[[Any, Request | None], dict | list]
+    headers: Callable[[Any], dict[str, str] | None] | None = None
+
+
+def _detail(exc: Any, request: Request | None) -> dict:
+    return {"detail": str(exc.detail)}
+
+
+def _constant(text: str) -> Callable[[Any, Request | None], dict]:
+    return lambda exc, request: {"detail": text}
+
+
+def _invalid_body(exc: exceptions.ValidationError, request: Request | None) -> dict:
+    data = getattr(request, "data", None) if request is not None else None
+    return {"detail": serializer_errors_to_items(exc.detail, "body", data)}
+
+
+def _refused(exc: Exception, request: Request | None) -> dict:
+    # Freqtrade's RPCException answer (§0): the path and the message, secrets masked.
+    path = request.path if request is not None else ""
+    return {"error": secret_filter.mask(f"Error querying {path}: {exc}")}
+
+
+def _api_exception(exc: exceptions.APIException, request: Request | None) -> dict:
+    detail = exc.detail
+    return {"detail": detail if isinstance(detail, str | list | dict) else str(detail)}
+
+
+@functools.cache
+def _answers() -> dict[type[BaseException], Answer]:
+    """The table, most specific class first where two are related (a lookup walks the MRO)."""
+    # Late import: the auth modules import the models, which settings load after this module.
     from api.auth.authentication import ApiAuthFailed, Unauthorized
     from api.auth.throttling import LoginThrottled
 
+    unauthorized = Answer(status.HTTP_401_UNAUTHORIZED, _constant(Unauthorized.default_detail))
+    refused = Answer(status.HTTP_502_BAD_GATEWAY, _refused)
+    # strategy load errors, missing candle data, bad timeranges: 502 with ``detail`` (§2.5)
+    engine_error = Answer(
+        status.HTTP_502_BAD_GATEWAY, lambda exc, r: {"detail": secret_filter.mask(str(exc))}
+    )
+    not_found = Answer(status.HTTP_404_NOT_FOUND, _constant(NOT_FOUND))
+    return {
+        ApiAuthFailed: Answer(
+            status.HTTP_401_UNAUTHORIZED,
+            _detail,
+            lambda exc: {"WWW-Authenticate": exc.challenge} if exc.challenge else None,
+        ),
+        LoginThrottled: Answer(
+            status.HTTP_429_TOO_MANY_REQUESTS, _detail, lambda exc: {"Retry-After": str(exc.wait)}
+        ),
+        RequestDataTooBig: Answer(
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, _constant(BODY_TOO_LARGE)
+        ),
+        exceptions.NotAuthenticated: unauthorized,
+        exceptions.AuthenticationFailed: unauthorized,
+        RequestValidationError: Answer(
+            status.HTTP_422_UNPROCESSABLE_ENTITY, lambda exc, r: {"detail": exc.items}
+        ),
+        exceptions.ValidationError: Answer(status.HTTP_422_UNPROCESSABLE_ENTITY, _invalid_body),
+        DetailError: Answer(None, lambda exc, r: {"detail": exc.text}),
+        BotOperationError: refused,
+        ExchangeError: refused,
+        BotNotRunning: Answer(status.HTTP_503_SERVICE_UNAVAILABLE, _constant(NOT_IN_STATE)),
+        StrategyError: engine_error,
+        TradeplaneError: engine_error,
+        Http404: not_found,
+        exceptions.NotFound: not_found,
+        exceptions.MethodNotAllowed: Answer(
+            status.HTTP_405_METHOD_NOT_ALLOWED, _constant(METHOD_NOT_ALLOWED)
+        ),
+        exceptions.PermissionDenied: Answer(status.HTTP_403_FORBIDDEN, _detail),  # a role too low
+        PermissionDenied: Answer(status.HTTP_403_FORBIDDEN, _constant("Forbidden")),
+        exceptions.APIException: Answer(None, _api_exception),
+    }
+
+
+def exception_handler(exc: Exception, context: dict) -> Response:
+    """DRF's EXCEPTION_HANDLER: the table's answer for the most specific class of ``exc``."""
     request = context.get("request")
-    if isinstance(exc, ApiAuthFailed):
-        headers = {"WWW-Authenticate": exc.challenge} if exc.challenge else None
-        return _json({"detail": str(exc.detail)}, status.HTTP_401_UNAUTHORIZED, headers)
-    if isinstance(exc, LoginThrottled):
-        headers = {"Retry-After": str(exc.wait)}
-        return _json({"detail": str(exc.detail)}, status.HTTP_429_TOO_MANY_REQUESTS, headers)
-    if isinstance(exc, RequestDataTooBig):
-        return _json({"detail": BODY_TOO_LARGE}, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        return _json({"detail": Unauthorized.default_detail}, status.HTTP_401_UNAUTHORIZED)
-    if isinstance(exc, RequestValidationError):
-        return _json({"detail": exc.items}, status.HTTP_422_UNPROCESSABLE_ENTITY)
-    if isinstance(exc, exceptions.ValidationError):
-        data = getattr(request, "data", None) if request is not None else None
-        return _json(
-            {"detail": serializer_errors_to_items(exc.detail, "body", data)},
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
-        )
-    if isinstance(exc, DetailError):
-        return _json({"detail": exc.text}, exc.status_code)
-    if isinstance(exc, BotOperationError | ExchangeError):
-        path = request.path if request is not None else ""
-        error = secret_filter.mask(f"Error querying {path}: {exc}")
-        return _json({"error": error}, status.HTTP_502_BAD_GATEWAY)
-    if isinstance(exc, BotNotRunning):
-        return _json({"detail": NOT_IN_STATE}, status.HTTP_503_SERVICE_UNAVAILABLE)
-    if isinstance(exc, NotFound):
-        return _json({"detail": str(exc) or NOT_FOUND}, status.HTTP_404_NOT_FOUND)
-    if isinstance(exc, StrategyError | TradeplaneError):
-        # strategy load errors, missing candle data, bad timeranges: 502 with ``detail`` (§2.5)
-        return _json({"detail": secret_filter.mask(str(exc))}, status.HTTP_502_BAD_GATEWAY)
-    if isinstance(exc, Http404 | exceptions.NotFound):
-        return _json({"detail": NOT_FOUND}, status.HTTP_404_NOT_FOUND)
-    if isinstance(exc, exceptions.MethodNotAllowed):
-        return _json({"detail": METHOD_NOT_ALLOWED}, status.HTTP_405_METHOD_NOT_ALLOWED)
-    if isinstance(exc, exceptions.PermissionDenied):  # a role too low (api.permissions)
-        return _json({"detail": str(exc.detail)}, status.HTTP_403_FORBIDDEN)
-    if isinstance(exc, PermissionDenied):
-        return _json({"detail": "Forbidden"}, status.HTTP_403_FORBIDDEN)
-    if isinstance(exc, exceptions.APIException):
-        detail = exc.detail if isinstance(exc.detail, str | list | dict) else str(exc.detail)
-        return _json({"detail": detail}, exc.status_code)
+    answers = _answers()
+    for cls in type(exc).__mro__:
+        answer = answers.get(cls)
+        if answer is not None:
+            code = answer.status if answer.status is not None else exc.status_code
+            headers = answer.headers(exc) if answer.headers else None
+            return _json(answer.body(exc, request), code, headers)
     # Anything else is a bug: log it, answer JSON instead of Django's HTML 500 page.
     logger.exception("Unhandled error in %s", getattr(request, "path", "?"))
     return _json({"detail": "Internal Server Error"}, status.HTTP_500_INTERNAL_SERVER_ERROR)

@@ -21,10 +21,6 @@ class BotNotRunning(TradeplaneError):
     """A control endpoint was called with no bot in this process (HTTP 503)."""
 
 
-class NotFound(TradeplaneError):
-    """A requested object does not exist (HTTP 404 ``detail``)."""
-
-
 class ExchangeError(TradeplaneError):
     """Any failure talking to an exchange."""
 
@@ -39,7 +35,3 @@ class InsufficientFundsError(ExchangeError):
 
 class InvalidOrderError(ExchangeError):
     """The exchange refused an order's parameters (too small, bad precision, ...)."""
-
-
-class ReplayFinished(TradeplaneError):
-    """The replay exchange has served its last candle."""
