@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from api.context import bot_context
 from api.params import parse_query
+from api.serializers.profit import ProfitAllSchema, ProfitSchema, profit_body
 from api.serializers.stats import (
     BalancesSchema,
     EntrySchema,
@@ -16,13 +17,14 @@ from api.serializers.stats import (
     MixTagSchema,
     PairFilterQuery,
     PerformanceEntrySchema,
-    ProfitAllSchema,
-    ProfitSchema,
     StatsSchema,
     TimescaleQuery,
     TimeUnitProfitSchema,
     balance_body,
-    profit_body,
+    group_profit_body,
+    performance_body,
+    stats_body,
+    time_unit_body,
 )
 from bot_engine.selectors import balance, performance, profit, stats, timeunit
 
@@ -62,28 +64,31 @@ class ProfitAllView(APIView):
 class PerformanceView(APIView):
     @extend_schema(responses=PerformanceEntrySchema(many=True))
     def get(self, request):
-        return Response(performance.pair_performance(bot_id=bot_context().bot_id))
+        return Response(performance_body(performance.pair_performance(bot_id=bot_context().bot_id)))
 
 
 class EntriesView(APIView):
     @extend_schema(parameters=[PairFilterQuery], responses=EntrySchema(many=True))
     def get(self, request):
         pair = parse_query(request, PairFilterQuery).get("pair")
-        return Response(performance.entry_tag_performance(bot_id=bot_context().bot_id, pair=pair))
+        rows = performance.entry_tag_performance(bot_id=bot_context().bot_id, pair=pair)
+        return Response(group_profit_body("enter_tag", rows))
 
 
 class ExitsView(APIView):
     @extend_schema(parameters=[PairFilterQuery], responses=ExitSchema(many=True))
     def get(self, request):
         pair = parse_query(request, PairFilterQuery).get("pair")
-        return Response(performance.exit_reason_performance(bot_id=bot_context().bot_id, pair=pair))
+        rows = performance.exit_reason_performance(bot_id=bot_context().bot_id, pair=pair)
+        return Response(group_profit_body("exit_reason", rows))
 
 
 class MixTagsView(APIView):
     @extend_schema(parameters=[PairFilterQuery], responses=MixTagSchema(many=True))
     def get(self, request):
         pair = parse_query(request, PairFilterQuery).get("pair")
-        return Response(performance.mix_tag_performance(bot_id=bot_context().bot_id, pair=pair))
+        rows = performance.mix_tag_performance(bot_id=bot_context().bot_id, pair=pair)
+        return Response(group_profit_body("mix_tag", rows))
 
 
 class TimeUnitProfitView(APIView):
@@ -96,15 +101,10 @@ class TimeUnitProfitView(APIView):
     def get(self, request):
         timescale = parse_query(request, TimescaleQuery).get("timescale", self.default_timescale)
         ctx = bot_context()
-        return Response(
-            timeunit.time_unit_profit(
-                bot_id=ctx.bot_id,
-                config=ctx.config,
-                unit=self.unit,
-                timescale=timescale,
-                now=ctx.now(),
-            )
+        result = timeunit.time_unit_profit(
+            bot_id=ctx.bot_id, config=ctx.config, unit=self.unit, timescale=timescale, now=ctx.now()
         )
+        return Response(time_unit_body(result))
 
 
 class DailyView(TimeUnitProfitView):
@@ -122,7 +122,7 @@ class MonthlyView(TimeUnitProfitView):
 class StatsView(APIView):
     @extend_schema(responses=StatsSchema)
     def get(self, request):
-        return Response(stats.trade_stats(bot_id=bot_context().bot_id))
+        return Response(stats_body(stats.trade_stats(bot_id=bot_context().bot_id)))
 
 
 class BalanceView(APIView):

@@ -3,12 +3,13 @@
 ``/performance``, ``/entries`` and ``/exits`` use the 2026.9 cost-weighted ratio: Σ profit_abs /
 Σ entry-order stake of the group, sorted by Σ profit_abs descending. ``/mix_tags`` keeps
 Freqtrade's own rules (Σ of per-trade ratios; rows in order of each key's best single trade)
-but not its ``profit_pct`` slip. All four read the cached closed trades of ``closed_cache``.
+but not its ``profit_pct`` slip. All four read the cached closed trades of ``closed_cache``;
+``api/serializers/stats.py`` writes the rows in Freqtrade's keys.
 """
 
 from __future__ import annotations
 
-import copy
+from typing import NamedTuple
 
 import numpy as np
 
@@ -16,37 +17,36 @@ from bot_engine.selectors.closed_cache import ClosedTrades, closed_trades
 from bot_engine.trade_stats import group_seq_sums
 
 
-def pair_performance(*, bot_id: int) -> list[dict]:
-    return [
-        {
-            "pair": key,
-            "profit_ratio": ratio,
-            "profit": round(ratio * 100, 2),  # compatibility alias of profit_pct
-            "profit_pct": round(ratio * 100, 2),
-            "profit_abs": profit_abs,
-            "count": count,
-        }
-        for key, ratio, profit_abs, count in closed_trades(bot_id).ranked("pair")
-    ]
+class GroupProfit(NamedTuple):
+    """One group of closed trades (a pair, a tag, a reason, or "<enter_tag> <exit_reason>")."""
+
+    key: str
+    profit_ratio: float
+    profit_abs: float
+    count: int
 
 
-def entry_tag_performance(*, bot_id: int, pair: str | None = None) -> list[dict]:
+def pair_performance(*, bot_id: int) -> list[GroupProfit]:
+    return [GroupProfit(*row) for row in closed_trades(bot_id).ranked("pair")]
+
+
+def entry_tag_performance(*, bot_id: int, pair: str | None = None) -> list[GroupProfit]:
     return _tag_rows("enter_tag", bot_id, pair)
 
 
-def exit_reason_performance(*, bot_id: int, pair: str | None = None) -> list[dict]:
+def exit_reason_performance(*, bot_id: int, pair: str | None = None) -> list[GroupProfit]:
     return _tag_rows("exit_reason", bot_id, pair)
 
 
-def mix_tag_performance(*, bot_id: int, pair: str | None = None) -> list[dict]:
+def mix_tag_performance(*, bot_id: int, pair: str | None = None) -> list[GroupProfit]:
     """Rows keyed "<enter_tag> <exit_reason>", ordered by each key's best single trade."""
     closed = closed_trades(bot_id).only(pair=pair)
-    return copy.deepcopy(closed.memoized("mix_tags", lambda: _mix_rows(closed)))
+    return list(closed.memoized("mix_tags", lambda: _mix_rows(closed)))
 
 
-def _mix_rows(closed: ClosedTrades) -> list[dict]:
+def _mix_rows(closed: ClosedTrades) -> tuple[GroupProfit, ...]:
     if not len(closed):
-        return []
+        return ()
     # Freqtrade walks the trades by descending profit_abs (ties in id order) and merges each
     # into the row of its key, so rows appear in that order and the sums run in it too.
     walk = np.argsort(-closed.profit_abs, kind="stable")
@@ -59,25 +59,16 @@ def _mix_rows(closed: ClosedTrades) -> list[dict]:
     for i in np.argsort(first_seen, kind="stable"):
         enter, exit_ = divmod(int(keys[i]), len(closed.exit_labels))
         rows.append(
-            {
-                "mix_tag": f"{closed.enter_labels[enter]} {closed.exit_labels[exit_]}",
-                "profit_ratio": float(ratios[i]),
-                "profit_pct": round(float(ratios[i]) * 100, 2),
-                "profit_abs": float(profits[i]),
-                "count": int(counts[i]),
-            }
+            GroupProfit(
+                f"{closed.enter_labels[enter]} {closed.exit_labels[exit_]}",
+                float(ratios[i]),
+                float(profits[i]),
+                int(counts[i]),
+            )
         )
-    return rows
+    return tuple(rows)  # kept with the cached trades: immutable
 
 
-def _tag_rows(column: str, bot_id: int, pair: str | None) -> list[dict]:
-    return [
-        {
-            column: key,
-            "profit_ratio": ratio,
-            "profit_pct": round(ratio * 100, 2),
-            "profit_abs": profit_abs,
-            "count": count,
-        }
-        for key, ratio, profit_abs, count in closed_trades(bot_id).only(pair=pair).ranked(column)
-    ]
+def _tag_rows(column: str, bot_id: int, pair: str | None) -> list[GroupProfit]:
+    ranked = closed_trades(bot_id).only(pair=pair).ranked(column)
+    return [GroupProfit(*row) for row in ranked]

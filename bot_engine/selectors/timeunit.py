@@ -1,7 +1,9 @@
-"""``/daily``, ``/weekly``, ``/monthly``: closed profit per calendar period (contract §3.5)."""
+"""``/daily``, ``/weekly``, ``/monthly``: closed profit per calendar period (contract §3.5);
+``api/serializers/stats.py`` writes it in Freqtrade's keys."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -14,9 +16,27 @@ from bot_engine.trade_stats import group_seq_sums
 UNITS = ("days", "weeks", "months")
 
 
+@dataclass(frozen=True, slots=True)
+class PeriodProfit:
+    """One calendar period (UTC): its closed profit and the balance it started from."""
+
+    start: date
+    abs_profit: float
+    starting_balance: float
+    rel_profit: float  # abs_profit / starting_balance, 8 places; 0 without a balance
+    trade_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimeUnitProfit:
+    periods: list[PeriodProfit]  # newest first
+    fiat_display_currency: str
+    stake_currency: str
+
+
 def time_unit_profit(
     *, bot_id: int, config: BotConfig, unit: str, timescale: int, now: datetime
-) -> dict:
+) -> TimeUnitProfit:
     """``timescale`` periods (UTC), newest first, each with its closed profit and the balance
     it started from — computed backwards from the current total stake amount."""
     if unit not in UNITS:
@@ -36,25 +56,24 @@ def time_unit_profit(
     )
 
     balance = stake_wallet(bot_id, config, closed_profit=closed.profit_sum).total_stake_amount
-    data = []
+    periods = []
     for index, start in enumerate(starts):
         profit = float(sums[index])
         balance = balance - profit
-        data.append(
-            {
-                "date": start.isoformat(),
-                "abs_profit": profit,
-                "starting_balance": balance,
-                "rel_profit": round(profit / balance, 8) if balance > 0 else 0.0,
-                "fiat_value": 0.0,  # no fiat converter
-                "trade_count": int(counts[index]),
-            }
+        periods.append(
+            PeriodProfit(
+                start=start,
+                abs_profit=profit,
+                starting_balance=balance,
+                rel_profit=round(profit / balance, 8) if balance > 0 else 0.0,
+                trade_count=int(counts[index]),
+            )
         )
-    return {
-        "data": data,
-        "fiat_display_currency": config.fiat_display_currency or "",
-        "stake_currency": config.stake_currency,
-    }
+    return TimeUnitProfit(
+        periods=periods,
+        fiat_display_currency=config.fiat_display_currency or "",
+        stake_currency=config.stake_currency,
+    )
 
 
 def _period_sums(closed: ClosedTrades, edges_us: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

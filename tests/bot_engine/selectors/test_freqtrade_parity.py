@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from api.serializers.stats import balance_body, profit_body
+from api.serializers.profit import profit_body
+from api.serializers.stats import (
+    balance_body,
+    group_profit_body,
+    performance_body,
+    stats_body,
+    time_unit_body,
+)
 from api.serializers.trades import trade_open, trades_page
 from bot_engine.selectors.balance import balance_summary
 from bot_engine.selectors.performance import (
@@ -109,20 +116,26 @@ def test_profit_without_stored_bot_start_uses_first_open(freqtrade_2k_bot, freqt
 
 
 def test_performance(freqtrade_2k_bot):
-    assert pair_performance(bot_id=freqtrade_2k_bot.pk) == freqtrade_response("performance")
+    assert performance_body(pair_performance(bot_id=freqtrade_2k_bot.pk)) == freqtrade_response(
+        "performance"
+    )
 
 
 def test_entries(freqtrade_2k_bot):
-    assert entry_tag_performance(bot_id=freqtrade_2k_bot.pk) == freqtrade_response("entries")
+    assert group_profit_body(
+        "enter_tag", entry_tag_performance(bot_id=freqtrade_2k_bot.pk)
+    ) == freqtrade_response("entries")
 
 
 def test_exits(freqtrade_2k_bot):
-    assert exit_reason_performance(bot_id=freqtrade_2k_bot.pk) == freqtrade_response("exits")
+    assert group_profit_body(
+        "exit_reason", exit_reason_performance(bot_id=freqtrade_2k_bot.pk)
+    ) == freqtrade_response("exits")
 
 
 def test_mix_tags(freqtrade_2k_bot):
     """Row order, ratio, abs and count as Freqtrade; profit_pct by the formula (its slip)."""
-    rows = mix_tag_performance(bot_id=freqtrade_2k_bot.pk)
+    rows = group_profit_body("mix_tag", mix_tag_performance(bot_id=freqtrade_2k_bot.pk))
     expected = freqtrade_response("mix_tags")
     assert [row["mix_tag"] for row in rows] == [row["mix_tag"] for row in expected]
     for row, want in zip(rows, expected, strict=True):
@@ -135,7 +148,7 @@ def test_mix_tags(freqtrade_2k_bot):
 
 
 def test_stats(freqtrade_2k_bot):
-    assert trade_stats(bot_id=freqtrade_2k_bot.pk) == freqtrade_response("stats")
+    assert stats_body(trade_stats(bot_id=freqtrade_2k_bot.pk)) == freqtrade_response("stats")
 
 
 def test_balance(freqtrade_2k_bot, freqtrade_config):
@@ -151,12 +164,14 @@ def test_balance(freqtrade_2k_bot, freqtrade_config):
 )
 def test_time_units(freqtrade_2k_bot, freqtrade_config, name, unit, timescale):
     """Buckets compared by date (the recorded files keep those before 2018-03-01)."""
-    body = time_unit_profit(
-        bot_id=freqtrade_2k_bot.pk,
-        config=freqtrade_config,
-        unit=unit,
-        timescale=timescale,
-        now=PARITY_NOW,
+    body = time_unit_body(
+        time_unit_profit(
+            bot_id=freqtrade_2k_bot.pk,
+            config=freqtrade_config,
+            unit=unit,
+            timescale=timescale,
+            now=PARITY_NOW,
+        )
     )
     expected = freqtrade_response(name)
     assert {k: v for k, v in body.items() if k != "data"} == {

@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from api.serializers.stats import balance_body, profit_body
+from api.serializers.profit import profit_body
+from api.serializers.stats import (
+    balance_body,
+    group_profit_body,
+    performance_body,
+    stats_body,
+    time_unit_body,
+)
 from bot_engine.selectors.balance import balance_summary
 from bot_engine.selectors.performance import (
     entry_tag_performance,
@@ -91,13 +98,23 @@ def test_selectors_only_see_their_bot(bots):
     assert body["best_pair"] == "ETH/BTC"
     assert body["trading_volume"] == pytest.approx(10 * 1.0 + 10 * 1.1 + 1.0)
 
-    assert [r["pair"] for r in pair_performance(bot_id=mine.pk)] == ["ETH/BTC"]
-    assert [r["enter_tag"] for r in entry_tag_performance(bot_id=mine.pk)] == ["mine"]
-    assert [r["exit_reason"] for r in exit_reason_performance(bot_id=mine.pk)] == ["roi"]
-    assert [r["mix_tag"] for r in mix_tag_performance(bot_id=mine.pk)] == ["mine roi"]
-    assert list(trade_stats(bot_id=mine.pk)["exit_reasons"]) == ["roi"]
+    assert [r["pair"] for r in performance_body(pair_performance(bot_id=mine.pk))] == ["ETH/BTC"]
+    assert [
+        r["enter_tag"]
+        for r in group_profit_body("enter_tag", entry_tag_performance(bot_id=mine.pk))
+    ] == ["mine"]
+    assert [
+        r["exit_reason"]
+        for r in group_profit_body("exit_reason", exit_reason_performance(bot_id=mine.pk))
+    ] == ["roi"]
+    assert [
+        r["mix_tag"] for r in group_profit_body("mix_tag", mix_tag_performance(bot_id=mine.pk))
+    ] == ["mine roi"]
+    assert list(stats_body(trade_stats(bot_id=mine.pk))["exit_reasons"]) == ["roi"]
 
-    days = time_unit_profit(bot_id=mine.pk, config=config, unit="days", timescale=10, now=NOW)
+    days = time_unit_body(
+        time_unit_profit(bot_id=mine.pk, config=config, unit="days", timescale=10, now=NOW)
+    )
     assert sum(row["trade_count"] for row in days["data"]) == 1
     assert days["data"][0]["starting_balance"] == (1000 + 1.0) * 0.99
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from api.serializers.stats import balance_body
+from api.serializers.stats import balance_body, group_profit_body, performance_body, stats_body
 from bot_engine.selectors.balance import balance_summary
 from bot_engine.selectors.performance import (
     entry_tag_performance,
@@ -56,7 +56,7 @@ def fixture_bot():
 
 
 def test_pair_performance(bot):
-    assert pair_performance(bot_id=bot.pk) == [
+    assert performance_body(pair_performance(bot_id=bot.pk)) == [
         # Σ profit_abs / Σ entry stake: 1.0 / (2·1 + 4·1) and −1.0 / (10·1 + 10·2)
         {
             "pair": "LTC/BTC",
@@ -78,21 +78,23 @@ def test_pair_performance(bot):
 
 
 def test_entry_and_exit_performance(bot):
-    entries = entry_tag_performance(bot_id=bot.pk)
+    entries = group_profit_body("enter_tag", entry_tag_performance(bot_id=bot.pk))
     assert [(r["enter_tag"], r["profit_abs"], r["count"]) for r in entries] == [
         ("Other", 1.0, 1),
         ("b", 0.0, 1),
         ("a", -1.0, 2),
     ]
     assert entries[0]["profit_ratio"] == 0.5
-    exits = exit_reason_performance(bot_id=bot.pk)
+    exits = group_profit_body("exit_reason", exit_reason_performance(bot_id=bot.pk))
     assert [(r["exit_reason"], r["profit_abs"], r["count"]) for r in exits] == [
         ("roi", 2.0, 2),
         ("Other", 0.0, 1),
         ("stop_loss", -2.0, 1),
     ]
     assert exits[0]["profit_ratio"] == 2.0 / 12.0
-    assert exit_reason_performance(bot_id=bot.pk, pair="LTC/BTC") == [
+    assert group_profit_body(
+        "exit_reason", exit_reason_performance(bot_id=bot.pk, pair="LTC/BTC")
+    ) == [
         {
             "exit_reason": "roi",
             "profit_ratio": 0.5,
@@ -111,7 +113,7 @@ def test_entry_and_exit_performance(bot):
 
 
 def test_mix_tags_follow_the_best_single_trade(bot):
-    rows = mix_tag_performance(bot_id=bot.pk)
+    rows = group_profit_body("mix_tag", mix_tag_performance(bot_id=bot.pk))
     # Trades by profit_abs: +1.0 (a roi, id 1), +1.0 (Other roi, id 3), 0.0, −2.0 (a stop_loss)
     assert [(r["mix_tag"], r["profit_abs"], r["count"]) for r in rows] == [
         ("a roi", 1.0, 1),
@@ -125,18 +127,21 @@ def test_mix_tags_follow_the_best_single_trade(bot):
 
 def test_empty_bot_has_no_rows():
     bot = make_bot_row()
-    assert pair_performance(bot_id=bot.pk) == []
-    assert entry_tag_performance(bot_id=bot.pk) == []
-    assert exit_reason_performance(bot_id=bot.pk, pair="ETH/BTC") == []
-    assert mix_tag_performance(bot_id=bot.pk) == []
-    assert trade_stats(bot_id=bot.pk) == {
+    assert performance_body(pair_performance(bot_id=bot.pk)) == []
+    assert group_profit_body("enter_tag", entry_tag_performance(bot_id=bot.pk)) == []
+    assert (
+        group_profit_body("exit_reason", exit_reason_performance(bot_id=bot.pk, pair="ETH/BTC"))
+        == []
+    )
+    assert group_profit_body("mix_tag", mix_tag_performance(bot_id=bot.pk)) == []
+    assert stats_body(trade_stats(bot_id=bot.pk)) == {
         "exit_reasons": {},
         "durations": {"wins": None, "losses": None, "draws": None},
     }
 
 
 def test_stats(bot):
-    assert trade_stats(bot_id=bot.pk) == {
+    assert stats_body(trade_stats(bot_id=bot.pk)) == {
         "exit_reasons": {
             "roi": {"wins": 2, "losses": 0, "draws": 0},
             "stop_loss": {"wins": 0, "losses": 1, "draws": 0},

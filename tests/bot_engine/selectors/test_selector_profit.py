@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from api.serializers.formats import naturaltime
-from api.serializers.stats import profit_body
+from api.serializers.profit import profit_body
 from bot_engine.engine.wallet import loaded_stake_wallet, stake_wallet
 from bot_engine.selectors.closed_cache import closed_trades
 from bot_engine.selectors.profit import profit_summary

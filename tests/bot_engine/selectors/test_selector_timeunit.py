@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from api.serializers.stats import time_unit_body
 from bot_engine.selectors.timeunit import period_starts, time_unit_profit
 from tests.fixtures.freqtrade_data import freqtrade_bot_config, make_bot_row, make_closed_trade
 
@@ -47,8 +48,10 @@ def fixture_bot():
 
 
 def test_daily_buckets(bot):
-    body = time_unit_profit(
-        bot_id=bot.pk, config=freqtrade_bot_config(), unit="days", timescale=5, now=NOW
+    body = time_unit_body(
+        time_unit_profit(
+            bot_id=bot.pk, config=freqtrade_bot_config(), unit="days", timescale=5, now=NOW
+        )
     )
     assert body["stake_currency"] == "BTC"
     assert body["fiat_display_currency"] == ""
@@ -75,27 +78,33 @@ def test_daily_buckets(bot):
 
 
 def test_weekly_and_monthly_buckets(bot):
-    weekly = time_unit_profit(
-        bot_id=bot.pk, config=freqtrade_bot_config(), unit="weeks", timescale=2, now=NOW
+    weekly = time_unit_body(
+        time_unit_profit(
+            bot_id=bot.pk, config=freqtrade_bot_config(), unit="weeks", timescale=2, now=NOW
+        )
     )["data"]
     assert [(row["date"], row["trade_count"], row["abs_profit"]) for row in weekly] == [
         ("2024-01-01", 3, 2.5),
         ("2023-12-25", 0, 0.0),
     ]
-    monthly = time_unit_profit(
-        bot_id=bot.pk, config=freqtrade_bot_config(), unit="months", timescale=3, now=NOW
+    monthly = time_unit_body(
+        time_unit_profit(
+            bot_id=bot.pk, config=freqtrade_bot_config(), unit="months", timescale=3, now=NOW
+        )
     )["data"]
     assert [row["date"] for row in monthly] == ["2024-01-01", "2023-12-01", "2023-11-01"]
     assert [row["trade_count"] for row in monthly] == [3, 0, 0]
 
 
 def test_trades_after_the_newest_period_are_left_out(bot):
-    body = time_unit_profit(
-        bot_id=bot.pk,
-        config=freqtrade_bot_config(),
-        unit="days",
-        timescale=2,
-        now=datetime(2024, 1, 3, tzinfo=UTC),
+    body = time_unit_body(
+        time_unit_profit(
+            bot_id=bot.pk,
+            config=freqtrade_bot_config(),
+            unit="days",
+            timescale=2,
+            now=datetime(2024, 1, 3, tzinfo=UTC),
+        )
     )
     assert [(row["date"], row["trade_count"]) for row in body["data"]] == [
         ("2024-01-03", 0),
@@ -105,8 +114,10 @@ def test_trades_after_the_newest_period_are_left_out(bot):
 
 def test_empty_bot_lists_every_period():
     bot = make_bot_row()
-    body = time_unit_profit(
-        bot_id=bot.pk, config=freqtrade_bot_config(), unit="days", timescale=7, now=NOW
+    body = time_unit_body(
+        time_unit_profit(
+            bot_id=bot.pk, config=freqtrade_bot_config(), unit="days", timescale=7, now=NOW
+        )
     )
     assert len(body["data"]) == 7
     assert {row["starting_balance"] for row in body["data"]} == {990.0}
@@ -125,10 +136,12 @@ def test_period_starts():
 @pytest.mark.parametrize(("unit", "timescale"), [("hours", 1), ("days", 0)])
 def test_bad_arguments(unit, timescale):
     with pytest.raises(ValueError):
-        time_unit_profit(
-            bot_id=1,
-            config=freqtrade_bot_config(),
-            unit=unit,
-            timescale=timescale,
-            now=NOW - timedelta(days=1),
+        time_unit_body(
+            time_unit_profit(
+                bot_id=1,
+                config=freqtrade_bot_config(),
+                unit=unit,
+                timescale=timescale,
+                now=NOW - timedelta(days=1),
+            )
         )
