@@ -24,9 +24,8 @@ CONNECTION_CHECK_SECS = 60.0
 class Engine:
     """Runs ``RunningBot`` until ``stop_event`` is set; every change happens on this thread."""
 
-    def __init__(self, bot: RunningBot, *, reload_config=None) -> None:
+    def __init__(self, bot: RunningBot) -> None:
         self.bot = bot
-        self.reload_config = reload_config
         self.stop_event = threading.Event()
         self._errors_in_row = 0
         self._last_recycle = time.monotonic()
@@ -49,8 +48,6 @@ class Engine:
         try:
             while not self.stop_event.is_set():
                 bot.run_pending_commands()
-                if bot.state == BotState.RELOAD_CONFIG and self.reload_config:
-                    self.reload_config()
                 delay = self.step()
                 if not self.stop_event.is_set():
                     bot.wait_for_command(delay)

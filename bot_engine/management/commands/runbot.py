@@ -63,7 +63,7 @@ class Command(BaseCommand):
         # Built before the engine starts: building it registers the publisher the engine's
         # events go through to websocket clients (api.asgi_app; bot_engine.events).
         application = import_string(settings.ASGI_APPLICATION)
-        engine = Engine(bot, reload_config=None)
+        engine = Engine(bot)
         thread = run_in_thread(engine)
         try:
             if listener is not None:
