@@ -115,7 +115,7 @@ class LoginAttempt:
         self.username = username
         self.sleep = sleep
 
-    # -- credentials this process verified for this address lately ----------------------------
+    # credentials this process verified for this address lately
     def _memo_key(self, material: str) -> bytes:
         message = f"{self.address}\0{material}".encode("utf-8", "replace")
         return hmac.new(_KNOWN_GOOD_KEY, message, hashlib.sha256).digest()
@@ -141,7 +141,7 @@ class LoginAttempt:
             cache.delete(user_key)
             _decr(_address_key(self.address), mistakes)
 
-    # -- judging a password --------------------------------------------------------------------
+    # judging a password
     def judge(self, check: Callable[[], T | None]) -> T | None:
         """``reserve``, run ``check`` (the password's judgement; None: wrong credentials), then
         count the failure (``failed``) or give the place back (``succeeded``)."""

@@ -135,7 +135,7 @@ class BotMessageConsumer(AsyncWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
-    # -- connection ----------------------------------------------------------------------------
+    # connection
     async def connect(self) -> None:
         self.token = query_token(self.scope)
         if not await database_sync_to_async(connect_allowed)(self.scope, self.token):
@@ -155,7 +155,7 @@ class BotMessageConsumer(AsyncWebsocketConsumer):
         for task in self.tasks:
             task.cancel()
 
-    # -- client requests -----------------------------------------------------------------------
+    # client requests
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.closing:
             return  # frames the client sent before it saw our close
@@ -225,11 +225,11 @@ class BotMessageConsumer(AsyncWebsocketConsumer):
         "analyzed_df": request_analyzed_df,
     }
 
-    # -- events from the engine (channel layer) ------------------------------------------------
+    # events from the engine (channel layer)
     async def bot_broadcast(self, event: dict[str, Any]) -> None:
         await self.enqueue_text(event["text"])
 
-    # -- the outbox ----------------------------------------------------------------------------
+    # the outbox
     async def enqueue(self, message: dict[str, Any]) -> None:
         await self.enqueue_text(messages.encode(message))
 
@@ -272,7 +272,7 @@ class BotMessageConsumer(AsyncWebsocketConsumer):
             except OSError:  # uvicorn's ClientDisconnected: the disconnect event follows
                 return
 
-    # -- the credential, again -----------------------------------------------------------------
+    # the credential, again
     async def _credential_holds(self) -> bool:
         return await database_sync_to_async(token_allowed)(self.token)
 

@@ -59,7 +59,7 @@ class ChannelLayerPublisher:
     def uses_server_loop(self) -> bool:
         return isinstance(self.layer, InMemoryChannelLayer)
 
-    # -- engine thread -----------------------------------------------------------------------
+    # engine thread
     def publish(self, message: dict[str, Any]) -> None:
         message_type = message.get("type")
         if message_type not in MESSAGE_TYPES:
@@ -86,7 +86,7 @@ class ChannelLayerPublisher:
         except RuntimeError:  # the loop closed (server shut down): nobody is listening
             logger.debug("Websocket publisher loop is closed; message dropped")
 
-    # -- the pump's loop ---------------------------------------------------------------------
+    # the pump's loop
     def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         """Run the pump on ``loop`` (call from that loop); a no-op if it already does."""
         with self._lock:

@@ -158,7 +158,7 @@ class EdgePositioning:
             ", ".join(f"{e.pair} sl {e.stoploss}" for e in self._snapshot.accepted) or "none",
         )
 
-    # -- what the engine asks ---------------------------------------------------------------
+    # what the engine asks
     def accepted_pairs(self, whitelist: Sequence[str]) -> list[str]:
         """The whitelist filtered (and ordered, best expectancy first) by Edge."""
         snapshot = self._snapshot

@@ -34,7 +34,7 @@ class DryRunExchange(Exchange):
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
-    # -- market data is delegated -------------------------------------------------------------
+    # market data is delegated
     def now(self) -> datetime:
         return self.data.now()
 
@@ -69,7 +69,7 @@ class DryRunExchange(Exchange):
     def fetch_balance(self) -> dict[str, BalanceEntry]:
         return {}  # the engine's wallet simulates balances from the trade tables
 
-    # -- simulated orders ---------------------------------------------------------------------
+    # simulated orders
     def fee_rate(self, pair: str) -> float:
         if self.fee_override is not None:
             return self.fee_override

@@ -77,7 +77,7 @@ class ReplayExchange(Exchange):
         self._virtual_ts = float(self.start_ts)
         self._wall_start = time.monotonic()
 
-    # -- data -------------------------------------------------------------------------------
+    # data
     def _build_markets(self, stake_currency: str) -> dict[str, Market]:
         markets = {}
         for pair, _tf, _ct in available_data(self.data_dir):
@@ -108,7 +108,7 @@ class ReplayExchange(Exchange):
             raise ExchangeError(f"Replay exchange: no {self.timeframe} candles for {pair}.")
         return series
 
-    # -- clock ------------------------------------------------------------------------------
+    # clock
     def _now_ts(self) -> float:
         if self.speed > 0:
             return self.start_ts + (time.monotonic() - self._wall_start) * self.speed
@@ -136,7 +136,7 @@ class ReplayExchange(Exchange):
             self._virtual_ts = float((int(self._virtual_ts) // self.step + 1) * self.step)
         return True
 
-    # -- Exchange interface -------------------------------------------------------------------
+    # Exchange interface
     def markets(self) -> dict[str, Market]:
         return self._markets
 

@@ -42,7 +42,7 @@ PAIRS = {"alpha": ["ETH/BTC", "ADA/BTC"], "beta": ["XLM/BTC", "LTC/BTC"]}
 CREDENTIALS = {"alpha": (API_USER, API_PASSWORD), "beta": (BETA_USER, BETA_PASSWORD)}
 
 
-# -- fixtures ------------------------------------------------------------------------------------
+# fixtures
 def register_bot(db_url: str, name: str, api_url: str) -> None:
     """A registry row written behind the bots' back (a bot on a dead host, or without an API)."""
     now = datetime.now(UTC)
@@ -118,7 +118,7 @@ def wait_for_closed_trades(api: FtRestClient, count: int, timeout: float = 60) -
     pytest.fail(f"fewer than {count} closed trades")
 
 
-# -- HTTP through the prefix ---------------------------------------------------------------------
+# HTTP through the prefix
 @pytest.mark.integration
 @pytest.mark.parametrize("name", ["alpha", "beta"])
 def test_freqtrade_client_reaches_each_bot_through_one_origin(front, bots, name):
@@ -337,7 +337,7 @@ def test_a_bot_name_is_not_revealed_to_clients_without_credentials(front):
         assert unknown == known, (method, path, authorization)
 
 
-# -- the websocket through the prefix ------------------------------------------------------------
+# the websocket through the prefix
 def access_token(front: str, name: str) -> str:
     response = requests.post(
         f"{front}/bots/{name}/api/v1/token/login", auth=CREDENTIALS[name], timeout=10
@@ -443,7 +443,7 @@ def test_closing_a_relayed_client_closes_cleanly(front):
     assert client(front, "beta").ping() == {"status": "pong"}
 
 
-# -- in-process (no runbot) ----------------------------------------------------------------------
+# in-process (no runbot)
 @pytest.fixture
 def front_client(webserver) -> Client:
     return Client()

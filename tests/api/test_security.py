@@ -59,7 +59,7 @@ def assert_no_secret(text: str) -> None:
         assert secret not in text
 
 
-# --- login throttling -------------------------------------------------------------------
+# login throttling
 
 
 @pytest.fixture
@@ -120,7 +120,7 @@ def test_admin_login_shares_the_throttle(settings):
     assert admin_login("198.51.100.50", API_PASSWORD)
 
 
-# --- secrets never leave ----------------------------------------------------------------
+# secrets never leave
 
 
 def test_show_config_has_no_secret(api):
@@ -197,7 +197,7 @@ def test_admin_is_read_only_and_shows_no_secret(running_bot):
     assert Trade.objects.get().pair == "ETH/BTC"
 
 
-# --- JWT --------------------------------------------------------------------------------
+# JWT
 
 
 def bearer(token: str) -> APIClient:
@@ -261,7 +261,7 @@ def test_changing_password_or_secret_ends_old_tokens(running_bot, change):
         running_bot.config = config
 
 
-# --- CORS and headers -------------------------------------------------------------------
+# CORS and headers
 
 
 @pytest.mark.usefixtures("running_bot")

@@ -148,7 +148,7 @@ def test_bot_admin_grants_roles_on_their_bot_only(two_bots):
     assert [(g.bot.name, g.role) for g in member.bot_roles.all()] == [("api-test-bot", "viewer")]
 
 
-# -- API keys ------------------------------------------------------------------------------------
+# API keys
 def mint_key(browser: Client, form: dict) -> str:
     """Submit the admin's add form; the raw key from the one message that shows it."""
     response = browser.post("/admin/bot_engine/apikey/add/", form, follow=True)
@@ -210,7 +210,7 @@ def test_superuser_mints_for_another_user_and_it_is_audited(webserver, served_bo
     assert bearer_client(raw).get("/api/v1/count").status_code == 200
 
 
-# -- the registry's api_url ----------------------------------------------------------------------
+# the registry's api_url
 def test_api_url_is_editable_by_superusers_only(two_bots):
     beta = two_bots["beta"]
     beta.api_url = "http://127.0.0.1:8081"

@@ -96,7 +96,7 @@ async def publish(publisher, *messages: dict) -> None:
         await asyncio.to_thread(publisher.publish, message)
 
 
-# -- authentication (§1.8) ---------------------------------------------------------------------
+# authentication (§1.8)
 @pytest.mark.parametrize(
     ("configured", "token", "accepted"),
     [
@@ -158,7 +158,7 @@ def test_nothing_sent_before_a_request(webserver_ws, publisher):
     run(scenario)
 
 
-# -- requests (§4) -----------------------------------------------------------------------------
+# requests (§4)
 def test_whitelist_request(running_bot):
     async def scenario():
         communicator = await connected()
@@ -251,7 +251,7 @@ def test_invalid_requests(webserver_ws, request_, reply):
     run(scenario)
 
 
-# -- broadcasts --------------------------------------------------------------------------------
+# broadcasts
 def test_only_subscribed_types_are_delivered(webserver_ws, publisher):
     opened = datetime(2018, 1, 10, 8, 50, tzinfo=UTC)
     entry_fill = {
