@@ -1,10 +1,14 @@
-"""Schemas of the pair lists and locks (contract §2.4)."""
+"""Schemas of the pair lists and locks (contract §2.4), and the locks' body."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from api.serializers.fields import AwareDateTimeField, nullable
+from api.serializers.fields import NULL, AwareDateTimeField, Declared, nullable, response_schema
+from api.serializers.formats import format_date, timestamp_ms
+from bot_engine.models import PairLock
 
 
 class WhitelistSchema(serializers.Serializer):
@@ -31,21 +35,44 @@ class DeleteBlacklistQuery(serializers.Serializer):
     )
 
 
-class LockSchema(serializers.Serializer):
-    id = serializers.IntegerField()
-    pair = serializers.CharField()
-    side = serializers.CharField()
-    reason = nullable(serializers.CharField)
-    active = serializers.BooleanField()
-    lock_time = serializers.CharField()
-    lock_timestamp = serializers.IntegerField()
-    lock_end_time = serializers.CharField()
-    lock_end_timestamp = serializers.IntegerField()
+LOCK_KEYS: tuple[Declared, ...] = (
+    ("id", int, False),
+    ("pair", str, False),
+    ("side", str, False),
+    ("reason", str, NULL),
+    ("active", bool, False),
+    ("lock_time", str, False),
+    ("lock_timestamp", int, False),
+    ("lock_end_time", str, False),
+    ("lock_end_timestamp", int, False),
+)
+LockSchema = response_schema("LockSchema", LOCK_KEYS, "Lock (contract §2.9).")
+LocksSchema = response_schema(
+    "LocksSchema",
+    (("lock_count", int, False), ("locks", LockSchema(many=True))),
+    "/locks (contract §2.4).",
+)
 
 
-class LocksSchema(serializers.Serializer):
-    lock_count = serializers.IntegerField()
-    locks = LockSchema(many=True)
+def locks_body(locks: list[PairLock]) -> dict[str, Any]:
+    """``/locks`` and the lock actions' answer: the locks in force."""
+    return {
+        "lock_count": len(locks),
+        "locks": [
+            {
+                "id": lock.pk,
+                "pair": lock.pair,
+                "side": lock.side,
+                "reason": lock.reason,
+                "active": lock.active,
+                "lock_time": format_date(lock.lock_time),
+                "lock_timestamp": timestamp_ms(lock.lock_time),
+                "lock_end_time": format_date(lock.lock_end_time),
+                "lock_end_timestamp": timestamp_ms(lock.lock_end_time),
+            }
+            for lock in locks
+        ],
+    }
 
 
 class LocksPayload(serializers.Serializer):

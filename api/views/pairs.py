@@ -19,10 +19,11 @@ from api.serializers.pairs import (
     LocksPayload,
     LocksSchema,
     WhitelistSchema,
+    locks_body,
 )
 from bot_engine.engine.pairlist import expand_blacklist
 from bot_engine.runtime import BotHandle
-from bot_engine.selectors.locks import locks_summary
+from bot_engine.selectors.locks import current_locks
 from bot_engine.services import locks as lock_services
 from bot_engine.services import pairs as pair_services
 
@@ -85,14 +86,14 @@ class LocksView(ActsForCaller, APIView):
     @extend_schema(responses=LocksSchema)
     def get(self, request):
         ctx = bot_context()
-        return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))
+        return Response(locks_body(current_locks(bot_id=ctx.bot_id, now=ctx.now())))
 
     @extend_schema(request=LocksPayload(many=True), responses=LocksSchema)
     def post(self, request):
         ctx = bot_context()
         new_locks = parse_body(request, LocksPayload, many=True)
         lock_services.locks_add(bot=ctx.running, new_locks=new_locks)
-        return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))
+        return Response(locks_body(current_locks(bot_id=ctx.bot_id, now=ctx.now())))
 
 
 class LockDeleteView(ActsForCaller, APIView):
@@ -106,7 +107,7 @@ class LockDeleteView(ActsForCaller, APIView):
         bot = ctx.running
         lock_id = parse_path(lockid, serializers.IntegerField(), "lockid")
         lock_services.locks_delete(bot=bot, lock_id=lock_id)
-        return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))
+        return Response(locks_body(current_locks(bot_id=ctx.bot_id, now=ctx.now())))
 
 
 class LocksDeleteView(ActsForCaller, APIView):
@@ -124,4 +125,4 @@ class LocksDeleteView(ActsForCaller, APIView):
             lock_id=body.get("lockid"),
             pair=body.get("pair"),
         )
-        return Response(locks_summary(bot_id=ctx.bot_id, now=ctx.now()))
+        return Response(locks_body(current_locks(bot_id=ctx.bot_id, now=ctx.now())))
