@@ -3,6 +3,7 @@ show_config body (what of the config a client may see) built from BotConfig."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rest_framework import serializers
@@ -205,13 +206,38 @@ SysInfoSchema = response_schema(
 )
 
 
-class HealthSchema(serializers.Serializer):
-    last_process = nullable(serializers.CharField)
-    last_process_ts = nullable(serializers.IntegerField)
-    bot_start = nullable(serializers.CharField)
-    bot_start_ts = nullable(serializers.IntegerField)
-    bot_startup = nullable(serializers.CharField)
-    bot_startup_ts = nullable(serializers.IntegerField)
+HEALTH_KEYS: tuple[Declared, ...] = (
+    ("last_process", str, NULL),
+    ("last_process_ts", int, NULL),
+    ("bot_start", str, NULL),
+    ("bot_start_ts", int, NULL),
+    ("bot_startup", str, NULL),
+    ("bot_startup_ts", int, NULL),
+)
+HealthSchema = response_schema("HealthSchema", HEALTH_KEYS, "/health (contract §2.1).")
+
+
+def health_body(
+    *, last_process: datetime | None, bot_start: datetime | None, bot_startup: datetime | None
+) -> dict[str, Any]:
+    """Times as ISO with microseconds and ``Z``, and in epoch seconds (contract §2.1): the end of
+    the last loop, the persisted bot start, this process's start."""
+    return {
+        "last_process": _iso(last_process),
+        "last_process_ts": _ts(last_process),
+        "bot_start": _iso(bot_start),
+        "bot_start_ts": _ts(bot_start),
+        "bot_startup": _iso(bot_startup),
+        "bot_startup_ts": _ts(bot_startup),
+    }
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if when else None
+
+
+def _ts(when: datetime | None) -> int | None:
+    return int(when.timestamp()) if when else None
 
 
 class EdgePairSchema(serializers.Serializer):

@@ -19,6 +19,7 @@ from api.serializers.info import (
     ShowConfigSchema,
     SysInfoSchema,
     VersionSchema,
+    health_body,
     show_config_body,
 )
 from bot_engine import logbuffer
@@ -87,7 +88,7 @@ class HealthView(APIView):
             raise BotOperationError(NOT_IN_STATE)
         bot = ctx.running
         return Response(
-            system.health(
+            health_body(
                 last_process=bot.last_process, bot_start=ctx.bot_start, bot_startup=bot.startup_time
             )
         )

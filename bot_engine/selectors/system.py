@@ -1,8 +1,7 @@
-"""``/version``, ``/sysinfo`` and ``/health``."""
+"""``/version`` and ``/sysinfo``: this build and the host's load."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import psutil
@@ -24,26 +23,4 @@ def sysinfo() -> dict[str, Any]:
         "cpu_load_avg": {"1m": load[0], "5m": load[1], "15m": load[2]},
         "cpu_count": psutil.cpu_count() or len(per_cpu),
         "cpu_avg": round(sum(per_cpu) / len(per_cpu), 2) if per_cpu else 0.0,
-    }
-
-
-def _iso(when: datetime | None) -> str | None:
-    return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if when else None
-
-
-def _ts(when: datetime | None) -> int | None:
-    return int(when.timestamp()) if when else None
-
-
-def health(
-    *, last_process: datetime | None, bot_start: datetime | None, bot_startup: datetime | None
-) -> dict[str, Any]:
-    """Times in seconds (contract §2.1): loop end, persisted bot start, this process's start."""
-    return {
-        "last_process": _iso(last_process),
-        "last_process_ts": _ts(last_process),
-        "bot_start": _iso(bot_start),
-        "bot_start_ts": _ts(bot_start),
-        "bot_startup": _iso(bot_startup),
-        "bot_startup_ts": _ts(bot_startup),
     }
