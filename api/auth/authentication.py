@@ -191,7 +191,7 @@ class BearerAuthentication(authentication.BaseAuthentication):
         scheme, value = authorization_header(request)
         if scheme != "bearer":
             return None
-        if access.looks_like_api_key(value):
+        if access.api_key_is_well_formed(value):
             return api_key_user(request, value)
         return access_token_user(value), JWT
 

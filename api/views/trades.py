@@ -83,7 +83,7 @@ class TradeDeleteView(ActsForCaller, APIView):
     def delete(self, request, tradeid: str):
         bot = bot_context().running
         trade_id = trade_id_from(tradeid)
-        return Response(trade_services.delete_trade(bot=bot, trade_id=trade_id))
+        return Response(trade_services.trade_delete(bot=bot, trade_id=trade_id))
 
 
 class TradeOpenOrderView(ActsForCaller, APIView):
@@ -94,7 +94,7 @@ class TradeOpenOrderView(ActsForCaller, APIView):
         ctx = bot_context()
         bot = ctx.running
         trade_id = trade_id_from(tradeid)
-        trade = trade_services.cancel_open_order(bot=bot, trade_id=trade_id)
+        trade = trade_services.trade_cancel_open_order(bot=bot, trade_id=trade_id)
         return Response(open_view(ctx, trade))
 
 
@@ -106,7 +106,7 @@ class TradeReloadView(ActsForCaller, APIView):
         ctx = bot_context()
         bot = ctx.running
         trade_id = trade_id_from(tradeid)
-        trade = trade_services.reload_trade(bot=bot, trade_id=trade_id)
+        trade = trade_services.trade_reload(bot=bot, trade_id=trade_id)
         return Response(open_view(ctx, trade))
 
 
@@ -131,7 +131,7 @@ class ForceEnterView(ActsForCaller, APIView):
     def post(self, request):
         bot = bot_context().running
         body = parse_body(request, ForceEnterPayload)
-        trade = trade_services.force_entry(
+        trade = trade_services.trade_force_entry(
             bot=bot,
             pair=body["pair"],
             side=body["side"],
@@ -153,7 +153,7 @@ class ForceExitView(ActsForCaller, APIView):
         bot = bot_context().running
         body = parse_body(request, ForceExitPayload)
         return Response(
-            trade_services.force_exit(
+            trade_services.trade_force_exit(
                 bot=bot,
                 trade_id=body["tradeid"],
                 order_type=body.get("ordertype"),

@@ -61,7 +61,7 @@ def token_allowed(token: str) -> bool:
     if any(matches):
         return True
     bot_id = bot_context().bot_id
-    if access.looks_like_api_key(token):
+    if access.api_key_is_well_formed(token):
         key = access.api_key_check(token)
         return key is not None and access.api_key_role(key, bot_id) is not None
     try:

@@ -34,12 +34,12 @@ def role_rank(role: str | None) -> int:
     return ROLE_ORDER.index(role) + 1 if role in ROLE_ORDER else 0
 
 
-def highest(roles: Iterable[str | None]) -> Role | None:
+def role_highest(roles: Iterable[str | None]) -> Role | None:
     best = max(roles, key=role_rank, default=None)
     return Role(best) if best else None
 
 
-def lowest(*roles: str | None) -> Role | None:
+def role_lowest(*roles: str | None) -> Role | None:
     if any(r is None for r in roles):
         return None
     return Role(min(roles, key=role_rank))
@@ -56,7 +56,7 @@ def user_role(user, bot_id: int) -> Role | None:
     if user.is_superuser:
         return Role.ADMIN
     roles = BotRole.objects.filter(_grants(user), bot_id=bot_id).values_list("role", flat=True)
-    return highest(roles)
+    return role_highest(roles)
 
 
 def user_bot_roles(user) -> dict[int, Role]:
@@ -67,7 +67,7 @@ def user_bot_roles(user) -> dict[int, Role]:
         return dict.fromkeys(Bot.objects.values_list("pk", flat=True), Role.ADMIN)
     roles: dict[int, Role] = {}
     for bot_id, role in BotRole.objects.filter(_grants(user)).values_list("bot_id", "role"):
-        roles[bot_id] = highest([roles.get(bot_id), role])
+        roles[bot_id] = role_highest([roles.get(bot_id), role])
     return roles
 
 
@@ -98,20 +98,20 @@ def api_key_role(key: ApiKey, bot_id: int) -> Role | None:
     allowed = _key_bots(key)
     if allowed and bot_id not in allowed:
         return None
-    return lowest(user_role(key.user, bot_id), SCOPE_CAP[ApiKeyScope(key.scope)])
+    return role_lowest(user_role(key.user, bot_id), SCOPE_CAP[ApiKeyScope(key.scope)])
 
 
 def api_key_bot_roles(key: ApiKey) -> dict[int, Role]:
     allowed = _key_bots(key)
     cap = SCOPE_CAP[ApiKeyScope(key.scope)]
     return {
-        bot_id: lowest(role, cap)
+        bot_id: role_lowest(role, cap)
         for bot_id, role in user_bot_roles(key.user).items()
         if not allowed or bot_id in allowed
     }
 
 
-def grant_role(*, bot: Bot, role: Role | str, user=None, group=None) -> BotRole:
+def role_grant(*, bot: Bot, role: Role | str, user=None, group=None) -> BotRole:
     """Give a user or a group ``role`` on ``bot`` (replacing their previous role there)."""
     if (user is None) == (group is None):
         raise ValueError("grant a role to exactly one of a user or a group")
@@ -121,7 +121,7 @@ def grant_role(*, bot: Bot, role: Role | str, user=None, group=None) -> BotRole:
     return grant
 
 
-def revoke_role(*, bot: Bot, user=None, group=None) -> int:
+def role_revoke(*, bot: Bot, user=None, group=None) -> int:
     return BotRole.objects.filter(bot=bot, user=user, group=group).delete()[0]
 
 
@@ -163,14 +163,14 @@ def api_key_revoke(*, key: ApiKey) -> bool:
     return True
 
 
-def looks_like_api_key(raw: str) -> bool:
+def api_key_is_well_formed(raw: str) -> bool:
     return raw.startswith(API_KEY_PREFIX)
 
 
 def api_key_check(raw: str) -> ApiKey | None:
     """The live key ``raw`` is, or None (unknown, wrong secret, revoked, expired, owner off)."""
     prefix, sep, _ = raw.removeprefix(API_KEY_PREFIX).partition("_")
-    if not sep or not looks_like_api_key(raw):
+    if not sep or not api_key_is_well_formed(raw):
         return None
     key = ApiKey.objects.select_related("user").filter(prefix=prefix).first()
     expected = key.key_hash if key else _hash("")

@@ -77,7 +77,7 @@ def _trade_summary(bot: RunningBot, trade_id: int) -> dict | None:
     }
 
 
-def force_entry(
+def trade_force_entry(
     *,
     bot: RunningBot,
     pair: str,
@@ -131,7 +131,7 @@ def force_entry(
     return audited(bot, "forceenter", enter, target=pair, snapshot=lambda: _open_trade_ids(bot))
 
 
-def force_exit(
+def trade_force_exit(
     *,
     bot: RunningBot,
     trade_id: str | int,
@@ -175,7 +175,7 @@ def force_exit(
     return result
 
 
-def delete_trade(*, bot: RunningBot, trade_id: int) -> dict:
+def trade_delete(*, bot: RunningBot, trade_id: int) -> dict:
     """Cancel the trade's open orders on the exchange, then remove it and its orders."""
 
     def run() -> dict:
@@ -208,7 +208,7 @@ def _audited_on_trade(bot, action, fn, trade_id: int):
     return audited(bot, action, fn, target=trade_id, snapshot=lambda: _trade_summary(bot, trade_id))
 
 
-def cancel_open_order(*, bot: RunningBot, trade_id: int) -> Trade:
+def trade_cancel_open_order(*, bot: RunningBot, trade_id: int) -> Trade:
     """Cancel the trade's open (non-stoploss) order; an unfilled entry removes the trade."""
 
     def run() -> Trade:
@@ -231,7 +231,7 @@ def cancel_open_order(*, bot: RunningBot, trade_id: int) -> Trade:
     return _audited_on_trade(bot, "cancel_open_order", run, trade_id)
 
 
-def reload_trade(*, bot: RunningBot, trade_id: int) -> Trade:
+def trade_reload(*, bot: RunningBot, trade_id: int) -> Trade:
     """Re-read the trade's open orders from the exchange and apply what changed."""
 
     def run() -> Trade:

@@ -146,7 +146,7 @@ def test_roles_decide_which_bots_a_user_sees(bots):
     from tests.fixtures.access import bearer_client, jwt_client, make_user
 
     user = make_user("partner", bot=bots["live"], role="viewer")
-    access.grant_role(bot=bots["dry"], role="operator", user=user)
+    access.role_grant(bot=bots["dry"], role="operator", user=user)
 
     def names(client) -> set[str]:
         body = client.get("/api/v1/portfolio").json()

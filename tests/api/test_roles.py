@@ -213,7 +213,7 @@ def test_group_roles_and_the_highest_grant_wins(webserver, served_bot):
     from bot_engine.services import access
 
     traders = Group.objects.create(name="traders")
-    access.grant_role(bot=served_bot, role="operator", group=traders)
+    access.role_grant(bot=served_bot, role="operator", group=traders)
     user = make_user("member", bot=served_bot, role="viewer")
     user.groups.add(traders)
     assert jwt_client(user).post("/api/v1/stop").status_code == 503  # allowed, no bot running

@@ -76,10 +76,10 @@ class Command(BaseCommand):
             grant = BotRole.objects.filter(bot=bot, user=user, group=group).first()
             before = grant.role if grant else None
             if options["role"] == NONE:
-                access.revoke_role(bot=bot, user=user, group=group)
+                access.role_revoke(bot=bot, user=user, group=group)
                 after, action = None, "revoke_role"
             else:
-                after = access.grant_role(
+                after = access.role_grant(
                     bot=bot, role=options["role"], user=user, group=group
                 ).role
                 action = "grant_role"
