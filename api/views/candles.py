@@ -25,6 +25,7 @@ from api.serializers.candles import (
     PlotConfigSchema,
     StrategyListSchema,
     StrategySchema,
+    candles_body,
 )
 from bot_engine.data.candles import available_data
 from bot_engine.engine.factory import strategy_dirs
@@ -40,7 +41,7 @@ def _candles(ctx: BotContext, params: dict) -> dict:
     bot = ctx.running
     timeframe = params["timeframe"]
     analysed = bot.analysed_frame(params["pair"], timeframe)
-    return pair_candles(
+    result = pair_candles(
         analysed=analysed,
         pair=params["pair"],
         timeframe=timeframe,
@@ -48,6 +49,7 @@ def _candles(ctx: BotContext, params: dict) -> dict:
         limit=params.get("limit"),
         columns=params.get("columns"),
     )
+    return candles_body(result)
 
 
 class PairCandlesView(APIView):
@@ -65,7 +67,7 @@ class PairCandlesView(APIView):
 
 
 def _history(ctx: BotContext, params: dict) -> dict:
-    return pair_history(
+    result = pair_history(
         config=ctx.config,
         pair=params["pair"],
         timeframe=params["timeframe"],
@@ -74,6 +76,7 @@ def _history(ctx: BotContext, params: dict) -> dict:
         strategy_dirs=strategy_dirs(ctx.config),
         columns=params.get("columns"),
     )
+    return candles_body(result)
 
 
 class PairHistoryView(APIView):

@@ -8,7 +8,7 @@ import orjson
 import pandas as pd
 
 from api.renderers import dumps
-from bot_engine.selectors.candles import encode_frame
+from api.serializers.candles import encode_frame
 
 
 def reference_rows(df: pd.DataFrame, columns: list[str]) -> list[list]:
