@@ -52,13 +52,11 @@ from rest_framework_simplejwt.exceptions import TokenError
 
 from api.auth.authentication import (
     BasicIncorrect,
-    BasicMissing,
     BearerAuthentication,
     BearerInvalid,
     ConfigBasicAuthentication,
     authorization_header,
-    basic_user,
-    decode_basic,
+    basic_login,
 )
 from api.auth.throttling import LoginThrottled
 from api.auth.tokens import FreqtradeAccessToken, FreqtradeRefreshToken
@@ -241,11 +239,7 @@ def check_credentials_here(request: HttpRequest, url_name: str | None) -> None:
     """Return when this process accepts the request's credentials; else raise the refusal."""
     scheme, value = authorization_header(request)
     if url_name == "token_login":
-        credentials = decode_basic(value) if scheme == "basic" else None
-        if credentials is None:
-            raise BasicMissing()
-        if basic_user(request, *credentials) is None:
-            raise BasicIncorrect()
+        basic_login(request, scheme, value, incorrect=BasicIncorrect)
         return
     if url_name in TOKEN_ROUTES:
         if scheme == "bearer" and any(_valid_token(kind, value) for kind in TOKEN_KINDS):

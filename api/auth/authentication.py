@@ -162,6 +162,22 @@ def basic_user(request, username: str, password: str):
     return found
 
 
+def basic_login(request, scheme: str, value: str, *, incorrect: type[ApiAuthFailed]):
+    """The user of ``Authorization: <scheme> <value>`` as Basic credentials, else the refusal.
+
+    Missing or undecodable credentials raise ``BasicMissing``; wrong ones raise ``incorrect``
+    (``/token/login`` answers ``BasicIncorrect``, every other endpoint ``Unauthorized``, §1.2).
+    Throttled like every password: ``LoginThrottled`` for a blocked address.
+    """
+    credentials = decode_basic(value) if scheme == "basic" else None
+    if credentials is None:
+        raise BasicMissing()
+    user = basic_user(request, *credentials)
+    if user is None:
+        raise incorrect()
+    return user
+
+
 def access_token_user(raw: str):
     """The user of a valid access token: an ``ApiUser`` or a Django user."""
     try:
@@ -175,10 +191,19 @@ def access_token_user(raw: str):
     return ApiUser(token.username)
 
 
-def api_key_user(request, raw: str) -> tuple:
-    # Keys are random and long; they share the password throttle all the same. The key's
-    # prefix stands for the username (a success forgives that key's failures only).
-    key = throttling.LoginAttempt(request, raw[:12]).judge(lambda: access.api_key_check(raw))
+def bearer_user(raw: str, *, request=None) -> tuple:
+    """(user, ``Credential``) of a Bearer value: an API key (``tpk_...``) or a JWT access
+    token; ``BearerInvalid`` otherwise. With ``request``, an API key goes through the login
+    throttle (the websocket throttles its whole handshake instead)."""
+    if not access.api_key_is_well_formed(raw):
+        return access_token_user(raw), JWT
+    if request is None:
+        key = access.api_key_check(raw)
+    else:
+        # Keys are random and long; they share the password throttle all the same. The key's
+        # prefix stands for the username (a success forgives that key's failures only).
+        attempt = throttling.LoginAttempt(request, raw[:12])
+        key = attempt.judge(lambda: access.api_key_check(raw))
     if key is None:
         raise BearerInvalid()
     return key.user, Credential("api_key", key)
@@ -191,9 +216,7 @@ class BearerAuthentication(authentication.BaseAuthentication):
         scheme, value = authorization_header(request)
         if scheme != "bearer":
             return None
-        if access.api_key_is_well_formed(value):
-            return api_key_user(request, value)
-        return access_token_user(value), JWT
+        return bearer_user(value, request=request)
 
     def authenticate_header(self, request) -> str:
         return "Bearer"
@@ -206,13 +229,7 @@ class ConfigBasicAuthentication(authentication.BaseAuthentication):
         scheme, value = authorization_header(request)
         if scheme != "basic":
             return None
-        credentials = decode_basic(value)
-        if credentials is None:
-            raise BasicMissing()
-        user = basic_user(request, *credentials)
-        if user is None:
-            raise Unauthorized()
-        return user, BASIC
+        return basic_login(request, scheme, value, incorrect=Unauthorized), BASIC
 
 
 class BrowserSessionAuthentication(authentication.SessionAuthentication):

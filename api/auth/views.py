@@ -14,11 +14,9 @@ from rest_framework_simplejwt.exceptions import TokenError
 from api.auth.authentication import (
     ApiUser,
     BasicIncorrect,
-    BasicMissing,
     BearerInvalid,
     authorization_header,
-    basic_user,
-    decode_basic,
+    basic_login,
 )
 from api.auth.tokens import (
     FreqtradeAccessToken,
@@ -48,12 +46,7 @@ class TokenLoginView(APIView):
     @extend_schema(request=None, responses=AccessAndRefreshToken, auth=[{"basicAuth": []}])
     def post(self, request: Request) -> Response:
         scheme, value = authorization_header(request)
-        credentials = decode_basic(value) if scheme == "basic" else None
-        if credentials is None:
-            raise BasicMissing()
-        user = basic_user(request, *credentials)  # throttled: 429 for a blocked address
-        if user is None:
-            raise BasicIncorrect()
+        user = basic_login(request, scheme, value, incorrect=BasicIncorrect)
         if isinstance(user, ApiUser):
             return Response(token_pair(user.username))
         return Response(user_token_pair(user))

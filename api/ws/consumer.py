@@ -29,7 +29,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from api.auth import throttling
-from api.auth.authentication import ApiAuthFailed, ApiUser, access_token_user
+from api.auth.authentication import ApiAuthFailed, ApiUser, bearer_user
 from api.client_address import HOP_HEADER, own_proxy_secret, verified_hop_address
 from api.context import api_server_config, bot_context
 from api.ws import messages
@@ -61,13 +61,12 @@ def token_allowed(token: str) -> bool:
     if any(matches):
         return True
     bot_id = bot_context().bot_id
-    if access.api_key_is_well_formed(token):
-        key = access.api_key_check(token)
-        return key is not None and access.api_key_role(key, bot_id) is not None
     try:
-        user = access_token_user(token)
+        user, credential = bearer_user(token)  # the handshake is throttled as a whole
     except ApiAuthFailed:
         return False
+    if credential.api_key is not None:
+        return access.api_key_role(credential.api_key, bot_id) is not None
     return isinstance(user, ApiUser) or access.user_role(user, bot_id) is not None
 
 
