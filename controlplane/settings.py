@@ -54,7 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "api.metrics.RequestLatencyMiddleware",  # outermost: times the whole answer
+    "api.prometheus.RequestLatencyMiddleware",  # outermost: times the whole answer
     "api.client_address.ClientAddressMiddleware",  # a /bots/ hop's signed client address
     "api.middleware.RejectDisallowedPreflight",
     "corsheaders.middleware.CorsMiddleware",

@@ -13,7 +13,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from api import metrics
+from api import prometheus
 from api.auth.authentication import ApiUser, Credential, authorization_header
 from api.context import api_server_config
 from api.permissions import visible_bot_ids
@@ -74,5 +74,7 @@ class MetricsView(APIView):
     )
     def get(self, request):
         bot_ids = all_bot_ids() if request.auth is METRICS_TOKEN else visible_bot_ids(request)
-        body, content_type = metrics.render(bot_ids=bot_ids, accept=request.headers.get("Accept"))
+        body, content_type = prometheus.render(
+            bot_ids=bot_ids, accept=request.headers.get("Accept")
+        )
         return HttpResponse(body, content_type=content_type)

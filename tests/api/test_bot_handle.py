@@ -17,7 +17,7 @@ ENGINE_FIELD = re.compile(
     r"|book|bot|call|wake|_\w+)\b"
 )
 # Files where ``bot`` names something else than the running bot.
-NOT_THE_HANDLE = {"api/metrics.py": "a registry row of selectors.metrics (BotFigures)"}
+NOT_THE_HANDLE = {"api/prometheus.py": "a registry row of selectors.metrics (BotFigures)"}
 REGISTRY_IMPORT = re.compile(
     r"^\s*(?:from bot_engine\.runtime import|from bot_engine import runtime)", re.M
 )

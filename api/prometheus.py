@@ -1,4 +1,6 @@
-"""Prometheus metrics: the request-latency middleware and the ``/metrics`` scrape collector."""
+"""Prometheus wiring of `/metrics` (served by api/views/metrics.py): the request-latency
+middleware, the scrape-time collector of the bots' figures (bot_engine/selectors/metrics.py) and
+the engine's telemetry (bot_engine/telemetry.py), and the exposition of one scrape."""
 
 from __future__ import annotations
 
