@@ -1,24 +1,15 @@
 """What a browser user sees: session login with the config credentials, the browsable API, the
 admin, and CORS preflights from unknown origins."""
 
-import pytest
-
 from bot_engine.models import Trade
-from tests.fixtures.api import API_PASSWORD, API_USER
+from tests.fixtures.api import API_USER
 
 
-@pytest.fixture
-def browser(client, running_bot):
-    response = client.post("/api/v1/auth/login/", {"username": API_USER, "password": API_PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
-def test_session_login_opens_the_browsable_api(browser):
-    page = browser.get("/api/v1/", HTTP_ACCEPT="text/html")
+def test_session_login_opens_the_browsable_api(browser_client):
+    page = browser_client.get("/api/v1/", HTTP_ACCEPT="text/html")
     assert page.status_code == 200
     assert b"show_config" in page.content and b"<html" in page.content
-    status = browser.get("/api/v1/status", HTTP_ACCEPT="text/html")
+    status = browser_client.get("/api/v1/status", HTTP_ACCEPT="text/html")
     assert status.status_code == 200
 
 
@@ -28,9 +19,9 @@ def test_wrong_password_does_not_log_in(client, running_bot):
     assert client.get("/api/v1/status").status_code == 401
 
 
-def test_admin_is_read_only_for_trade_tables(browser):
-    assert browser.get("/admin/bot_engine/trade/").status_code == 200
-    assert browser.get("/admin/bot_engine/trade/add/").status_code == 403
+def test_admin_is_read_only_for_trade_tables(browser_client):
+    assert browser_client.get("/admin/bot_engine/trade/").status_code == 200
+    assert browser_client.get("/admin/bot_engine/trade/add/").status_code == 403
     trade = Trade.objects.create(
         bot=running_bot_row(),
         trade_id=99,
@@ -38,9 +29,9 @@ def test_admin_is_read_only_for_trade_tables(browser):
         pair="ETH/BTC",
         open_date="2018-01-10T10:00:00Z",
     )
-    page = browser.get(f"/admin/bot_engine/trade/{trade.pk}/change/")
+    page = browser_client.get(f"/admin/bot_engine/trade/{trade.pk}/change/")
     assert page.status_code == 200 and b'name="_save"' not in page.content
-    assert browser.post(f"/admin/bot_engine/trade/{trade.pk}/delete/").status_code == 403
+    assert browser_client.post(f"/admin/bot_engine/trade/{trade.pk}/delete/").status_code == 403
 
 
 def running_bot_row():
@@ -59,13 +50,13 @@ def test_preflight_from_unknown_origin_is_refused(client):
     assert response.content == b"Disallowed CORS origin"
 
 
-def test_config_session_of_another_bot_is_not_this_bots_admin(browser):
+def test_config_session_of_another_bot_is_not_this_bots_admin(browser_client):
     # Bots with the same username share one Django user row (and, with the same jwt secret,
     # session signing): a session opened on bot "other" must not administer this one.
     from bot_engine.services.access import CONFIG_SESSION_BOT
 
-    session = browser.session
+    session = browser_client.session
     session[CONFIG_SESSION_BOT] = "other-bot"
     session.save()
-    assert browser.get("/api/v1/status").status_code == 403
-    assert browser.post("/api/v1/stop").status_code == 403
+    assert browser_client.get("/api/v1/status").status_code == 403
+    assert browser_client.post("/api/v1/stop").status_code == 403

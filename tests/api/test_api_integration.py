@@ -20,7 +20,7 @@ SERVER_CONFIG: dict = {}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def runbot_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("runbot")
     with runbot_process(
         tmp, initial_state="stopped", max_open_trades=10, stake_amount=0.01
@@ -30,64 +30,64 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def client(server) -> FtRestClient:
-    return FtRestClient(server, API_USER, API_PASSWORD)
+def ft_rest_client(runbot_server) -> FtRestClient:
+    return FtRestClient(runbot_server, API_USER, API_PASSWORD)
 
 
-def test_ping_without_credentials(server):
-    response = requests.get(f"{server}/api/v1/ping", timeout=5)
+def test_ping_without_credentials(runbot_server):
+    response = requests.get(f"{runbot_server}/api/v1/ping", timeout=5)
     assert response.json() == {"status": "pong"}
     assert response.headers["Content-Type"] == "application/json"
 
 
-def test_freqtrade_client_session(client):
-    assert client.version()["version"]
-    assert client.show_config()["state"] == "stopped"
-    assert client.start() == {"status": "starting trader ..."}
-    assert client.ping() == {"status": "pong"}
-    assert client.start() == {"status": "already running"}
+def test_freqtrade_client_session(ft_rest_client):
+    assert ft_rest_client.version()["version"]
+    assert ft_rest_client.show_config()["state"] == "stopped"
+    assert ft_rest_client.start() == {"status": "starting trader ..."}
+    assert ft_rest_client.ping() == {"status": "pong"}
+    assert ft_rest_client.start() == {"status": "already running"}
 
-    open_pairs = {t["pair"] for t in client.status()}
-    pair = next(p for p in client.whitelist()["whitelist"] if p not in open_pairs)
-    trade = client.forceenter(pair, "long")
+    open_pairs = {t["pair"] for t in ft_rest_client.status()}
+    pair = next(p for p in ft_rest_client.whitelist()["whitelist"] if p not in open_pairs)
+    trade = ft_rest_client.forceenter(pair, "long")
     assert trade["pair"] == pair and trade["is_open"], trade
     trade_id = trade["trade_id"]
-    assert any(t["trade_id"] == trade_id for t in client.status())
-    assert client.trade(trade_id)["trade_id"] == trade_id
-    assert client.count()["current"] >= 1
+    assert any(t["trade_id"] == trade_id for t in ft_rest_client.status())
+    assert ft_rest_client.trade(trade_id)["trade_id"] == trade_id
+    assert ft_rest_client.count()["current"] >= 1
 
     # At speed 0 the replay races ahead: the strategy may have closed the trade already (ROI,
     # stoploss), and then the contract's answer is "invalid argument".
-    result = client.forceexit(trade_id)
+    result = ft_rest_client.forceexit(trade_id)
     if "error" in result:
         assert result == {"error": "Error querying /api/v1/forceexit: invalid argument"}
     else:
         assert result == {"result": f"Created exit order for trade {trade_id}."}
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and client.trade(trade_id)["is_open"]:
+    while time.monotonic() < deadline and ft_rest_client.trade(trade_id)["is_open"]:
         time.sleep(0.2)
-    closed = client.trade(trade_id)
+    closed = ft_rest_client.trade(trade_id)
     assert not closed["is_open"] and closed["exit_reason"]
 
-    trades = client.trades()
+    trades = ft_rest_client.trades()
     assert trades["total_trades"] >= 1
-    assert any(t["trade_id"] == trade_id for t in client.trades(limit=500)["trades"])
-    assert "profit_closed_coin" in client.profit()
-    assert client.performance() is not None
-    assert len(client.daily(days=3)["data"]) == 3
+    assert any(t["trade_id"] == trade_id for t in ft_rest_client.trades(limit=500)["trades"])
+    assert "profit_closed_coin" in ft_rest_client.profit()
+    assert ft_rest_client.performance() is not None
+    assert len(ft_rest_client.daily(days=3)["data"]) == 3
 
-    blacklist = client.blacklist("DOGE/BTC")
+    blacklist = ft_rest_client.blacklist("DOGE/BTC")
     assert "DOGE/BTC" in blacklist["blacklist"]
-    assert "DOGE/BTC" in client.blacklist()["blacklist"]
+    assert "DOGE/BTC" in ft_rest_client.blacklist()["blacklist"]
     until = (datetime.now(UTC) + timedelta(days=3650)).strftime("%Y-%m-%d %H:%M:%SZ")
-    locks = client.lock_add(pair, until, reason="integration")
+    locks = ft_rest_client.lock_add(pair, until, reason="integration")
     lock = next(item for item in locks["locks"] if item["reason"] == "integration")
-    remaining = client.delete_lock(lock["id"])
+    remaining = ft_rest_client.delete_lock(lock["id"])
     # The engine may add or expire its own "Auto lock"s meanwhile: check this lock, not counts.
     assert lock["id"] not in {item["id"] for item in remaining["locks"]}
     assert remaining["lock_count"] == len(remaining["locks"])
 
-    candles = client.pair_candles(pair, "5m", limit=10)
+    candles = ft_rest_client.pair_candles(pair, "5m", limit=10)
     assert candles["pair"] == pair and candles["columns"][:6] == [
         "date",
         "open",
@@ -97,59 +97,61 @@ def test_freqtrade_client_session(client):
         "volume",
     ]
     assert candles["length"] <= 10
-    with_columns = client.pair_candles(pair, "5m", limit=5, columns=["rsi"])
+    with_columns = ft_rest_client.pair_candles(pair, "5m", limit=5, columns=["rsi"])
     assert "rsi" in with_columns["columns"]
 
-    assert client.stop() == {"status": "stopping trader ..."}
-    assert client.ping() == {"status": "not_running"}
-    assert client.forceenter(pair, "long") == {
+    assert ft_rest_client.stop() == {"status": "stopping trader ..."}
+    assert ft_rest_client.ping() == {"status": "not_running"}
+    assert ft_rest_client.forceenter(pair, "long") == {
         "error": "Error querying /api/v1/forceenter: trader is not running"
     }
-    assert client.start() == {"status": "starting trader ..."}
+    assert ft_rest_client.start() == {"status": "starting trader ..."}
 
 
-def test_raw_requests_with_jwt(server):
-    login = requests.post(f"{server}/api/v1/token/login", auth=(API_USER, API_PASSWORD), timeout=5)
+def test_raw_requests_with_jwt(runbot_server):
+    login = requests.post(
+        f"{runbot_server}/api/v1/token/login", auth=(API_USER, API_PASSWORD), timeout=5
+    )
     assert login.status_code == 200
     tokens = login.json()
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
-    status = requests.get(f"{server}/api/v1/status", headers=headers, timeout=5)
+    status = requests.get(f"{runbot_server}/api/v1/status", headers=headers, timeout=5)
     assert status.status_code == 200 and isinstance(status.json(), list)
 
     refreshed = requests.post(
-        f"{server}/api/v1/token/refresh",
+        f"{runbot_server}/api/v1/token/refresh",
         timeout=5,
         json={},
         headers={"Authorization": f"Bearer {tokens['refresh_token']}"},
     )
     assert set(refreshed.json()) == {"access_token"}
     headers = {"Authorization": f"Bearer {refreshed.json()['access_token']}"}
-    assert requests.get(f"{server}/api/v1/profit", headers=headers, timeout=5).ok
+    assert requests.get(f"{runbot_server}/api/v1/profit", headers=headers, timeout=5).ok
 
     refused = requests.get(
-        f"{server}/api/v1/status",
+        f"{runbot_server}/api/v1/status",
         timeout=5,
         headers={"Authorization": f"Bearer {tokens['refresh_token']}"},
     )
     assert refused.status_code == 401
     assert refused.json() == {"detail": "Could not validate credentials"}
-    assert requests.get(f"{server}/api/v1/nope", headers=headers, timeout=5).json() == {
+    assert requests.get(f"{runbot_server}/api/v1/nope", headers=headers, timeout=5).json() == {
         "detail": "Not Found"
     }
 
 
-def test_scripts_rest_client(server):
+def test_scripts_rest_client(runbot_server):
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("rest_client", REPO / "scripts/rest_client.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    client = module.RestClient(server, API_USER, API_PASSWORD)
-    assert "version" in client.version()
-    assert isinstance(client.status(), list)
-    assert "whitelist" in client.whitelist()
-    assert client.available_pairs()["length"] == 5
-    assert module.RestClient(server, API_USER, "wrong").count() == {"detail": "Unauthorized"}
+    ft_rest_client = module.RestClient(runbot_server, API_USER, API_PASSWORD)
+    assert "version" in ft_rest_client.version()
+    assert isinstance(ft_rest_client.status(), list)
+    assert "whitelist" in ft_rest_client.whitelist()
+    assert ft_rest_client.available_pairs()["length"] == 5
+    assert module.RestClient(runbot_server, API_USER, "wrong").count() == {"detail": "Unauthorized"}
 
 
 # Every command `freqtrade-client --show` lists, with arguments where it needs them, and what
@@ -202,7 +204,7 @@ CLI_COMMANDS = [
 ]
 
 
-def test_freqtrade_client_cli_runs_every_command(server, capsys):
+def test_freqtrade_client_cli_runs_every_command(runbot_server, capsys):
     from freqtrade_client.ft_client import main_exec
     from freqtrade_client.ft_rest_client import FtRestClient as Client
 
@@ -221,15 +223,15 @@ def test_freqtrade_client_cli_runs_every_command(server, capsys):
             assert any(k in found for k in keys), (command, answer)
 
 
-def test_admin_static_files_swagger_and_schema_served_offline(server):
-    css = requests.get(f"{server}/static/admin/css/base.css", timeout=10)
+def test_admin_static_files_swagger_and_schema_served_offline(runbot_server):
+    css = requests.get(f"{runbot_server}/static/admin/css/base.css", timeout=10)
     assert css.status_code == 200 and "text/css" in css.headers["content-type"]
-    docs = requests.get(f"{server}/docs", timeout=10)
+    docs = requests.get(f"{runbot_server}/docs", timeout=10)
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
     assert "cdn" not in docs.text.lower() and "//unpkg" not in docs.text  # served locally
-    schema = requests.get(f"{server}/api/v1/openapi.json", timeout=10).json()
+    schema = requests.get(f"{runbot_server}/api/v1/openapi.json", timeout=10).json()
     assert schema["openapi"].startswith("3.")
     for path in ("/api/v1/status", "/api/v1/profit", "/api/v1/forceenter", "/api/v1/trades"):
         assert path in schema["paths"]
-    admin = requests.get(f"{server}/admin/login/", timeout=10)
+    admin = requests.get(f"{runbot_server}/admin/login/", timeout=10)
     assert admin.status_code == 200 and "csrfmiddlewaretoken" in admin.text

@@ -65,7 +65,7 @@ def register_bot(db_url: str, name: str, api_url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def bots(tmp_path_factory):
+def prefixed_bot_processes(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bot_prefix")
     with ExitStack() as stack:
         db_url = stack.enter_context(scratch_database(tmp))
@@ -98,9 +98,9 @@ def bots(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def front(bots) -> str:
+def front(prefixed_bot_processes) -> str:
     """The one origin: alpha's server."""
-    return bots["alpha"].url
+    return prefixed_bot_processes["alpha"].url
 
 
 def client(front: str, name: str, credentials: tuple[str, str] | None = None) -> FtRestClient:
@@ -121,7 +121,7 @@ def wait_for_closed_trades(api: FtRestClient, count: int, timeout: float = 60) -
 # HTTP through the prefix
 @pytest.mark.integration
 @pytest.mark.parametrize("name", ["alpha", "beta"])
-def test_freqtrade_client_reaches_each_bot_through_one_origin(front, bots, name):
+def test_freqtrade_client_reaches_each_bot_through_one_origin(front, prefixed_bot_processes, name):
     api = client(front, name)
     assert api.ping() == {"status": "pong"}
     assert api.version()["version"]
@@ -130,13 +130,13 @@ def test_freqtrade_client_reaches_each_bot_through_one_origin(front, bots, name)
     assert config["exchange"] == "replay"
     assert api.whitelist()["whitelist"] == PAIRS[name]
     # What the prefix answers is what the bot's own port answers.
-    direct = FtRestClient(bots[name].url, *CREDENTIALS[name])
+    direct = FtRestClient(prefixed_bot_processes[name].url, *CREDENTIALS[name])
     assert direct.show_config()["bot_name"] == name
     assert api.whitelist() == direct.whitelist()
 
 
 @pytest.mark.integration
-def test_trades_and_profit_are_each_bots_own(front, bots):
+def test_trades_and_profit_are_each_bots_own(front, prefixed_bot_processes):
     for name in ("alpha", "beta"):
         api = client(front, name)
         trades = wait_for_closed_trades(api, 1)
@@ -146,7 +146,7 @@ def test_trades_and_profit_are_each_bots_own(front, bots):
         assert profit["closed_trade_count"] >= 1
         # Both bots number their trades from 1: trade 1 through each prefix is that bot's.
         assert api.trade(1)["pair"] in PAIRS[name], name
-        direct = FtRestClient(bots[name].url, *CREDENTIALS[name])
+        direct = FtRestClient(prefixed_bot_processes[name].url, *CREDENTIALS[name])
         stable = ("trade_id", "pair", "open_date", "open_rate", "amount")
         assert {k: direct.trade(1)[k] for k in stable} == {k: api.trade(1)[k] for k in stable}
 
@@ -249,14 +249,16 @@ def test_only_api_v1_paths_are_served(front, path):
 
 
 @pytest.mark.integration
-def test_cors_of_this_process_applies_to_every_bot(front, bots):
+def test_cors_of_this_process_applies_to_every_bot(front, prefixed_bot_processes):
     preflight_headers = {
         "Origin": ORIGIN,
         "Access-Control-Request-Method": "GET",
         "Access-Control-Request-Headers": "authorization",
     }
     # Beta itself allows no origin at all ...
-    direct = requests.options(f"{bots['beta'].url}/api/v1/status", headers=preflight_headers)
+    direct = requests.options(
+        f"{prefixed_bot_processes['beta'].url}/api/v1/status", headers=preflight_headers
+    )
     assert direct.status_code == 400
     # ... but through alpha, alpha's CORS_origins decide.
     for name in ("alpha", "beta"):
@@ -282,7 +284,7 @@ def test_cors_of_this_process_applies_to_every_bot(front, bots):
 
 
 @pytest.mark.integration
-def test_the_client_address_reaches_the_upstream(front, bots):
+def test_the_client_address_reaches_the_upstream(front, prefixed_bot_processes):
     """Beta's login throttle counts the client's address, which alpha signs for it (each
     client here connects from a loopback address of its own); what a client claims itself,
     in X-Forwarded-For or a hop header, counts for nothing."""
@@ -303,7 +305,7 @@ def test_the_client_address_reaches_the_upstream(front, bots):
         "X-Tradeplane-Client": f"127.0.0.21 {int(time.time())} {'0' * 64}",
     }
     direct = requests.post(
-        f"{bots['beta'].url}/api/v1/token/login",
+        f"{prefixed_bot_processes['beta'].url}/api/v1/token/login",
         auth=CREDENTIALS["beta"],
         headers=claimed,
         timeout=10,
@@ -395,7 +397,7 @@ def test_websocket_through_the_prefix_refuses_what_the_bot_refuses(front):
 
 
 @pytest.mark.integration
-def test_websocket_relay_copies_frames_and_the_close_code(front, bots):
+def test_websocket_relay_copies_frames_and_the_close_code(front, prefixed_bot_processes):
     """A bot whose websocket echoes one frame, then closes with 4001: the client sees both."""
     seen: dict = {}
 
@@ -410,7 +412,9 @@ def test_websocket_relay_copies_frames_and_the_close_code(front, bots):
     async def run() -> tuple[str, int | None]:
         port = free_port()
         async with serve(upstream, "127.0.0.1", port):
-            register_bot(bots["db_url"], f"echo-{port}", f"http://127.0.0.1:{port}")
+            register_bot(
+                prefixed_bot_processes["db_url"], f"echo-{port}", f"http://127.0.0.1:{port}"
+            )
             url = front.replace("http://", "ws://") + f"/bots/echo-{port}/api/v1/message/ws"
             async with connect(f"{url}?token=abc", open_timeout=10, origin=ORIGIN) as ws:
                 await ws.send("hello")

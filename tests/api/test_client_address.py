@@ -24,7 +24,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory):
+def bot_process(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("client_address")
     api_server = {**BASE_CONFIG["api_server"], "trusted_proxies": [TRUSTED_PROXY]}
     with runbot_process(tmp, initial_state="stopped", api_server=api_server) as running:
@@ -56,8 +56,8 @@ def test_a_forwarded_for_header_from_loopback_changes_no_address(tmp_path):
         assert session_from("127.0.0.12").post(login, auth=RIGHT).status_code == 200
 
 
-def test_a_trusted_proxy_names_its_clients(bot):
-    login = f"{bot.url}/api/v1/token/login"
+def test_a_trusted_proxy_names_its_clients(bot_process):
+    login = f"{bot_process.url}/api/v1/token/login"
     proxy = session_from(TRUSTED_PROXY)
     behind = {"X-Forwarded-For": "203.0.113.21"}
     statuses = [proxy.post(login, auth=WRONG, headers=behind).status_code for _ in range(10)]
@@ -68,8 +68,8 @@ def test_a_trusted_proxy_names_its_clients(bot):
     assert other.status_code == 200
 
 
-def test_parallel_wrong_logins_get_no_more_guesses_than_the_limit(bot):
-    login = f"{bot.url}/api/v1/token/login"
+def test_parallel_wrong_logins_get_no_more_guesses_than_the_limit(bot_process):
+    login = f"{bot_process.url}/api/v1/token/login"
 
     def guess(n: int) -> int:
         return session_from("127.0.0.14").post(login, auth=(API_USER, f"guess-{n}")).status_code

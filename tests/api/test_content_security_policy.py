@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 import pytest
 import requests
 
-from tests.fixtures.api import API_PASSWORD, API_USER
 from tests.fixtures.runbot import runbot_process
 
 JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
@@ -57,14 +56,6 @@ def directives(response) -> dict[str, list[str]]:
     return {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
 
 
-@pytest.fixture
-def browser(client, running_bot):
-    """Logged in with the config credentials, as a browser user is (a session cookie)."""
-    response = client.post("/api/v1/auth/login/", {"username": API_USER, "password": API_PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
 def assert_works_under_the_policy(response) -> PageParts:
     """``response``: a Django test client's or a ``requests`` answer (both have these fields)."""
     assert response.status_code == 200
@@ -84,9 +75,9 @@ def assert_works_under_the_policy(response) -> PageParts:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_pages_carry_a_strict_policy_and_need_no_inline_script(browser, running_bot, path):
+def test_pages_carry_a_strict_policy_and_need_no_inline_script(browser_client, running_bot, path):
     page = path.format(bot_id=running_bot.bot_id)
-    assert_works_under_the_policy(browser.get(page, HTTP_ACCEPT="text/html"))
+    assert_works_under_the_policy(browser_client.get(page, HTTP_ACCEPT="text/html"))
 
 
 @pytest.mark.parametrize("path", ANONYMOUS_PAGES)
@@ -112,13 +103,13 @@ def test_json_answers_carry_the_policy_too(anon_client):
     assert directives(response)["script-src"] == ["'self'"]
 
 
-def test_browsable_api_logout_is_a_plain_form(browser):
+def test_browsable_api_logout_is_a_plain_form(browser_client):
     """DRF's own "Log out" link needs an inline onclick; here it is a form's submit button."""
-    page = browser.get("/api/v1/status", HTTP_ACCEPT="text/html").content.decode()
+    page = browser_client.get("/api/v1/status", HTTP_ACCEPT="text/html").content.decode()
     form = re.search(r'<form method="post" action="([^"]*logout[^"]*)">(.*?)</form>', page, re.S)
     assert form is not None
     assert '<button type="submit"' in form.group(2) and "Log out" in form.group(2)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(2)).group(1)
-    logged_out = browser.post(html.unescape(form.group(1)), {"csrfmiddlewaretoken": token})
+    logged_out = browser_client.post(html.unescape(form.group(1)), {"csrfmiddlewaretoken": token})
     assert logged_out.status_code == 302
-    assert browser.get("/api/v1/status").status_code == 401
+    assert browser_client.get("/api/v1/status").status_code == 401

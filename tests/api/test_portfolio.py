@@ -30,7 +30,7 @@ def trade(bot: Bot, number: int, *, stake: float, profit: float | None = None, r
 
 
 @pytest.fixture
-def bots(db, webserver):
+def portfolio_bots(db, webserver):
     """The served bot (BTC, dry), a live USDT bot and a dry USDT bot that once traded BTC."""
     home = Bot.objects.create(
         name=webserver.bot_name, stake_currency="BTC", dry_run=True, starting_balance=1.0
@@ -82,7 +82,7 @@ def test_route():
     assert reverse("portfolio") == "/api/v1/portfolio"
 
 
-def test_groups_by_stake_currency_and_dry_or_live(bots, all_visible, client_basic):
+def test_groups_by_stake_currency_and_dry_or_live(portfolio_bots, all_visible, client_basic):
     response = client_basic.get("/api/v1/portfolio")
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     home = row("api-test-bot", "BTC", True, 1.0, 2, 0.07, 3, 0.002, 2, 1)
@@ -101,8 +101,8 @@ def test_groups_by_stake_currency_and_dry_or_live(bots, all_visible, client_basi
     }
 
 
-def test_a_bot_not_visible_is_left_out(bots, monkeypatch, client_basic):
-    visible = [bots["home"].pk, bots["live"].pk]
+def test_a_bot_not_visible_is_left_out(portfolio_bots, monkeypatch, client_basic):
+    visible = [portfolio_bots["home"].pk, portfolio_bots["live"].pk]
     monkeypatch.setattr("api.views.portfolio.visible_bot_ids", lambda request: visible)
     groups = client_basic.get("/api/v1/portfolio").json()["groups"]
     assert [(g["stake_currency"], g["dry_run"], g["bots"]) for g in groups] == [
@@ -112,19 +112,19 @@ def test_a_bot_not_visible_is_left_out(bots, monkeypatch, client_basic):
     assert groups[0]["closed_trade_count"] == 3  # dry-usdt's BTC trade is not in it
 
 
-def test_the_served_bot_is_visible_without_roles(bots, client_basic):
+def test_the_served_bot_is_visible_without_roles(portfolio_bots, client_basic):
     groups = client_basic.get("/api/v1/portfolio").json()["groups"]
     names = {name for g in groups for name in g["bots"]}
     assert "api-test-bot" in names
 
 
-def test_no_visible_bot_is_an_empty_list(bots, monkeypatch, client_basic):
+def test_no_visible_bot_is_an_empty_list(portfolio_bots, monkeypatch, client_basic):
     monkeypatch.setattr("api.views.portfolio.visible_bot_ids", lambda request: [])
     assert client_basic.get("/api/v1/portfolio").json() == {"groups": []}
 
 
-def test_two_queries_whatever_the_number_of_trades(bots):
-    ids = [bot.pk for bot in bots.values()]
+def test_two_queries_whatever_the_number_of_trades(portfolio_bots):
+    ids = [bot.pk for bot in portfolio_bots.values()]
     with CaptureQueriesContext(connection) as queries:
         portfolio_summary(bot_ids=ids)
     assert len(queries) == 2
@@ -133,26 +133,26 @@ def test_two_queries_whatever_the_number_of_trades(bots):
 
 
 @pytest.mark.parametrize("header", [None, "Bearer nope", "Basic dGVzdGVyOm5vcGU="])
-def test_without_credentials_is_401(bots, anon_client, header):
+def test_without_credentials_is_401(portfolio_bots, anon_client, header):
     if header:
         anon_client.credentials(HTTP_AUTHORIZATION=header)
     response = anon_client.get("/api/v1/portfolio")
     assert response.status_code == 401 and "detail" in response.json()
 
 
-def test_roles_decide_which_bots_a_user_sees(bots):
+def test_roles_decide_which_bots_a_user_sees(portfolio_bots):
     """Real roles (no monkeypatch): a grant per bot, an API key limited to one bot."""
     from bot_engine.services import access
     from tests.fixtures.access import bearer_client, jwt_client, make_user
 
-    user = make_user("partner", bot=bots["live"], role="viewer")
-    access.role_grant(bot=bots["dry"], role="operator", user=user)
+    user = make_user("partner", bot=portfolio_bots["live"], role="viewer")
+    access.role_grant(bot=portfolio_bots["dry"], role="operator", user=user)
 
     def names(client) -> set[str]:
         body = client.get("/api/v1/portfolio").json()
         return {bot["bot"] for g in body["groups"] for bot in g["per_bot"]}
 
     assert names(jwt_client(user)) == {"live-usdt", "dry-usdt"}
-    _, raw = access.api_key_create(user=user, name="k", scope="read", bots=[bots["dry"]])
+    _, raw = access.api_key_create(user=user, name="k", scope="read", bots=[portfolio_bots["dry"]])
     assert names(bearer_client(raw)) == {"dry-usdt"}
     assert names(jwt_client(make_user("stranger"))) == set()

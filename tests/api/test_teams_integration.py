@@ -41,7 +41,7 @@ for name in ("vera", "otto"):
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory):
+def teams_bot_process(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("teams")
     from tests.fixtures.runbot import scratch_database
 
@@ -57,8 +57,8 @@ def bot(tmp_path_factory):
         yield running
 
 
-def test_viewer_reads_and_is_refused_control_with_a_json_detail(bot):
-    viewer = FtRestClient(bot.url, "vera", TEAM_PASSWORD)
+def test_viewer_reads_and_is_refused_control_with_a_json_detail(teams_bot_process):
+    viewer = FtRestClient(teams_bot_process.url, "vera", TEAM_PASSWORD)
     assert viewer.show_config()["bot_name"] == "teambot"
     assert "trades" in viewer.trades()
     refused = viewer.stop()
@@ -67,21 +67,27 @@ def test_viewer_reads_and_is_refused_control_with_a_json_detail(bot):
     }
 
 
-def test_operator_controls_through_jwt_and_the_audit_shows_it(bot):
-    login = requests.post(f"{bot.url}/api/v1/token/login", auth=("otto", TEAM_PASSWORD), timeout=10)
+def test_operator_controls_through_jwt_and_the_audit_shows_it(teams_bot_process):
+    login = requests.post(
+        f"{teams_bot_process.url}/api/v1/token/login", auth=("otto", TEAM_PASSWORD), timeout=10
+    )
     headers = {"Authorization": "Bearer " + login.json()["access_token"]}
-    paused = requests.post(f"{bot.url}/api/v1/stopentry", headers=headers, timeout=10)
+    paused = requests.post(f"{teams_bot_process.url}/api/v1/stopentry", headers=headers, timeout=10)
     assert paused.status_code == 200
-    started = requests.post(f"{bot.url}/api/v1/start", headers=headers, timeout=10)
+    started = requests.post(f"{teams_bot_process.url}/api/v1/start", headers=headers, timeout=10)
     assert started.json() == {"status": "starting trader ..."}
     assert (
-        requests.post(f"{bot.url}/api/v1/reload_config", headers=headers, timeout=10).status_code
+        requests.post(
+            f"{teams_bot_process.url}/api/v1/reload_config", headers=headers, timeout=10
+        ).status_code
         == 403
     )
 
-    admin = FtRestClient(bot.url, "tester", "s3cret-pass")  # the config's user: the bot's admin
+    admin = FtRestClient(
+        teams_bot_process.url, "tester", "s3cret-pass"
+    )  # the config's user: the bot's admin
     events = requests.get(
-        f"{bot.url}/api/v1/audit", auth=("tester", "s3cret-pass"), timeout=10
+        f"{teams_bot_process.url}/api/v1/audit", auth=("tester", "s3cret-pass"), timeout=10
     ).json()["events"]
     mine = [(e["actor"], e["action"], e["outcome"]) for e in events if e["actor"] == "otto"]
     assert mine[:3] == [
@@ -93,9 +99,9 @@ def test_operator_controls_through_jwt_and_the_audit_shows_it(bot):
     assert admin.version()["version"]
 
 
-def test_api_key_from_the_cli_reads_until_revoked(bot):
+def test_api_key_from_the_cli_reads_until_revoked(teams_bot_process):
     created = manage(
-        bot.config_path,
+        teams_bot_process.config_path,
         "api_key",
         "create",
         "--user",
@@ -108,16 +114,28 @@ def test_api_key_from_the_cli_reads_until_revoked(bot):
     assert created.returncode == 0, created.stderr
     raw = created.stdout.strip()
     headers = {"Authorization": f"Bearer {raw}"}
-    assert requests.get(f"{bot.url}/api/v1/profit", headers=headers, timeout=10).status_code == 200
-    listing = manage(bot.config_path, "api_key", "list").stdout
+    assert (
+        requests.get(
+            f"{teams_bot_process.url}/api/v1/profit", headers=headers, timeout=10
+        ).status_code
+        == 200
+    )
+    listing = manage(teams_bot_process.config_path, "api_key", "list").stdout
     assert raw not in listing
     prefix = listing.split()[0]
-    assert manage(bot.config_path, "api_key", "revoke", prefix).returncode == 0
-    assert requests.get(f"{bot.url}/api/v1/profit", headers=headers, timeout=10).status_code == 401
+    assert manage(teams_bot_process.config_path, "api_key", "revoke", prefix).returncode == 0
+    assert (
+        requests.get(
+            f"{teams_bot_process.url}/api/v1/profit", headers=headers, timeout=10
+        ).status_code
+        == 401
+    )
 
 
-def test_cli_errors_name_the_problem(bot):
-    result = manage(bot.config_path, "grant_role", "nosuchbot", "viewer", "--user", "vera")
+def test_cli_errors_name_the_problem(teams_bot_process):
+    result = manage(
+        teams_bot_process.config_path, "grant_role", "nosuchbot", "viewer", "--user", "vera"
+    )
     assert result.returncode != 0
     assert "Unknown bot 'nosuchbot'" in result.stderr
     assert "Traceback" not in result.stderr

@@ -26,16 +26,13 @@ from bot_engine.engine.state import AnalysedFrame
 from tests.fixtures.api import API_USER, config_dict
 
 # The handshake reads the database (roles, revoked tokens) from Channels' worker thread.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("in_memory_channel_layer"),
+]
 
 WS_PATH = "/api/v1/message/ws"
 WS_TOKEN = "ws-token-one"
-
-
-@pytest.fixture(autouse=True)
-def fresh_layer(settings):
-    """A new in-memory layer per test (its queues belong to one test's event loop)."""
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
 @pytest.fixture

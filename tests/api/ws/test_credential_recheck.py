@@ -23,17 +23,14 @@ from tests.fixtures.access import bearer_client, make_user
 from tests.fixtures.api import API_USER, config_dict
 
 # The consumer reads the database (tokens, roles) from Channels' worker thread.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("in_memory_channel_layer"),
+]
 
 WS_PATH = "/api/v1/message/ws"
 WS_TOKEN = "ws-token-one"
 CLOSED = {"type": "websocket.close", "code": 1008}
-
-
-@pytest.fixture(autouse=True)
-def fresh_layer(settings):
-    """A new in-memory layer per test (its queues belong to one test's event loop)."""
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
 def serve(ws_token: str) -> None:
@@ -44,7 +41,7 @@ def serve(ws_token: str) -> None:
 
 
 @pytest.fixture
-def served(served_bot):
+def ws_token_served_bot(served_bot):
     runtime.register(None)
     serve(WS_TOKEN)
     yield served_bot
@@ -58,8 +55,8 @@ def quick_recheck(monkeypatch):
 
 
 @pytest.fixture
-def viewer(served):
-    return make_user("wsviewer", bot=served, role="viewer")
+def viewer(ws_token_served_bot):
+    return make_user("wsviewer", bot=ws_token_served_bot, role="viewer")
 
 
 def run(scenario) -> None:
@@ -102,13 +99,13 @@ def test_logged_out_token_is_closed_at_its_next_request(viewer, who):
     run(scenario)
 
 
-def test_revoked_role_closes_a_quiet_connection_within_seconds(viewer, served):
+def test_revoked_role_closes_a_quiet_connection_within_seconds(viewer, ws_token_served_bot):
     async def scenario():
         communicator = await connected(user_token_pair(viewer)["access_token"])
         await communicator.send_json_to({"type": "subscribe", "data": ["new_candle"]})
         assert await communicator.receive_nothing(timeout=0.2)
         await asyncio.to_thread(
-            call_command, "grant_role", served.name, "none", "--user", "wsviewer"
+            call_command, "grant_role", ws_token_served_bot.name, "none", "--user", "wsviewer"
         )
         # The default pace, unpatched: "a few seconds".
         assert await communicator.receive_output(timeout=6) == CLOSED
@@ -150,7 +147,7 @@ def test_invalidated_credential_closes_a_quiet_connection(viewer, quick_recheck,
     run(scenario)
 
 
-def test_ws_token_removed_from_the_config_closes_the_connection(served, quick_recheck):
+def test_ws_token_removed_from_the_config_closes_the_connection(ws_token_served_bot, quick_recheck):
     async def scenario():
         communicator = await connected(WS_TOKEN)
         assert await answers_requests(communicator)

@@ -40,7 +40,7 @@ SUBSCRIBE = {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def ws_runbot_server(tmp_path_factory):
     api_server = {**BASE_CONFIG["api_server"], "ws_token": WS_TOKEN}
     with runbot_process(tmp_path_factory.mktemp("runbot_ws"), api_server=api_server) as bot:
         port = int(bot.url.rsplit(":", 1)[1])
@@ -151,30 +151,30 @@ def wait_for_full_frames(url: str, rows: int = 300, timeout: float = 20) -> None
     pytest.fail(f"the bot never analysed {rows} candles")
 
 
-def test_bad_or_missing_token_is_refused(server):
+def test_bad_or_missing_token_is_refused(ws_runbot_server):
     async def scenario():
         for query in ("?token=wrong", "?token=", ""):
             with pytest.raises(InvalidStatus) as refused:
-                async with connect(server["ws"] + query, open_timeout=5):
+                async with connect(ws_runbot_server["ws"] + query, open_timeout=5):
                     pass
             assert refused.value.response.status_code == 403
 
     asyncio.run(scenario())
 
 
-def test_clients_receive_trades_and_candles_and_a_stuck_client_is_dropped(server):
+def test_clients_receive_trades_and_candles_and_a_stuck_client_is_dropped(ws_runbot_server):
     login = requests.post(
-        f"{server['url']}/api/v1/token/login", auth=(API_USER, API_PASSWORD), timeout=5
+        f"{ws_runbot_server['url']}/api/v1/token/login", auth=(API_USER, API_PASSWORD), timeout=5
     )
     access = login.json()["access_token"]
 
     async def scenario():
         async with (
-            connect(f"{server['ws']}?token={WS_TOKEN}", open_timeout=5) as by_ws_token,
-            connect(f"{server['ws']}?token={access}", open_timeout=5) as by_jwt,
+            connect(f"{ws_runbot_server['ws']}?token={WS_TOKEN}", open_timeout=5) as by_ws_token,
+            connect(f"{ws_runbot_server['ws']}?token={access}", open_timeout=5) as by_jwt,
         ):
             stuck = stuck_client(
-                server["port"],
+                ws_runbot_server["port"],
                 WS_TOKEN,
                 [{"type": "subscribe", "data": ["new_candle", "entry", "exit_fill"]}],
             )
@@ -191,11 +191,11 @@ def test_clients_receive_trades_and_candles_and_a_stuck_client_is_dropped(server
                 # Once the dataframes are full, ~7 MB the stuck client never reads fill every
                 # buffer, its queue fills with new candles, and the server drops it -- while
                 # the others keep receiving.
-                await asyncio.to_thread(wait_for_full_frames, server["url"])
+                await asyncio.to_thread(wait_for_full_frames, ws_runbot_server["url"])
                 for _ in range(30):
                     stuck.sendall(masked_text_frame(json.dumps({"type": "analyzed_df"})))
                 dropped = asyncio.create_task(
-                    asyncio.to_thread(wait_for_log, server["log"], DROPPED, 25)
+                    asyncio.to_thread(wait_for_log, ws_runbot_server["log"], DROPPED, 25)
                 )
                 during = [0, 0]
                 while not dropped.done():
@@ -203,7 +203,7 @@ def test_clients_receive_trades_and_candles_and_a_stuck_client_is_dropped(server
                         count_candles(by_ws_token, 0.5), count_candles(by_jwt, 0.5)
                     )
                     during = [a + b for a, b in zip(during, counts, strict=True)]
-                assert dropped.result(), server["log"].read_text()[-2000:]
+                assert dropped.result(), ws_runbot_server["log"].read_text()[-2000:]
                 after = await asyncio.gather(
                     count_candles(by_ws_token, 2.0), count_candles(by_jwt, 2.0)
                 )

@@ -24,7 +24,7 @@ WS_TOKEN = "the-right-ws-token"
 
 
 @pytest.fixture(autouse=True)
-def served():
+def ws_token_webserver():
     config = config_dict()
     config["api_server"]["ws_token"] = WS_TOKEN
     runtime.register(None)

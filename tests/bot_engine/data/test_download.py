@@ -25,7 +25,7 @@ def opens(first_ms: int, count: int) -> list[int]:
 
 
 @pytest.fixture
-def exchange(binance_klines):
+def binance_exchange(binance_klines):
     made = CcxtExchange(
         ExchangeConfig(name="binance", ccxt_config={**SPOT_ONLY, "enableRateLimit": False}),
         sleep=lambda _s: None,
@@ -35,9 +35,9 @@ def exchange(binance_klines):
     made.close()
 
 
-def fetch(exchange, tmp_path, *, start=START, stop=None, progress=None):
+def fetch(binance_exchange, tmp_path, *, start=START, stop=None, progress=None):
     return download_pair(
-        exchange,
+        binance_exchange,
         data_dir=tmp_path,
         pair="ETH/BTC",
         timeframe="5m",
@@ -48,10 +48,10 @@ def fetch(exchange, tmp_path, *, start=START, stop=None, progress=None):
     )
 
 
-def test_pages_are_joined_into_one_feather_file(exchange, binance_klines, tmp_path):
+def test_pages_are_joined_into_one_feather_file(binance_exchange, binance_klines, tmp_path):
     binance_klines.page_limit = 100
     binance_klines.candles[("ETHBTC", "5m")] = opens(START_MS, 288 * 3)
-    result = fetch(exchange, tmp_path, stop=START + timedelta(days=1))
+    result = fetch(binance_exchange, tmp_path, stop=START + timedelta(days=1))
     assert (result.added, result.total) == (288, 288)
     frame = load_candles(tmp_path, "ETH/BTC", "5m")
     assert len(frame) == 288
@@ -67,21 +67,21 @@ def test_pages_are_joined_into_one_feather_file(exchange, binance_klines, tmp_pa
     assert available_data(tmp_path) == [("ETH/BTC", "5m", "spot")]
 
 
-def test_the_candle_still_forming_is_not_stored(exchange, binance_klines, tmp_path):
+def test_the_candle_still_forming_is_not_stored(binance_exchange, binance_klines, tmp_path):
     now_ms = int(NOW.timestamp() * 1000)
     binance_klines.candles[("ETHBTC", "5m")] = opens(now_ms - 3 * FIVE_MINUTES_MS, 4)
-    result = fetch(exchange, tmp_path, start=NOW - timedelta(minutes=15))
+    result = fetch(binance_exchange, tmp_path, start=NOW - timedelta(minutes=15))
     assert result.added == 3
     assert load_candles(tmp_path, "ETH/BTC", "5m")["date"].iloc[-1] < pd.Timestamp(NOW)
 
 
-def test_a_second_run_appends_only_new_candles(exchange, binance_klines, tmp_path):
+def test_a_second_run_appends_only_new_candles(binance_exchange, binance_klines, tmp_path):
     binance_klines.candles[("ETHBTC", "5m")] = opens(START_MS, 288)
-    fetch(exchange, tmp_path, stop=START + timedelta(days=1))
+    fetch(binance_exchange, tmp_path, stop=START + timedelta(days=1))
     binance_klines.candles[("ETHBTC", "5m")] = opens(START_MS, 288 * 2)
     binance_klines.requests.clear()
     # a later start would leave a hole: the download resumes after the last stored candle
-    result = fetch(exchange, tmp_path, start=START + timedelta(days=1, hours=6))
+    result = fetch(binance_exchange, tmp_path, start=START + timedelta(days=1, hours=6))
     assert result.added == 288
     assert binance_klines.klines_calls()[0]["startTime"] == str(START_MS + 288 * FIVE_MINUTES_MS)
     frame = load_candles(tmp_path, "ETH/BTC", "5m")
@@ -89,36 +89,38 @@ def test_a_second_run_appends_only_new_candles(exchange, binance_klines, tmp_pat
     assert frame["date"].diff().dropna().eq(pd.Timedelta(minutes=5)).all()
 
 
-def test_an_earlier_start_prepends(exchange, binance_klines, tmp_path):
+def test_an_earlier_start_prepends(binance_exchange, binance_klines, tmp_path):
     binance_klines.candles[("ETHBTC", "5m")] = opens(START_MS, 576)
-    fetch(exchange, tmp_path, start=START + timedelta(days=1), stop=START + timedelta(days=2))
-    result = fetch(exchange, tmp_path, start=START, stop=START + timedelta(days=2))
+    fetch(
+        binance_exchange, tmp_path, start=START + timedelta(days=1), stop=START + timedelta(days=2)
+    )
+    result = fetch(binance_exchange, tmp_path, start=START, stop=START + timedelta(days=2))
     assert result.added == 288
     frame = load_candles(tmp_path, "ETH/BTC", "5m")
     assert len(frame) == 576 and frame["date"].iloc[0] == pd.Timestamp(START)
 
 
-def test_temporary_errors_are_retried(exchange, binance_klines, tmp_path):
+def test_temporary_errors_are_retried(binance_exchange, binance_klines, tmp_path):
     binance_klines.candles[("ETHBTC", "5m")] = opens(START_MS, 10)
     binance_klines.failures = [ccxt.RequestTimeout("slow"), ccxt.NetworkError("reset")]
-    result = fetch(exchange, tmp_path, stop=START + timedelta(minutes=50))
+    result = fetch(binance_exchange, tmp_path, stop=START + timedelta(minutes=50))
     assert result.added == 10
 
 
-def test_a_failure_keeps_the_old_file_untouched(exchange, binance_klines, tmp_path):
+def test_a_failure_keeps_the_old_file_untouched(binance_exchange, binance_klines, tmp_path):
     binance_klines.candles[("ETHBTC", "5m")] = opens(START_MS, 20)
-    fetch(exchange, tmp_path, stop=START + timedelta(minutes=50))
+    fetch(binance_exchange, tmp_path, stop=START + timedelta(minutes=50))
     before = (tmp_path / "ETH_BTC-5m.feather").read_bytes()
     binance_klines.candles[("ETHBTC", "5m")] = opens(START_MS, 600)
     binance_klines.page_limit = 100
     binance_klines.failures = [ccxt.NetworkError("down")] * 10
     with pytest.raises(DownloadError, match="Downloading ETH/BTC 5m failed: .*NetworkError"):
-        fetch(exchange, tmp_path)
+        fetch(binance_exchange, tmp_path)
     assert (tmp_path / "ETH_BTC-5m.feather").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["ETH_BTC-5m.feather"]  # no temp file left
 
 
-def test_progress_bar_gets_every_candle(exchange, binance_klines, tmp_path):
+def test_progress_bar_gets_every_candle(binance_exchange, binance_klines, tmp_path):
     binance_klines.candles[("ETHBTC", "5m")] = opens(START_MS, 30)
     bars = []
 
@@ -133,7 +135,7 @@ def test_progress_bar_gets_every_candle(exchange, binance_klines, tmp_path):
         def close(self):
             self.closed = True
 
-    fetch(exchange, tmp_path, stop=START + timedelta(minutes=150), progress=Bar)
+    fetch(binance_exchange, tmp_path, stop=START + timedelta(minutes=150), progress=Bar)
     assert [(b.description, b.total, b.done, b.closed) for b in bars] == [
         ("ETH/BTC 5m", 30, 30, True)
     ]

@@ -43,7 +43,7 @@ T0 = datetime(2024, 1, 1, 10, 0, tzinfo=UTC)
 NOW = datetime(2024, 1, 10, tzinfo=UTC)
 
 
-@pytest.fixture(name="bots")
+@pytest.fixture(name="two_bots_with_trades")
 def fixture_bots():
     """Both bots number their trades from 1; only the pairs and amounts tell them apart."""
     mine, other = make_bot_row("mine"), make_bot_row("other")
@@ -76,8 +76,8 @@ def fixture_bots():
     return mine, other
 
 
-def test_selectors_only_see_their_bot(bots):
-    mine, _other = bots
+def test_selectors_only_see_their_bot(two_bots_with_trades):
+    mine, _other = two_bots_with_trades
     config = freqtrade_bot_config()
 
     page = closed_trades_page(bot_id=mine.pk, limit=500, offset=0)
@@ -125,8 +125,8 @@ def test_selectors_only_see_their_bot(bots):
     assert balance["currencies"][1]["free"] == 1000 + 1.0 - 1.0
 
 
-def test_the_other_bot_sees_its_own(bots):
-    _mine, other = bots
+def test_the_other_bot_sees_its_own(two_bots_with_trades):
+    _mine, other = two_bots_with_trades
     body = profit_body(
         profit_summary(
             bot_id=other.pk,

@@ -28,9 +28,9 @@ T0 = datetime(2024, 1, 1, 10, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
 
-@pytest.fixture(name="bot")
+@pytest.fixture(name="bot_with_tagged_trades")
 def fixture_bot():
-    bot = make_bot_row()
+    bot_with_tagged_trades = make_bot_row()
     trades = [  # (pair, open, close, amount, enter_tag, exit_reason, minutes)
         ("ETH/BTC", 1.0, 1.1, 10.0, "a", "roi", 60),  # +1.0, ratio 0.1
         ("ETH/BTC", 2.0, 1.8, 10.0, "a", "stop_loss", 120),  # −2.0, ratio −0.1
@@ -41,7 +41,7 @@ def fixture_bot():
         trades, start=1
     ):
         make_closed_trade(
-            bot,
+            bot_with_tagged_trades,
             trade_id,
             pair=pair,
             open_rate=open_rate,
@@ -52,11 +52,11 @@ def fixture_bot():
             opened=T0,
             closed=T0 + timedelta(minutes=minutes),
         )
-    return bot
+    return bot_with_tagged_trades
 
 
-def test_pair_performance(bot):
-    assert performance_body(pair_performance(bot_id=bot.pk)) == [
+def test_pair_performance(bot_with_tagged_trades):
+    assert performance_body(pair_performance(bot_id=bot_with_tagged_trades.pk)) == [
         # Σ profit_abs / Σ entry stake: 1.0 / (2·1 + 4·1) and −1.0 / (10·1 + 10·2)
         {
             "pair": "LTC/BTC",
@@ -77,15 +77,19 @@ def test_pair_performance(bot):
     ]
 
 
-def test_entry_and_exit_performance(bot):
-    entries = group_profit_body("enter_tag", entry_tag_performance(bot_id=bot.pk))
+def test_entry_and_exit_performance(bot_with_tagged_trades):
+    entries = group_profit_body(
+        "enter_tag", entry_tag_performance(bot_id=bot_with_tagged_trades.pk)
+    )
     assert [(r["enter_tag"], r["profit_abs"], r["count"]) for r in entries] == [
         ("Other", 1.0, 1),
         ("b", 0.0, 1),
         ("a", -1.0, 2),
     ]
     assert entries[0]["profit_ratio"] == 0.5
-    exits = group_profit_body("exit_reason", exit_reason_performance(bot_id=bot.pk))
+    exits = group_profit_body(
+        "exit_reason", exit_reason_performance(bot_id=bot_with_tagged_trades.pk)
+    )
     assert [(r["exit_reason"], r["profit_abs"], r["count"]) for r in exits] == [
         ("roi", 2.0, 2),
         ("Other", 0.0, 1),
@@ -93,7 +97,7 @@ def test_entry_and_exit_performance(bot):
     ]
     assert exits[0]["profit_ratio"] == 2.0 / 12.0
     assert group_profit_body(
-        "exit_reason", exit_reason_performance(bot_id=bot.pk, pair="LTC/BTC")
+        "exit_reason", exit_reason_performance(bot_id=bot_with_tagged_trades.pk, pair="LTC/BTC")
     ) == [
         {
             "exit_reason": "roi",
@@ -112,8 +116,8 @@ def test_entry_and_exit_performance(bot):
     ]
 
 
-def test_mix_tags_follow_the_best_single_trade(bot):
-    rows = group_profit_body("mix_tag", mix_tag_performance(bot_id=bot.pk))
+def test_mix_tags_follow_the_best_single_trade(bot_with_tagged_trades):
+    rows = group_profit_body("mix_tag", mix_tag_performance(bot_id=bot_with_tagged_trades.pk))
     # Trades by profit_abs: +1.0 (a roi, id 1), +1.0 (Other roi, id 3), 0.0, −2.0 (a stop_loss)
     assert [(r["mix_tag"], r["profit_abs"], r["count"]) for r in rows] == [
         ("a roi", 1.0, 1),
@@ -126,22 +130,27 @@ def test_mix_tags_follow_the_best_single_trade(bot):
 
 
 def test_empty_bot_has_no_rows():
-    bot = make_bot_row()
-    assert performance_body(pair_performance(bot_id=bot.pk)) == []
-    assert group_profit_body("enter_tag", entry_tag_performance(bot_id=bot.pk)) == []
+    bot_with_tagged_trades = make_bot_row()
+    assert performance_body(pair_performance(bot_id=bot_with_tagged_trades.pk)) == []
     assert (
-        group_profit_body("exit_reason", exit_reason_performance(bot_id=bot.pk, pair="ETH/BTC"))
+        group_profit_body("enter_tag", entry_tag_performance(bot_id=bot_with_tagged_trades.pk))
         == []
     )
-    assert group_profit_body("mix_tag", mix_tag_performance(bot_id=bot.pk)) == []
-    assert stats_body(trade_stats(bot_id=bot.pk)) == {
+    assert (
+        group_profit_body(
+            "exit_reason", exit_reason_performance(bot_id=bot_with_tagged_trades.pk, pair="ETH/BTC")
+        )
+        == []
+    )
+    assert group_profit_body("mix_tag", mix_tag_performance(bot_id=bot_with_tagged_trades.pk)) == []
+    assert stats_body(trade_stats(bot_id=bot_with_tagged_trades.pk)) == {
         "exit_reasons": {},
         "durations": {"wins": None, "losses": None, "draws": None},
     }
 
 
-def test_stats(bot):
-    assert stats_body(trade_stats(bot_id=bot.pk)) == {
+def test_stats(bot_with_tagged_trades):
+    assert stats_body(trade_stats(bot_id=bot_with_tagged_trades.pk)) == {
         "exit_reasons": {
             "roi": {"wins": 2, "losses": 0, "draws": 0},
             "stop_loss": {"wins": 0, "losses": 1, "draws": 0},
@@ -152,11 +161,13 @@ def test_stats(bot):
 
 
 def test_balance_with_an_open_trade():
-    bot = make_bot_row()
-    make_open_trade(bot, 1, open_rate=2.0, amount=10.0, opened=T0)  # stake 20
+    bot_with_tagged_trades = make_bot_row()
+    make_open_trade(bot_with_tagged_trades, 1, open_rate=2.0, amount=10.0, opened=T0)  # stake 20
     body = balance_body(
         balance_summary(
-            bot_id=bot.pk, config=freqtrade_bot_config(), current_rates={"ETH/BTC": 2.5}
+            bot_id=bot_with_tagged_trades.pk,
+            config=freqtrade_bot_config(),
+            current_rates={"ETH/BTC": 2.5},
         )
     )
     eth, btc = body["currencies"]
@@ -179,9 +190,11 @@ def test_balance_with_an_open_trade():
 
 
 def test_balance_without_a_price_values_the_coin_at_zero():
-    bot = make_bot_row()
-    make_open_trade(bot, 1, open_rate=2.0, amount=10.0, opened=T0)
+    bot_with_tagged_trades = make_bot_row()
+    make_open_trade(bot_with_tagged_trades, 1, open_rate=2.0, amount=10.0, opened=T0)
     eth = balance_body(
-        balance_summary(bot_id=bot.pk, config=freqtrade_bot_config(), current_rates={})
+        balance_summary(
+            bot_id=bot_with_tagged_trades.pk, config=freqtrade_bot_config(), current_rates={}
+        )
     )["currencies"][0]
     assert (eth["balance"], eth["est_stake"], eth["est_stake_bot"]) == (10.0, 0.0, 0.0)

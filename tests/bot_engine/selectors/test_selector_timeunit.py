@@ -15,13 +15,13 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2024, 1, 5, 12, 0, tzinfo=UTC)  # a Friday
 
 
-@pytest.fixture(name="bot")
+@pytest.fixture(name="bot_with_dated_trades")
 def fixture_bot():
-    bot = make_bot_row()
+    bot_with_dated_trades = make_bot_row()
     opened = datetime(2023, 12, 31, tzinfo=UTC)
     # 2024-01-02: +1.0 and +2.0; 2024-01-04 00:00:00 exactly: −0.5
     make_closed_trade(
-        bot,
+        bot_with_dated_trades,
         1,
         open_rate=1.0,
         close_rate=1.1,
@@ -29,7 +29,7 @@ def fixture_bot():
         closed=datetime(2024, 1, 2, 8, 0, tzinfo=UTC),
     )
     make_closed_trade(
-        bot,
+        bot_with_dated_trades,
         2,
         open_rate=1.0,
         close_rate=1.2,
@@ -37,20 +37,24 @@ def fixture_bot():
         closed=datetime(2024, 1, 2, 23, 59, 59, 999999, tzinfo=UTC),
     )
     make_closed_trade(
-        bot,
+        bot_with_dated_trades,
         3,
         open_rate=1.0,
         close_rate=0.95,
         opened=opened,
         closed=datetime(2024, 1, 4, tzinfo=UTC),
     )
-    return bot
+    return bot_with_dated_trades
 
 
-def test_daily_buckets(bot):
+def test_daily_buckets(bot_with_dated_trades):
     body = time_unit_body(
         time_unit_profit(
-            bot_id=bot.pk, config=freqtrade_bot_config(), unit="days", timescale=5, now=NOW
+            bot_id=bot_with_dated_trades.pk,
+            config=freqtrade_bot_config(),
+            unit="days",
+            timescale=5,
+            now=NOW,
         )
     )
     assert body["stake_currency"] == "BTC"
@@ -77,10 +81,14 @@ def test_daily_buckets(bot):
     assert all(row["fiat_value"] == 0.0 for row in rows)
 
 
-def test_weekly_and_monthly_buckets(bot):
+def test_weekly_and_monthly_buckets(bot_with_dated_trades):
     weekly = time_unit_body(
         time_unit_profit(
-            bot_id=bot.pk, config=freqtrade_bot_config(), unit="weeks", timescale=2, now=NOW
+            bot_id=bot_with_dated_trades.pk,
+            config=freqtrade_bot_config(),
+            unit="weeks",
+            timescale=2,
+            now=NOW,
         )
     )["data"]
     assert [(row["date"], row["trade_count"], row["abs_profit"]) for row in weekly] == [
@@ -89,17 +97,21 @@ def test_weekly_and_monthly_buckets(bot):
     ]
     monthly = time_unit_body(
         time_unit_profit(
-            bot_id=bot.pk, config=freqtrade_bot_config(), unit="months", timescale=3, now=NOW
+            bot_id=bot_with_dated_trades.pk,
+            config=freqtrade_bot_config(),
+            unit="months",
+            timescale=3,
+            now=NOW,
         )
     )["data"]
     assert [row["date"] for row in monthly] == ["2024-01-01", "2023-12-01", "2023-11-01"]
     assert [row["trade_count"] for row in monthly] == [3, 0, 0]
 
 
-def test_trades_after_the_newest_period_are_left_out(bot):
+def test_trades_after_the_newest_period_are_left_out(bot_with_dated_trades):
     body = time_unit_body(
         time_unit_profit(
-            bot_id=bot.pk,
+            bot_id=bot_with_dated_trades.pk,
             config=freqtrade_bot_config(),
             unit="days",
             timescale=2,
@@ -113,10 +125,14 @@ def test_trades_after_the_newest_period_are_left_out(bot):
 
 
 def test_empty_bot_lists_every_period():
-    bot = make_bot_row()
+    bot_with_dated_trades = make_bot_row()
     body = time_unit_body(
         time_unit_profit(
-            bot_id=bot.pk, config=freqtrade_bot_config(), unit="days", timescale=7, now=NOW
+            bot_id=bot_with_dated_trades.pk,
+            config=freqtrade_bot_config(),
+            unit="days",
+            timescale=7,
+            now=NOW,
         )
     )
     assert len(body["data"]) == 7
