@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("bot_engine", "api", "controlplane")
 
@@ -29,10 +27,6 @@ FORBIDDEN_IN_ENGINE = (
 ENGINE_ENTRY_POINTS = "bot_engine/management/"
 CCXT_ADAPTER = "bot_engine/exchange/ccxt_exchange.py"
 
-# Circles closed only through a deferred (function-level) import; each is being broken by the
-# named work. A new one fails test_no_circle_through_deferred_imports.
-KNOWN_DEFERRED_CIRCLES: dict[frozenset[str], str] = {}
-
 
 @dataclass(frozen=True)
 class Import:
@@ -40,7 +34,7 @@ class Import:
 
     module: str  # the module named after `import` / `from`
     names: tuple[str, ...]  # the names after `from x import`, empty for `import x`
-    deferred: bool  # inside a function/class body or under `if TYPE_CHECKING:`
+    deferred: bool  # inside a function body or under `if TYPE_CHECKING:`
     line: int
 
 
@@ -210,19 +204,4 @@ def test_no_import_circle():
 
 def test_no_circle_through_deferred_imports():
     # A function-level import that closes a circle hides it from the test above.
-    circles = [
-        c for c in _circles(_graph(include_deferred=True)) if c not in KNOWN_DEFERRED_CIRCLES
-    ]
-    assert _describe(circles) == []
-
-
-@pytest.mark.parametrize(
-    "circle",
-    [
-        pytest.param(circle, marks=pytest.mark.xfail(strict=False, reason=reason))
-        for circle, reason in KNOWN_DEFERRED_CIRCLES.items()
-    ],
-    ids=lambda circle: "<->".join(sorted(circle)),
-)
-def test_known_deferred_circle_is_broken(circle):
-    assert circle not in _circles(_graph(include_deferred=True))
+    assert _describe(_circles(_graph(include_deferred=True))) == []
