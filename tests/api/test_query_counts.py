@@ -35,6 +35,19 @@ POLLED_QUERIES = {
     "whitelist": 0,  # the running bot's pair list, no database
     "trades?limit=500": 3,  # the count, the page, its orders
     "profit": 7,  # the closed-trade cache's fingerprint (5), open trades and their orders
+    "stats": 5,
+    "entries": 5,
+    "exits": 5,
+    "mix_tags": 5,
+    "weekly": 7,
+    "monthly": 7,
+    "trade/1": 2,  # the trade, its orders
+    "blacklist": 0,
+    "show_config": 0,
+    "health": 0,
+    "sysinfo": 0,
+    "version": 0,
+    "pair_candles?pair=ETH/BTC&timeframe=5m&limit=100": 0,  # the analysed frame in memory
 }
 
 
