@@ -15,7 +15,7 @@ from api.context import bot_context
 from api.permissions import required_role
 from bot_engine.models import Outcome, Role
 from bot_engine.services import access
-from bot_engine.services.audit import Actor, acting_as, record
+from bot_engine.services.audit import Actor, acting_as, audit_event_record
 
 logger = logging.getLogger(__name__)
 ACTOR_ATTR = "tradeplane_actor"
@@ -118,7 +118,7 @@ class ControlAuditMiddleware:
         else:
             outcome = Outcome.OK
         try:
-            record(
+            audit_event_record(
                 actor=actor,
                 bot_id=bot_context().bot_id,
                 action=action_name(match.url_name, request.method),

@@ -25,7 +25,7 @@ from bot_engine.models import (
     Trade,
 )
 from bot_engine.services import access
-from bot_engine.services.audit import Actor, record
+from bot_engine.services.audit import Actor, audit_event_record
 
 BOT_FILTER = ("bot", admin.RelatedOnlyFieldListFilter)  # names only the bots in the scope
 
@@ -157,7 +157,7 @@ def admin_actor(request) -> Actor:
 
 def audit_admin_change(request, action: str, bot_id, target: str, before, after) -> None:
     """Record a change made in the admin (inside the admin's own transaction)."""
-    record(
+    audit_event_record(
         actor=admin_actor(request),
         bot_id=bot_id,
         action=action,

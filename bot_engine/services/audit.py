@@ -65,7 +65,7 @@ def current_actor() -> Actor:
     return actor() if actor is not None else Actor(name=SYSTEM, via="engine")
 
 
-def record(
+def audit_event_record(
     *,
     actor: Actor,
     bot_id: int | None,
@@ -131,7 +131,7 @@ def audited(
 def _record_result(who, bot, action, target, before, snapshot, error) -> None:
     try:
         with transaction.atomic():  # a savepoint: a failed write here never undoes the action
-            record(
+            audit_event_record(
                 actor=who,
                 bot_id=bot.bot_id,
                 action=action,

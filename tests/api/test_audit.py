@@ -140,7 +140,7 @@ def test_an_unwritable_row_never_undoes_the_action(operator, running_bot, monkey
 
     from bot_engine.services import audit
 
-    real_record, calls = audit.record, []
+    real_record, calls = audit.audit_event_record, []
 
     def flaky_record(**kwargs):
         calls.append(kwargs["action"])
@@ -148,7 +148,7 @@ def test_an_unwritable_row_never_undoes_the_action(operator, running_bot, monkey
             raise DatabaseError("disk full")
         return real_record(**kwargs)
 
-    monkeypatch.setattr(audit, "record", flaky_record)
+    monkeypatch.setattr(audit, "audit_event_record", flaky_record)
     assert jwt_client(operator).post("/api/v1/stop").status_code == 200
     assert running_bot.state.value == "stopped"
     assert calls == ["stop", "stop"]

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from bot_engine.models import Bot, BotRole, Outcome, Role
 from bot_engine.services import access
-from bot_engine.services.audit import Actor, record
+from bot_engine.services.audit import Actor, audit_event_record
 
 NONE = "none"
 
@@ -35,7 +35,7 @@ def add_database_flags(parser) -> None:
 def record_cli(action: str, *, bot_id: int | None, target: str, before=None, after=None) -> None:
     """The audit row of a change made from the shell (in the caller's transaction)."""
     actor = Actor(name=getpass.getuser(), credential="shell", via="cli")
-    record(
+    audit_event_record(
         actor=actor,
         bot_id=bot_id,
         action=action,
