@@ -11,7 +11,7 @@ import pytest
 from django.urls import get_resolver, resolve
 
 from bot_engine.services.access import role_rank
-from tests.api.test_api_matrix import ENDPOINTS
+from tests.api.test_matrix import ENDPOINTS
 from tests.fixtures.access import basic_client, jwt_client, make_user
 
 PUBLIC = "public"
