@@ -18,7 +18,8 @@ import socket
 import sqlite3
 import threading
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -567,25 +568,30 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_credentials_go_only_to_the_url_the_bot_registered_itself(front_client, webserver):
+@contextmanager
+def recording_listener() -> Iterator[tuple[str, list[dict]]]:
+    """A listener someone could point a registry entry at: its URL and the headers it got."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     _Recorder.seen = []
     try:
-        harvester = f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://127.0.0.1:{server.server_address[1]}", _Recorder.seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_credentials_go_only_to_the_url_the_bot_registered_itself(front_client, webserver):
+    with recording_listener() as (harvester, seen):
         registered = f"http://127.0.0.1:{free_port()}"
         # api_url edited by hand (the admin), away from what the bot's runbot registered.
         Bot.objects.create(name="beta", api_url=harvester, registered_api_url=registered)
         response = front_client.get(
             "/bots/beta/api/v1/status", HTTP_AUTHORIZATION=basic_header("beta-user", "pw")
         )
-    finally:
-        server.shutdown()
-        server.server_close()
     assert response.status_code == 503
     assert "'beta'" in response.json()["detail"]
-    assert _Recorder.seen == []  # nothing, credentials least of all, reached the listener
+    assert seen == []  # nothing, credentials least of all, reached the listener
 
 
 def test_a_superusers_admin_edit_of_api_url_is_trusted_by_the_proxy(front_client, webserver):
@@ -593,12 +599,7 @@ def test_a_superusers_admin_edit_of_api_url_is_trusted_by_the_proxy(front_client
     # proxy relays to it (the request's credentials included) until the bot registers itself.
     from django.contrib.auth import get_user_model
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _Recorder.seen = []
-    try:
-        remote = f"http://127.0.0.1:{server.server_address[1]}"
+    with recording_listener() as (remote, seen):
         registered = f"http://127.0.0.1:{free_port()}"
         beta = Bot.objects.create(name="beta", api_url=registered, registered_api_url=registered)
         admin = Client()
@@ -608,11 +609,8 @@ def test_a_superusers_admin_edit_of_api_url_is_trusted_by_the_proxy(front_client
         response = front_client.get(
             "/bots/beta/api/v1/status", HTTP_AUTHORIZATION=basic_header("beta-user", "pw")
         )
-    finally:
-        server.shutdown()
-        server.server_close()
     assert response.status_code == 200
-    assert [h.get("Authorization") for h in _Recorder.seen] == [basic_header("beta-user", "pw")]
+    assert [h.get("Authorization") for h in seen] == [basic_header("beta-user", "pw")]
 
 
 def test_an_unknown_bot_refuses_as_a_bot_would_and_only_credentials_learn_more(
