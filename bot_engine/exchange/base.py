@@ -88,6 +88,21 @@ class Exchange(ABC):
     def fetch_ohlcv(self, pair: str, timeframe: str, limit: int) -> pd.DataFrame:
         """The last ``limit`` *closed* candles: columns date, open, high, low, close, volume."""
 
+    def fetch_order_book(self, pair: str, limit: int) -> dict:
+        """ccxt's order book shape (``bids``/``asks`` as ``[price, amount]``, best first).
+
+        An exchange without a book (the replay) quotes its ticker as one level each side.
+        """
+        ticker = self.fetch_ticker(pair)
+        return {
+            "symbol": pair,
+            "bids": [[ticker.bid, 0.0]] if limit > 0 else [],
+            "asks": [[ticker.ask, 0.0]] if limit > 0 else [],
+            "timestamp": int(ticker.timestamp.timestamp() * 1000),
+            "datetime": ticker.timestamp.isoformat(),
+            "nonce": None,
+        }
+
     @abstractmethod
     def fetch_balance(self) -> dict[str, BalanceEntry]: ...
 

@@ -117,6 +117,11 @@ class CcxtExchange(Exchange):
             timestamp=_from_ms(raw.get("timestamp")) or self.now(),
         )
 
+    def fetch_order_book(self, pair: str, limit: int) -> dict:
+        return self._read(
+            f"fetch_order_book {pair}", lambda: self._client.fetch_order_book(pair, limit=limit)
+        )
+
     def fetch_ohlcv(self, pair: str, timeframe: str, limit: int) -> pd.DataFrame:
         """The last ``limit`` closed candles; the still-forming one is dropped."""
         label = f"fetch_ohlcv {pair} {timeframe}"

@@ -47,6 +47,9 @@ class DryRunExchange(Exchange):
     def fetch_ohlcv(self, pair: str, timeframe: str, limit: int) -> pd.DataFrame:
         return self.data.fetch_ohlcv(pair, timeframe, limit)
 
+    def fetch_order_book(self, pair: str, limit: int) -> dict:
+        return self.data.fetch_order_book(pair, limit)
+
     def next_tick_delay(self, throttle_secs: float) -> float:
         return self.data.next_tick_delay(throttle_secs)
 

@@ -3,6 +3,10 @@
 ``speed`` is a multiple of real time; 0 means "as fast as the engine can go": the clock then
 moves one candle each time the engine asks for the next tick. The engine only ever sees candles
 that have closed by the replay clock, so a replay runs the same code as live trading.
+
+Coarser timeframes (a strategy's informative 1h or 1d candles) come from the stored file of that
+timeframe when there is one, else are built from the bot's timeframe candles; a 1h candle is
+served once the replay clock passed its close, like any other.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from bot_engine.data.candles import available_data, load_candles
+from bot_engine.data.resample import can_resample, resample_candles
 from bot_engine.data.timeframes import timeframe_to_seconds
 from bot_engine.exceptions import ExchangeError
 from bot_engine.exchange.base import BalanceEntry, Exchange, Market, OrderResult, Ticker
@@ -61,7 +66,7 @@ class ReplayExchange(Exchange):
         self.timeframe = timeframe
         self.speed = speed
         self.step = timeframe_to_seconds(timeframe)
-        self._series: dict[str, _Series] = {}
+        self._series: dict[tuple[str, str], _Series] = {}
         self._lock = threading.Lock()
         self._markets = self._build_markets(stake_currency)
         for pair in pairs:
@@ -71,6 +76,7 @@ class ReplayExchange(Exchange):
                 f"Replay exchange: no {timeframe} candles for {', '.join(pairs) or 'any pair'} "
                 f"in {data_dir}."
             )
+        # Only the bot's timeframe is loaded yet: the clock runs over those candles.
         first = min(int(s.close_ts[0]) for s in self._series.values())
         self.end_ts = max(int(s.close_ts[-1]) for s in self._series.values())
         self.start_ts = max(first, int(start.timestamp())) if start else first
@@ -94,18 +100,37 @@ class ReplayExchange(Exchange):
             )
         return markets
 
-    def _load(self, pair: str) -> _Series | None:
-        if pair not in self._series:
-            frame = load_candles(self.data_dir, pair, self.timeframe)
+    def _load(self, pair: str, timeframe: str | None = None) -> _Series | None:
+        timeframe = timeframe or self.timeframe
+        key = (pair, timeframe)
+        if key not in self._series:
+            frame = load_candles(self.data_dir, pair, timeframe)
+            if frame.empty and timeframe != self.timeframe:
+                frame = self._coarser(pair, timeframe)
             if frame.empty:
                 return None
-            self._series[pair] = _Series(frame, self.timeframe)
-        return self._series[pair]
+            self._series[key] = _Series(frame, timeframe)
+        return self._series[key]
 
-    def _series_for(self, pair: str) -> _Series:
-        series = self._load(pair)
+    def _coarser(self, pair: str, timeframe: str) -> pd.DataFrame:
+        """``timeframe`` candles built from the bot's timeframe, the only ones a replay has."""
+        if not can_resample(self.timeframe, timeframe):
+            raise ExchangeError(
+                f"Replay exchange cannot serve {timeframe} candles from {self.timeframe} candles."
+            )
+        base = self._load(pair)
+        return (
+            pd.DataFrame()
+            if base is None
+            else resample_candles(base.frame, self.timeframe, timeframe)
+        )
+
+    def _series_for(self, pair: str, timeframe: str | None = None) -> _Series:
+        series = self._load(pair, timeframe)
         if series is None:
-            raise ExchangeError(f"Replay exchange: no {self.timeframe} candles for {pair}.")
+            raise ExchangeError(
+                f"Replay exchange: no {timeframe or self.timeframe} candles for {pair}."
+            )
         return series
 
     # clock
@@ -141,11 +166,7 @@ class ReplayExchange(Exchange):
         return self._markets
 
     def fetch_ohlcv(self, pair: str, timeframe: str, limit: int) -> pd.DataFrame:
-        if timeframe != self.timeframe:
-            raise ExchangeError(
-                f"Replay exchange serves {self.timeframe} candles, not {timeframe}."
-            )
-        series = self._series_for(pair)
+        series = self._series_for(pair, timeframe)
         stop = series.closed_count(self._now_ts())
         return series.frame.iloc[max(0, stop - limit) : stop]
 

@@ -312,6 +312,25 @@ def test_ohlcv_keeps_the_newest_candle_once_closed(make_exchange):
     assert [d.value // 1_000_000 for d in frame["date"]] == opens[1:]
 
 
+def test_ohlcv_of_an_informative_timeframe_asks_for_it_and_drops_the_forming_hour(make_exchange):
+    hour_ms = 12 * FIVE_MINUTES_MS
+    now_ms = int(time.time() * 1000)
+    current_open = now_ms - now_ms % hour_ms
+    opens = [current_open - k * hour_ms for k in (2, 1, 0)]
+    exchange, http = make_exchange({("GET", "/api/v3/klines"): klines(opens)})
+    frame = exchange.fetch_ohlcv("ETH/BTC", "1h", 2)
+    assert [d.value // 1_000_000 for d in frame["date"]] == opens[:2]
+    assert http.calls("GET", "/api/v3/klines")[0]["interval"] == "1h"
+
+
+def test_order_book_is_ccxts(make_exchange):
+    depth = {"lastUpdateId": 1, "bids": [["0.0500", "2.0"]], "asks": [["0.0502", "1.5"]]}
+    exchange, http = make_exchange({("GET", "/api/v3/depth"): depth})
+    book = exchange.fetch_order_book("ETH/BTC", 5)
+    assert (book["bids"][0], book["asks"][0]) == ([0.05, 2.0], [0.0502, 1.5])
+    assert http.calls("GET", "/api/v3/depth")[0]["limit"] == "5"
+
+
 def test_balance_keeps_non_zero_totals(make_exchange):
     exchange, _ = make_exchange(
         {
