@@ -161,9 +161,11 @@ def encode_frame(
     all_columns = [str(c) for c in df.columns]
     if columns is not None:
         wanted = set(BASE_COLUMNS) | set(columns)
-        df = df[[c for c in df.columns if c in wanted]]
+        df = df[[c for c in df.columns if str(c) in wanted]]
+    # Columns are read by position: a strategy may name one 0 (an int), which is "0" on the wire
+    # but not a key of the frame, and a frame may hold two columns of one name.
     names = [str(c) for c in df.columns]
-    arrays = [_column_array(name, df[name]) for name in names]
+    arrays = [_column_array(name, df.iloc[:, i]) for i, name in enumerate(names)]
     names.append("__date_ts")
     if "date" in df.columns and len(df):
         arrays.append(pd.to_datetime(df["date"], utc=True).array.as_unit("ms").asi8)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from bot_engine.config.model import BotConfig
 from bot_engine.data.candles import load_candles
+from bot_engine.data.gaps import fill_gaps
 from bot_engine.data.timeframes import timeframe_to_seconds
 from bot_engine.engine.state import AnalysedFrame
 from bot_engine.exceptions import TradeplaneError
@@ -106,23 +107,23 @@ def pair_history(
     strategy_dirs: Sequence[Path],
     columns: Sequence[str] | None = None,
 ) -> CandleFrame:
-    """Stored candles in ``timerange``, analysed by ``strategy`` (startup candles included in the
-    analysis, trimmed from the answer)."""
+    """Stored candles in ``timerange`` analysed by ``strategy``, framed as Freqtrade frames them:
+    the range's stop candle included, gaps filled with "no trade" candles, and the strategy's
+    ``startup_candle_count`` candles loaded before the start, analysed, then cut from the answer
+    (cut by count even without a start date, as Freqtrade does)."""
     start, stop = parse_timerange(timerange)
     candles = load_candles(config.data_dir, pair, timeframe)
     loaded = load_strategy(strategy, config=config.raw, search_dirs=strategy_dirs)
+    startup = int(loaded.startup_candle_count)
     if start is not None:
-        startup = pd.Timedelta(
-            seconds=timeframe_to_seconds(timeframe) * int(loaded.startup_candle_count)
-        )
-        candles = candles[candles["date"] >= pd.Timestamp(start) - startup]
+        before = pd.Timedelta(seconds=timeframe_to_seconds(timeframe) * startup)
+        candles = candles[candles["date"] >= pd.Timestamp(start) - before]
     if stop is not None:
-        candles = candles[candles["date"] < pd.Timestamp(stop)]
+        candles = candles[candles["date"] <= pd.Timestamp(stop)]
     if candles.empty:
         raise NoCandleData(NO_DATA.format(pair=pair, timeframe=timeframe, timerange=timerange))
-    frame = loaded.analyze(candles.reset_index(drop=True), pair)
-    if start is not None:
-        frame = frame[pd.to_datetime(frame["date"], utc=True) >= pd.Timestamp(start)]
+    frame = loaded.analyze(fill_gaps(candles, timeframe), pair)
+    frame = frame.iloc[startup:]
     return CandleFrame(
         frame,
         pair=pair,

@@ -61,7 +61,7 @@ def test_available_pairs_lists_exactly_what_is_on_disk(data_webserver, client_ba
 @pytest.mark.parametrize(
     ("strategy", "timeframe", "timerange", "rows"),
     [
-        ("SampleStrategy", "5m", "20180115-20180116", 288),
+        ("SampleStrategy", "5m", "20180115-20180116", 289),  # both ends included, as Freqtrade
         ("EmaCrossStrategy", "5m", "20180115-", None),
         ("SampleStrategy", "1h", "", None),
     ],

@@ -93,8 +93,13 @@ def test_normalise_adds_every_missing_signal_column() -> None:
         assert out[column].dtype == float
         assert out[column].isna().all()
     for column in ("enter_tag", "exit_tag"):
+        # Created before populate_*_trend, "" (untagged), as in Freqtrade's frames.
         assert out[column].dtype == object
-        assert out[column].map(lambda tag: tag is None).all()
+        assert (out[column] == "").all()
+    bare = normalise_signals(wave())
+    for column in ("enter_tag", "exit_tag"):
+        assert bare[column].dtype == object
+        assert bare[column].map(lambda tag: tag is None).all()
 
 
 def test_normalise_keeps_columns_the_strategy_set() -> None:
@@ -105,8 +110,8 @@ def test_normalise_keeps_columns_the_strategy_set() -> None:
     assert (out["enter_short"] == 0).all()
     tags = out["enter_tag"]
     assert tags.dtype == object
-    assert set(tags.dropna()) == {"high"}
-    assert all(tag is None for tag in tags[out["close"] <= 1.04])
+    assert set(tags.dropna()) == {"high", ""}
+    assert all(tag == "" for tag in tags[out["close"] <= 1.04])  # Freqtrade's untagged value
 
 
 def test_analyze_leaves_the_input_frame_alone() -> None:
