@@ -1,4 +1,4 @@
-"""The fallback ``freqtrade`` package: qtpylib helpers, informative merge, stoploss helpers,
+"""The fallback ``freqtrade`` package: qtpylib (technical's), informative merge, stoploss helpers,
 and the ``Trade`` name strategies annotate their callbacks with."""
 
 from datetime import UTC, datetime
@@ -66,14 +66,17 @@ def test_crossed_ignores_nan() -> None:
     assert qtpylib.crossed_above(pd.Series([np.nan, 3.0]), 2).tolist() == [False, False]
 
 
-def test_bollinger_bands_match_talib() -> None:
+def test_bollinger_bands_use_the_sample_deviation_from_the_first_rows() -> None:
+    """technical's qtpylib (Freqtrade's): ddof=1 and min_periods=1, unlike TA-Lib's BBANDS."""
     prices = pd.Series(np.linspace(1.0, 2.0, 60) + np.sin(np.arange(60)) * 0.1)
     bands = qtpylib.bollinger_bands(prices, window=20, stds=2)
-    upper, mid, lower = talib.BBANDS(prices, timeperiod=20, nbdevup=2.0, nbdevdn=2.0)
-    np.testing.assert_allclose(bands["upper"][19:], upper[19:])
-    np.testing.assert_allclose(bands["mid"][19:], mid[19:])
-    np.testing.assert_allclose(bands["lower"][19:], lower[19:])
-    assert bands["mid"][:19].isna().all()
+    mid = prices.rolling(20, min_periods=1).mean()
+    std = prices.rolling(20, min_periods=1).std(ddof=1)
+    np.testing.assert_allclose(bands["mid"], mid)
+    np.testing.assert_allclose(bands["upper"][1:], (mid + 2 * std)[1:])
+    np.testing.assert_allclose(bands["lower"][1:], (mid - 2 * std)[1:])
+    upper, _, _ = talib.BBANDS(prices, timeperiod=20, nbdevup=2.0, nbdevdn=2.0)
+    assert (bands["upper"][19:] > upper[19:]).all()  # population deviation: narrower
 
 
 def test_heikinashi_matches_its_recursive_definition() -> None:
@@ -103,7 +106,10 @@ def test_typical_price_and_vwap() -> None:
         {"high": [3.0, 6.0], "low": [1.0, 2.0], "close": [2.0, 4.0], "volume": [1.0, 3.0]}
     )
     assert qtpylib.typical_price(bars).tolist() == [2.0, 4.0]
-    assert qtpylib.vwap(bars).tolist() == [2.0, 3.5]
+    # Freqtrade's qtpylib refuses the whole-frame vwap (it looks ahead); the rolling one is it.
+    with pytest.raises(ValueError, match="lookahead"):
+        qtpylib.vwap(bars)
+    assert qtpylib.rolling_vwap(bars, window=2, min_periods=1).tolist() == [2.0, 3.5]
 
 
 def base_and_hourly() -> tuple[pd.DataFrame, pd.DataFrame]:

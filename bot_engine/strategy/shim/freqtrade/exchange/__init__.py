@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 # Seconds per unit, as ccxt's parse_timeframe counts them (a month is 30 days).
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "M": 2592000, "y": 31536000}
@@ -24,6 +24,7 @@ def timeframe_to_minutes(timeframe: str) -> int:
 
 
 def timeframe_to_msecs(timeframe: str) -> int:
+    """``"1m"`` -> 60000."""
     return timeframe_to_seconds(timeframe) * 1000
 
 
@@ -43,7 +44,14 @@ def timeframe_to_next_date(timeframe: str, date: datetime | None = None) -> date
     return datetime.fromtimestamp(stamp, tz=UTC)
 
 
+def date_minus_candles(timeframe: str, candle_count: int, date: datetime | None = None) -> datetime:
+    """Open time of the candle ``candle_count`` candles before the one containing ``date``."""
+    start = timeframe_to_prev_date(timeframe, date)
+    return start - timedelta(seconds=timeframe_to_seconds(timeframe) * candle_count)
+
+
 __all__ = [
+    "date_minus_candles",
     "timeframe_to_minutes",
     "timeframe_to_msecs",
     "timeframe_to_next_date",

@@ -1,0 +1,1 @@
+"""``freqtrade.data``: the package of ``freqtrade.data.dataprovider``."""

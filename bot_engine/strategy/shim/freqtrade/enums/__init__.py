@@ -1,0 +1,41 @@
+"""``freqtrade.enums``: Tradeplane's copies of the enums strategies compare against."""
+
+from bot_engine.strategy.enums import (
+    NON_UTIL_MODES,
+    OPTIMIZE_MODES,
+    TRADE_MODES,
+    CandleType,
+    ExitCheckTuple,
+    ExitType,
+    MarginMode,
+    MarketDirection,
+    OrderTypeValues,
+    PriceType,
+    RPCMessageType,
+    RunMode,
+    SignalDirection,
+    SignalTagType,
+    SignalType,
+    State,
+    TradingMode,
+)
+
+__all__ = [
+    "NON_UTIL_MODES",
+    "OPTIMIZE_MODES",
+    "TRADE_MODES",
+    "CandleType",
+    "ExitCheckTuple",
+    "ExitType",
+    "MarginMode",
+    "MarketDirection",
+    "OrderTypeValues",
+    "PriceType",
+    "RPCMessageType",
+    "RunMode",
+    "SignalDirection",
+    "SignalTagType",
+    "SignalType",
+    "State",
+    "TradingMode",
+]
