@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 
 from bot_engine import trade_math
@@ -92,6 +94,16 @@ class Trade(models.Model):
     def __str__(self) -> str:
         state = "open" if self.is_open else "closed"
         return f"Trade {self.trade_id} {self.pair} ({state})"
+
+    # Freqtrade's names for the dates, which strategy callbacks use (``current_time -
+    # trade.open_date_utc``); stored dates are UTC-aware already.
+    @property
+    def open_date_utc(self) -> datetime:
+        return self.open_date
+
+    @property
+    def close_date_utc(self) -> datetime | None:
+        return self.close_date
 
     @property
     def quote_currency(self) -> str:

@@ -143,6 +143,8 @@ class BookkeepingStrategy(IStrategy):
 
     def custom_exit(self, pair: str, trade: Trade, current_time: datetime, current_rate: float,
                     current_profit: float, **kwargs) -> str | None:
+        if current_time - trade.open_date_utc < timedelta(minutes=5):
+            return None
         mine = trade.trade_id in [t.trade_id for t in Trade.get_open_trades()]
         PairLocks.lock_pair(pair, current_time + timedelta(minutes=LOCK_MINUTES), "cooldown")
         locked = PairLocks.is_pair_locked(pair) and PairLocks.is_pair_locked(pair, side="*")
