@@ -109,6 +109,7 @@ from pandas import DataFrame
 from freqtrade.constants import Config, ListPairsWithTimeframes
 from freqtrade.data.dataprovider import DataProvider
 from freqtrade.enums import CandleType, ExitType, RunMode, SignalDirection, TradingMode
+from freqtrade.exceptions import OperationalException
 from freqtrade.exchange import date_minus_candles, timeframe_to_minutes
 from freqtrade.persistence import Order
 from freqtrade.strategy import IStrategy, PairLocks, Trade, informative
@@ -120,6 +121,10 @@ class BookkeepingStrategy(IStrategy):
     timeframe = "5m"
     minimal_roi = {"0": 10.0}
     stoploss = -0.99
+
+    def bot_start(self, **kwargs) -> None:
+        if self.config["stake_currency"] != "BTC":
+            raise OperationalException("This strategy trades BTC pairs only.")
 
     def informative_pairs(self) -> ListPairsWithTimeframes:
         return []
