@@ -49,7 +49,7 @@ class PairHistoryQuery(serializers.Serializer):
 class PairHistoryRequest(serializers.Serializer):
     pair = serializers.CharField()
     timeframe = timeframe_field()
-    timerange = nullable(serializers.CharField)
+    timerange = nullable(serializers.CharField, allow_blank=True)  # "": all data, as Freqtrade
     strategy = serializers.CharField()
     freqaimodel = nullable(serializers.CharField)
     columns = nullable(serializers.ListField, child=serializers.CharField())

@@ -286,7 +286,8 @@ def test_pair_history(api, running_bot):
             "freqaimodel": "None",
         },
     ).json()
-    assert body["length"] == 288 and body["data_start"] == "2018-01-15 00:00:00+00:00"
+    # Both ends included, as Freqtrade's pair_history: 2018-01-15 00:00 ... 2018-01-16 00:00.
+    assert body["length"] == 289 and body["data_start"] == "2018-01-15 00:00:00+00:00"
     missing = api.get(
         "/api/v1/pair_history",
         {
