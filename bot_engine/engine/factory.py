@@ -11,6 +11,7 @@ from django.db.models import Max, Min
 from bot_engine.config.model import BotConfig
 from bot_engine.edge.positioning import EdgePositioning, edge_from_history
 from bot_engine.engine.book import TradeBook
+from bot_engine.engine.data_provider import attach_data_provider
 from bot_engine.engine.rules import TradingRules
 from bot_engine.engine.state import BotState, RunningBot
 from bot_engine.exceptions import ConfigError
@@ -175,5 +176,6 @@ def build_running_bot(config: BotConfig) -> RunningBot:
     open_count = Trade.objects.for_bot(bot.pk).open().count()
     if open_count:
         logger.info("Resuming %d open trade(s) from the database", open_count)
+    attach_data_provider(running)
     strategy.bot_start()
     return running

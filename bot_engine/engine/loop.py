@@ -11,6 +11,7 @@ from django.db import close_old_connections, connection
 
 from bot_engine import events, telemetry
 from bot_engine.engine import analysis, entries, exits, order_updates, pairlist
+from bot_engine.engine.data_provider import refresh_informatives
 from bot_engine.engine.state import BotState, RunningBot
 from bot_engine.exceptions import ExchangeError, TemporaryExchangeError
 
@@ -119,6 +120,7 @@ class Engine:
         if bot.edge is not None and bot.edge.due():  # runs on its own thread (edge/)
             pairs = bot.config.exchange.pair_whitelist
             bot.edge.refresh(pairs=pairs, now=now, fees={p: bot.exchange_fee(p) for p in pairs})
+        refresh_informatives(bot)
         for pair in dict.fromkeys([*bot.whitelist, *sorted(bot.book.open_pairs())]):
             analysis.refresh_pair(bot, pair)
             try:

@@ -12,6 +12,7 @@ import pandas as pd
 from pandas import DataFrame
 
 from bot_engine.exceptions import StrategyError
+from bot_engine.strategy.informative import decorated_populators, format_pair, merge_decorated
 from bot_engine.strategy.parameters import PREFIX_SPACES, BaseParameter, bind_parameters
 
 SIGNAL_COLUMNS = ("enter_long", "exit_long", "enter_short", "exit_short")
@@ -128,6 +129,7 @@ class IStrategy(ABC):
             # several times slower; plain object labels behave the same and are cheap.
             df.columns = df.columns.astype(object)
         try:
+            df = self._merge_informatives(df, metadata)
             df = self.populate_indicators(df, metadata)
             df = self._advise_entry(df, metadata)
             df = self._advise_exit(df, metadata)
@@ -141,6 +143,25 @@ class IStrategy(ABC):
         # Missing signal/tag columns are added by ``normalise_signals`` when a frame is shown,
         # not here: this runs every candle for every pair and the engine reads only the last row.
         return df
+
+    def _merge_informatives(self, df: DataFrame, metadata: dict) -> DataFrame:
+        """The ``@informative`` methods' columns, merged before populate_indicators (Freqtrade's
+        order, so populate_indicators can use them)."""
+        for use, populate in decorated_populators(self):
+            df = merge_decorated(self, df, metadata, use, populate)
+        return df
+
+    def gather_informative_pairs(self) -> list[tuple[str, str]]:
+        """Every ``(pair, timeframe)`` the strategy reads: ``informative_pairs()`` and the
+        ``@informative`` methods' (those without an asset: each whitelisted pair)."""
+        wanted = [(str(item[0]), str(item[1])) for item in self.informative_pairs() or []]
+        stake = str(self.config.get("stake_currency", ""))
+        for use, _populate in decorated_populators(self):
+            if use.asset:
+                wanted.append((format_pair(use.asset, stake), use.timeframe))
+            elif self.dp is not None:
+                wanted.extend((pair, use.timeframe) for pair in self.dp.current_whitelist())
+        return list(dict.fromkeys(wanted))
 
     def _advise_entry(self, df: DataFrame, metadata: dict) -> DataFrame:
         # Freqtrade creates the tag column ("" = untagged) before populate_entry_trend, so a
@@ -186,8 +207,8 @@ class IStrategy(ABC):
         """Called at the start of every engine iteration."""
         return None
 
-    def informative_pairs(self) -> list[tuple[str, str]]:
-        """Extra ``(pair, timeframe)`` candles the engine should fetch for ``dp``."""
+    def informative_pairs(self) -> list[tuple[str, ...]]:
+        """Extra ``(pair, timeframe[, candle_type])`` the engine keeps refreshed for ``dp``."""
         return []
 
     def confirm_trade_entry(
