@@ -12,11 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from bot_engine.config.model import BotConfig
-from bot_engine.data.candles import load_candles
+from bot_engine.data.candles import available_data, load_candles
 from bot_engine.data.gaps import fill_gaps
 from bot_engine.data.timeframes import timeframe_to_seconds
 from bot_engine.engine.state import AnalysedFrame
-from bot_engine.exceptions import TradeplaneError
+from bot_engine.exceptions import ExchangeError, TradeplaneError
+from bot_engine.exchange.base import Market, Ticker
+from bot_engine.strategy.dataprovider import DataProvider
+from bot_engine.strategy.enums import RunMode
 from bot_engine.strategy.loader import load_strategy
 
 BASE_COLUMNS = (
@@ -122,6 +125,15 @@ def pair_history(
         candles = candles[candles["date"] <= pd.Timestamp(stop)]
     if candles.empty:
         raise NoCandleData(NO_DATA.format(pair=pair, timeframe=timeframe, timerange=timerange))
+    # Freqtrade's webserver gives the strategy a DataProvider on the stored candles (runmode
+    # webserver, no pairlist: current_whitelist() raises there too).
+    loaded.dp = DataProvider(
+        config.raw,
+        StoredMarkets(config.data_dir),
+        runmode=RunMode.WEBSERVER,
+        timeframe=timeframe,
+        data_dir=config.data_dir,
+    )
     frame = loaded.analyze(fill_gaps(candles, timeframe), pair)
     frame = frame.iloc[startup:]
     return CandleFrame(
@@ -132,3 +144,25 @@ def pair_history(
         analysed_at=datetime.now(UTC),
         columns=columns,
     )
+
+
+class StoredMarkets:
+    """The exchange as ``pair_history`` sees it without a bot: the markets are the pairs whose
+    candles are stored (``@informative`` with an asset reads its base and quote from them); it
+    has no live prices or order books."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self._data_dir = data_dir
+
+    def markets(self) -> dict[str, Market]:
+        pairs = {pair for pair, _tf, _type in available_data(self._data_dir)}
+        return {pair: Market(pair, *pair.split("/", 1)) for pair in pairs if "/" in pair}
+
+    def fetch_ticker(self, pair: str) -> Ticker:
+        raise ExchangeError(f"No live prices for {pair} without a running bot.")
+
+    def fetch_order_book(self, pair: str, limit: int) -> dict:
+        return {"symbol": pair, "bids": [], "asks": []}
+
+    def now(self) -> None:
+        return None
