@@ -27,6 +27,7 @@ import pandas as pd
 from pandas import DataFrame
 
 from bot_engine.data.candles import COLUMNS, load_candles
+from bot_engine.data.gaps import fill_gaps
 from bot_engine.data.resample import can_resample, resample_candles
 from bot_engine.data.timeframes import timeframe_to_seconds
 from bot_engine.exceptions import ExchangeError, StrategyError
@@ -75,6 +76,7 @@ class DataProvider:
         self._cache_clock: int | None = None
         self._kept: list[tuple[str, str]] = []
         self._sent: dict[str, datetime] = {}
+        self._warned: set[tuple[str, str]] = set()
 
     # What the bot is
     @property
@@ -120,7 +122,9 @@ class DataProvider:
             try:
                 frame = self._exchange.fetch_ohlcv(pair, timeframe, self._window)
             except ExchangeError as exc:
-                logger.warning("No %s candles for %s: %s", timeframe, pair, exc)
+                if key not in self._warned:  # once: the engine asks again every iteration
+                    self._warned.add(key)
+                    logger.warning("No %s candles for %s: %s", timeframe, pair, exc)
                 return _empty()
             self._cache[key] = frame.reset_index(drop=True)
         frame = self._cache[key]
@@ -129,7 +133,8 @@ class DataProvider:
     def historic_ohlcv(
         self, pair: str, timeframe: str | None = None, candle_type: str = ""
     ) -> DataFrame:
-        """The stored candles (``datadir``), built from the bot's timeframe when not stored."""
+        """The stored candles (``datadir``), built from the bot's timeframe when not stored;
+        missing candles filled in (quiet candles at the previous close), as Freqtrade's are."""
         timeframe = timeframe or self._timeframe
         if self._data_dir is None:
             return _empty()
@@ -137,7 +142,7 @@ class DataProvider:
         if frame.empty and can_resample(self._timeframe, timeframe):
             stored = load_candles(self._data_dir, pair, self._timeframe)
             frame = resample_candles(stored, self._timeframe, timeframe)
-        return frame
+        return fill_gaps(frame, timeframe)
 
     def get_pair_dataframe(
         self, pair: str, timeframe: str | None = None, candle_type: str = ""
@@ -229,4 +234,7 @@ class DataProvider:
 
 
 def _empty() -> DataFrame:
-    return pd.DataFrame(columns=COLUMNS)
+    """No candles, with the candle dtypes, so a strategy's arithmetic on them gives NaN columns."""
+    frame = pd.DataFrame({column: pd.Series(dtype="float64") for column in COLUMNS})
+    frame["date"] = pd.Series(dtype="datetime64[ns, UTC]")
+    return frame

@@ -185,6 +185,12 @@ def merge_informative_pair(
     if tag:
         picked.columns = [f"{column}_{tag}" for column in picked.columns]
     picked.index = dataframe.index
+    # A name on both sides (date_1h when a second 1h frame is merged) is kept twice, as pandas'
+    # merge in Freqtrade keeps it: ``<name>_x`` (the base frame's) and ``<name>_y`` (this one's).
+    both = [c for c in picked.columns if c in dataframe.columns and c != "date"]
+    if both:
+        dataframe = dataframe.rename(columns={c: f"{c}_x" for c in both})
+        picked = picked.rename(columns={c: f"{c}_y" for c in both})
     return pd.concat([dataframe, picked], axis=1)
 
 

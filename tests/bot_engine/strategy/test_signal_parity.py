@@ -43,13 +43,8 @@ CASES = {
     "ParityInformativeDecorator": (PARITY_STRATEGIES / "parity_informative_decorator.py", None),
     "ParityTagAppend": (PARITY_STRATEGIES / "parity_tag_append.py", None),
 }
-# Not yet in the tree (re-run without the mark once they land).
-PENDING: dict[str, str] = {
-    "ParityInformativeMerge": "issue 16 item 3: a second 1h merge_informative_pair (date_1h "
-    "already there) raises; Freqtrade's merge keeps both as date_1h_x / date_1h_y",
-    "ParityInformativeDecorator": "issue 16 item 3: dp.historic_ohlcv's 1h candles are not "
-    "gap-filled as Freqtrade's are (ADA/BTC 2018-01-15 15:00-16:00)",
-}
+# name -> reason, for a strategy whose support is not in the tree yet (an xfail until it is)
+PENDING: dict[str, str] = {}
 
 
 def hourly(frame: pd.DataFrame) -> pd.DataFrame:
