@@ -7,6 +7,7 @@ the 1h candle opening at 10:00 first shows on the 5m row opening at 10:55).
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pandas as pd
@@ -118,7 +119,7 @@ class Recorder:
 
 
 def test_dp_prices_markets_frames_and_messages(
-    make_running_bot, django_capture_on_commit_callbacks
+    make_running_bot, django_capture_on_commit_callbacks, caplog
 ):
     # SampleStrategy on ETH/BTC and XLM/BTC
     bot = make_running_bot(exchange={"replay": {"speed": 0, "start": "20180115"}})
@@ -150,6 +151,14 @@ def test_dp_prices_markets_frames_and_messages(
     assert (
         stored.set_index("date").loc[hourly["date"], "close"].tolist() == hourly["close"].tolist()
     )
+
+    # A pair the exchange does not have (Freqtrade's InformativeSample asks for BTC/USDT):
+    # no candles, typed, so the strategy's arithmetic gives NaN; warned about once.
+    with caplog.at_level(logging.WARNING, logger="bot_engine.strategy.dataprovider"):
+        for _ in range(3):
+            missing = dp.get_pair_dataframe("BTC/USDT", "1h")
+    assert missing.empty and str(missing["close"].dtype) == "float64"
+    assert len([r for r in caplog.records if "BTC/USDT" in r.getMessage()]) == 1
 
     recorder = Recorder()
     events.set_publisher(recorder)
