@@ -21,6 +21,7 @@ from bot_engine.exchange.replay import ReplayExchange
 from bot_engine.models import Bot, Order, Trade
 from bot_engine.strategy.loader import load_strategy
 from bot_engine.strategy.pandas_options import use_object_strings
+from bot_engine.strategy.persistence import BotBinding, bind_bot
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +173,15 @@ def build_running_bot(config: BotConfig) -> RunningBot:
         book=TradeBook(bot.pk),
     )
     running.edge = build_edge(config, rules)
+    # Freqtrade's Trade/PairLocks helpers in strategy code read this bot's rows at its clock.
+    bind_bot(
+        BotBinding(
+            bot_id=bot.pk,
+            timeframe=rules.timeframe,
+            now=exchange.now,
+            on_change=running.trades_changed,
+        )
+    )
     restore_open_orders(running)
     open_count = Trade.objects.for_bot(bot.pk).open().count()
     if open_count:
