@@ -149,3 +149,42 @@ def test_every_reference_names_its_freqtrade_version_and_has_signals():
         for pair, expected in reference["pairs"].items():
             assert expected["enter_long_signals"] > 0, (path.name, pair)
             assert any(row[1] == 1 for row in expected["rows"]), (path.name, pair)
+
+
+POPULATION_STD_BANDS = """
+        typical = qtpylib.typical_price(dataframe)
+        mid = typical.rolling(20).mean()
+        std = typical.rolling(20).std(ddof=0)  # the deleted stand-in's population deviation
+        bands = {"lower": mid - 2 * std, "mid": mid, "upper": mid + 2 * std}
+"""
+
+
+def test_the_references_tell_population_std_bands_apart(db, tmp_path, candles, client_basic):
+    """The parity test can fail: the stand-in qtpylib's bands (population std, 0.9747x as wide)
+    give signals the Freqtrade reference does not have."""
+    source = (PARITY_STRATEGIES / "parity_qtpylib_bands.py").read_text()
+    original = (
+        "        bands = qtpylib.bollinger_bands(qtpylib.typical_price(dataframe), window=20, "
+        "stds=2)\n"
+    )
+    assert original in source
+    variant = tmp_path / "variant" / "parity_qtpylib_bands.py"
+    variant.parent.mkdir()
+    variant.write_text(source.replace(original, POPULATION_STD_BANDS.lstrip("\n")))
+    reference = json.loads((SIGNALS / "ParityQtpylibBands.json").read_text())
+    webserver_with(tmp_path, variant, candles)
+    try:
+        response = client_basic.get(
+            "/api/v1/pair_history",
+            {
+                "pair": "ETH/BTC",
+                "timeframe": "5m",
+                "strategy": "ParityQtpylibBands",
+                "timerange": reference["timerange"],
+            },
+        )
+    finally:
+        configure_webserver(None)
+    assert response.status_code == 200, response.content[:300]
+    rows = signal_rows(response.json())
+    assert rows and rows != reference_rows(reference["pairs"]["ETH/BTC"]["rows"])
