@@ -12,6 +12,7 @@ from api.serializers.fields import NULL, Declared, nullable, response_schema
 from bot_engine.config.model import DEFAULT_ORDER_TYPES, BotConfig, PricingConfig
 from bot_engine.data.timeframes import timeframe_to_minutes, timeframe_to_seconds
 from bot_engine.selectors.system import TRADEPLANE_VERSION
+from bot_engine.strategy.safe_call import call_strategy
 
 
 class PingSchema(serializers.Serializer):
@@ -122,7 +123,9 @@ def show_config_body(
     stake = config.stake_amount
     return {
         "version": TRADEPLANE_VERSION,
-        "strategy_version": strategy.version() if strategy is not None else None,
+        "strategy_version": (
+            call_strategy(strategy, "version", default=None) if strategy is not None else None
+        ),
         "api_version": API_VERSION,
         "dry_run": config.dry_run,
         "trading_mode": config.trading_mode,

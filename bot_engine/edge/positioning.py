@@ -29,6 +29,7 @@ from bot_engine.edge.simulation import (
     stoploss_range,
 )
 from bot_engine.strategy.base import IStrategy
+from bot_engine.strategy.safe_call import call_strategy
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +58,10 @@ def edge_from_history(
         if candles.empty:
             logger.info("Edge: no stored %s candles for %s; skipping it", timeframe, pair)
             continue
-        try:
-            frame = strategy.analyze(candles.reset_index(drop=True), pair)
-        except Exception:
-            logger.exception("Edge: the strategy failed analysing %s; skipping it", pair)
+        frame = call_strategy(
+            strategy, "analyze", candles.reset_index(drop=True), pair=pair, default=None
+        )
+        if frame is None:  # logged by call_strategy; Edge goes on without this pair
             continue
         frame = frame[pd.to_datetime(frame["date"], utc=True) >= since].reset_index(drop=True)
         trades[pair] = simulate_trades(

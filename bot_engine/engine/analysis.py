@@ -6,8 +6,10 @@ import logging
 from datetime import UTC, datetime
 
 from bot_engine import events
+from bot_engine.data.timeframes import timeframe_to_seconds
 from bot_engine.engine.state import AnalysedFrame, RunningBot
 from bot_engine.exceptions import ExchangeError
+from bot_engine.strategy.safe_call import call_strategy
 
 logger = logging.getLogger(__name__)
 
@@ -32,20 +34,24 @@ def refresh_pair(bot: RunningBot, pair: str) -> AnalysedFrame | None:
     newest = candles["date"].array[-1]
     if cached is not None and cached.newest_candle == newest:
         return cached
-    try:
-        frame = bot.strategy.analyze(candles, pair)
-    except Exception:
-        logger.exception(
-            "Strategy %s failed analysing %s; skipping the pair this time",
-            type(bot.strategy).__name__,
-            pair,
-        )
+    frame = call_strategy(
+        bot.strategy, "analyze", candles, pair=pair, default=None, candle=current_candle(bot)
+    )
+    signal = _signal_of_last_row(frame) if frame is not None else None
+    if signal is None:
+        # Skipped for this candle (Freqtrade's "Unable to analyze candle data"): no signal, so a
+        # stale one from the previous candle can neither enter nor exit. The frame of the last
+        # good analysis stays for the API; the next candle is analysed afresh.
+        if cached is not None:
+            bot.dataframes[pair] = AnalysedFrame(
+                frame=cached.frame, analysed_at=cached.analysed_at, newest_candle=newest
+            )
         return None
     analysed = AnalysedFrame(
         frame=frame,
         analysed_at=datetime.now(UTC),
         newest_candle=newest,
-        signal=_signal_of_last_row(frame),
+        signal=signal,
     )
     bot.dataframes[pair] = analysed
     events.publish({"type": "new_candle", "data": [pair, bot.timeframe, "spot"]})
@@ -55,20 +61,41 @@ def refresh_pair(bot: RunningBot, pair: str) -> AnalysedFrame | None:
 NO_SIGNAL = {"enter_long": False, "exit_long": False, "enter_tag": None, "exit_tag": None}
 
 
+def current_candle(bot: RunningBot) -> datetime:
+    """Open time of the candle the bot is trading in (the key of "once per candle")."""
+    seconds = timeframe_to_seconds(bot.timeframe)
+    now = bot.exchange.now()
+    return datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=UTC)
+
+
 def _last(frame, column: str):
     return frame[column].array[-1] if column in frame.columns else None
 
 
-def _signal_of_last_row(frame) -> dict:
-    if frame.empty:
-        return NO_SIGNAL
-    enter_tag, exit_tag = _last(frame, "enter_tag"), _last(frame, "exit_tag")
-    return {
-        "enter_long": _last(frame, "enter_long") == 1,
-        "exit_long": _last(frame, "exit_long") == 1,
-        "enter_tag": enter_tag if isinstance(enter_tag, str) and enter_tag else None,
-        "exit_tag": exit_tag if isinstance(exit_tag, str) and exit_tag else None,
-    }
+def _is_one(value) -> bool:
+    """``value == 1`` for whatever a strategy left in a signal column (bool, float, NaN, str);
+    a value that cannot be compared (a ``|V0`` void from a 2-candle window) is no signal."""
+    try:
+        return bool(value == 1)
+    except (TypeError, ValueError):
+        return False
+
+
+def _signal_of_last_row(frame) -> dict | None:
+    """The last row's signals; None when the frame is unusable (logged; the pair is skipped)."""
+    try:
+        if frame.empty:
+            return NO_SIGNAL
+        enter_tag, exit_tag = _last(frame, "enter_tag"), _last(frame, "exit_tag")
+        return {
+            "enter_long": _is_one(_last(frame, "enter_long")),
+            "exit_long": _is_one(_last(frame, "exit_long")),
+            "enter_tag": enter_tag if isinstance(enter_tag, str) and enter_tag else None,
+            "exit_tag": exit_tag if isinstance(exit_tag, str) and exit_tag else None,
+        }
+    except Exception:
+        logger.exception("Could not read the signals of the analysed frame; no signal")
+        return None
 
 
 def last_signal(analysed: AnalysedFrame | None) -> dict:

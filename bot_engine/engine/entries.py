@@ -11,6 +11,7 @@ from bot_engine.engine.state import RunningBot
 from bot_engine.exceptions import BotOperationError, ExchangeError
 from bot_engine.exchange.base import Market
 from bot_engine.models import Trade
+from bot_engine.strategy.safe_call import call_strategy
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +105,13 @@ def enter_position(
     if rate <= 0:
         raise BotOperationError(f"Entry price {price} for {pair} is below the market's tick")
     stake = stake_for_entry(bot, pair, rate, stake)
+    candle = analysis.current_candle(bot)
     stake = (
-        bot.strategy.custom_stake_amount(
+        call_strategy(
+            bot.strategy,
+            "custom_stake_amount",
+            default=stake,
+            candle=candle,
             pair=pair,
             current_time=bot.exchange.now(),
             current_rate=rate,
@@ -125,7 +131,11 @@ def enter_position(
     except ExchangeError as exc:  # ccxt refuses an amount below one step
         raise BotOperationError(f"Stake too small for {pair}: {exc}") from exc
     order_type = order_type or bot.rules.order_types.get("entry", "limit")
-    if not bot.strategy.confirm_trade_entry(
+    if not call_strategy(
+        bot.strategy,
+        "confirm_trade_entry",
+        default=True,
+        candle=candle,
         pair=pair,
         order_type=order_type,
         amount=amount,

@@ -12,6 +12,7 @@ from bot_engine.engine.orders import record_exit_order
 from bot_engine.engine.state import RunningBot
 from bot_engine.exceptions import BotOperationError, ExchangeError
 from bot_engine.models import Trade
+from bot_engine.strategy.safe_call import call_strategy
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +54,18 @@ def exit_reason_for(bot: RunningBot, trade: Trade, rate: float, now: datetime) -
     wants_exit = rules.use_exit_signal and signal["exit_long"] and not signal["enter_long"]
     if wants_exit and (not rules.exit_profit_only or profit > rules.exit_profit_offset):
         return signal.get("exit_tag") or EXIT_SIGNAL
-    custom = bot.strategy.custom_exit(
-        pair=trade.pair, trade=trade, current_time=now, current_rate=rate, current_profit=profit
+    # Before the stoploss, as in Freqtrade; a raising custom_exit counts as None, so the
+    # stoploss and ROI below still close the trade.
+    custom = call_strategy(
+        bot.strategy,
+        "custom_exit",
+        default=None,
+        candle=analysis.current_candle(bot),
+        pair=trade.pair,
+        trade=trade,
+        current_time=now,
+        current_rate=rate,
+        current_profit=profit,
     )
     if custom:
         return str(custom)[:64] if isinstance(custom, str) else CUSTOM_EXIT
@@ -123,7 +134,11 @@ def execute_exit(
             order_type = rules.order_types.get("force_exit", rules.order_types["exit"])
     now = bot.exchange.now()
     rate = price or pricing.exit_price(bot, trade.pair)
-    if not bot.strategy.confirm_trade_exit(
+    if not call_strategy(
+        bot.strategy,
+        "confirm_trade_exit",
+        default=True,
+        candle=analysis.current_candle(bot),
         pair=trade.pair,
         trade=trade,
         order_type=order_type,

@@ -22,6 +22,7 @@ from bot_engine.models import Bot, Order, Trade
 from bot_engine.strategy.loader import load_strategy
 from bot_engine.strategy.pandas_options import use_object_strings
 from bot_engine.strategy.persistence import BotBinding, bind_bot
+from bot_engine.strategy.safe_call import call_strategy
 
 logger = logging.getLogger(__name__)
 
@@ -187,5 +188,5 @@ def build_running_bot(config: BotConfig) -> RunningBot:
     if open_count:
         logger.info("Resuming %d open trade(s) from the database", open_count)
     attach_data_provider(running)
-    strategy.bot_start()
+    call_strategy(strategy, "bot_start", default=None)
     return running

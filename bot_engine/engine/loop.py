@@ -14,6 +14,7 @@ from bot_engine.engine import analysis, entries, exits, order_updates, pairlist
 from bot_engine.engine.data_provider import refresh_informatives
 from bot_engine.engine.state import BotState, RunningBot
 from bot_engine.exceptions import ExchangeError, TemporaryExchangeError
+from bot_engine.strategy.safe_call import call_strategy
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,11 @@ class Engine:
             return self._backoff(f"Exchange error: {exc}", warn=True)
         except Exception:
             logger.exception("Unexpected error in the bot loop; continuing")
-            return self._backoff(None, warn=False)
+            delay = self._backoff(None, warn=False)
+            # Past this candle all the same: retrying it would fail the same way forever and
+            # freeze a speed-0 replay (an exchange error above retries: that data may come).
+            self._advance_clock()
+            return delay
         finally:
             telemetry.observe_loop(bot=bot.config.bot_name, seconds=time.perf_counter() - started)
         self._errors_in_row = 0
@@ -120,6 +125,15 @@ class Engine:
         if bot.edge is not None and bot.edge.due():  # runs on its own thread (edge/)
             pairs = bot.config.exchange.pair_whitelist
             bot.edge.refresh(pairs=pairs, now=now, fees={p: bot.exchange_fee(p) for p in pairs})
+        # Freqtrade calls it every iteration before analysing; the bot's clock, not the wall
+        # clock, so a replay sees its own time.
+        call_strategy(
+            bot.strategy,
+            "bot_loop_start",
+            default=None,
+            candle=analysis.current_candle(bot),
+            current_time=now,
+        )
         refresh_informatives(bot)
         for pair in dict.fromkeys([*bot.whitelist, *sorted(bot.book.open_pairs())]):
             analysis.refresh_pair(bot, pair)

@@ -23,6 +23,13 @@ SHIM_DIR = Path(__file__).resolve().parent / "shim"
 NOT_FOUND = "Strategy '{name}' not found. Available strategies: {available}."
 LOAD_FAILED = "Strategy '{name}' could not be loaded from {path}: {error}"
 NOT_A_STRATEGY = "'{name}' in {path} is not a strategy (it does not subclass IStrategy)."
+# Freqtrade's wording, word for word: traders search for it.
+SHORT_IN_SPOT = (
+    "Short strategies cannot run in spot markets. Please make sure that this is the correct "
+    "strategy and that your trading mode configuration is correct. You can run this strategy "
+    "in spot markets by setting `can_short=False` in your strategy. Please note that short "
+    "signals will be ignored in that case."
+)
 
 _module_counter = itertools.count(1)
 
@@ -87,8 +94,17 @@ def load_strategy(
             LOAD_FAILED.format(name=name, path=source.path, error=repr(exc))
         ) from exc
     strategy.__file__ = str(source.path)
+    _refuse_short_in_spot(strategy, config)
     logger.info("Loaded strategy %s from %s", name, source.path)
     return strategy
+
+
+def _refuse_short_in_spot(strategy: IStrategy, config: Mapping[str, Any]) -> None:
+    """A shorting strategy in spot mode is refused, not run with its short signals dropped:
+    its author expects trades that would never happen (read on the instance, since some
+    strategies make ``can_short`` a property of the config's trading mode)."""
+    if strategy.can_short and (config.get("trading_mode") or "spot") == "spot":
+        raise StrategyError(SHORT_IN_SPOT)
 
 
 def _not_found(name: str, found: Mapping[str, _SourceFile]) -> str:

@@ -76,6 +76,31 @@ def test_missing_config_file_is_a_clear_error(tmp_path):
     assert proc.returncode != 0 and "not found" in out and "Traceback" not in out
 
 
+def test_a_shorting_strategy_in_spot_mode_is_refused_with_freqtrades_message(tmp_path):
+    """Not started with its short signals silently dropped: one line, Freqtrade's words."""
+    config = merged(
+        BASE_CONFIG,
+        {
+            "db_url": f"sqlite:///{tmp_path / 'db.sqlite'}",
+            "strategy": "ShortInSpotStrategy",
+            "strategy_path": str(ROOT / "tests" / "data" / "strategies" / "faulty"),
+        },
+    )
+    proc = runbot("--config", str(write(tmp_path / "c.json", config)), cwd=tmp_path)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    message = (
+        "Short strategies cannot run in spot markets. Please make sure that this is the correct "
+        "strategy and that your trading mode configuration is correct. You can run this "
+        "strategy in spot markets by setting `can_short=False` in your strategy. Please note "
+        "that short signals will be ignored in that case."
+    )
+    assert [line for line in out.splitlines() if "Short strategies" in line] == [
+        f"CommandError: {message}"
+    ]
+    assert "Traceback" not in out
+
+
 def file_mode(path: Path) -> str:
     return oct(path.stat().st_mode & 0o777)
 
