@@ -117,6 +117,9 @@ def pair_history(
     start, stop = parse_timerange(timerange)
     candles = load_candles(config.data_dir, pair, timeframe)
     loaded = load_strategy(strategy, config=config.raw, search_dirs=strategy_dirs)
+    # The request's timeframe replaces the strategy's, as in Freqtrade (its config wins): a
+    # strategy merging informatives relative to ``self.timeframe`` then merges them right.
+    loaded.timeframe = timeframe
     startup = int(loaded.startup_candle_count)
     if start is not None:
         before = pd.Timedelta(seconds=timeframe_to_seconds(timeframe) * startup)

@@ -42,6 +42,12 @@ CASES = {
     "ParityInformativeMerge": (PARITY_STRATEGIES / "parity_informative_merge.py", None),
     "ParityInformativeDecorator": (PARITY_STRATEGIES / "parity_informative_decorator.py", None),
     "ParityTagAppend": (PARITY_STRATEGIES / "parity_tag_append.py", None),
+    # the 5m strategy asked for 1h candles: run on them, as Freqtrade does
+    "EmaCrossStrategy_1h": (USER_DATA / "strategies" / "ema_cross_strategy.py", "EmaCrossStrategy"),
+    "ParityInformativeMerge_1h": (
+        PARITY_STRATEGIES / "parity_informative_merge.py",
+        "ParityInformativeMerge",
+    ),
 }
 # name -> reason, for a strategy whose support is not in the tree yet (an xfail until it is)
 PENDING: dict[str, str] = {}

@@ -39,6 +39,15 @@ STRATEGIES = {
     "ParityInformativeMerge": REPO / "tests" / "data" / "strategies" / "parity",
     "ParityInformativeDecorator": REPO / "tests" / "data" / "strategies" / "parity",
     "ParityTagAppend": REPO / "tests" / "data" / "strategies" / "parity",
+    # A 5m strategy asked for 1h candles: Freqtrade runs it on the 1h candles (the request's
+    # timeframe replaces the strategy's).
+    "EmaCrossStrategy_1h": REPO / "user_data" / "strategies",
+    "ParityInformativeMerge_1h": REPO / "tests" / "data" / "strategies" / "parity",
+}
+# fixture name -> (timeframe, timerange) when not TIMEFRAME / TIMERANGE
+FRAMES = {
+    "EmaCrossStrategy_1h": ("1h", "20180113-20180129"),
+    "ParityInformativeMerge_1h": ("1h", "20180113-20180129"),
 }
 SIGNAL_COLUMNS = ("enter_long", "exit_long", "enter_tag", "exit_tag")
 
@@ -67,7 +76,14 @@ def build_datadir(root: Path) -> Path:
     return datadir
 
 
+def class_name(fixture: str) -> str:
+    if fixture == "FreqtradeSampleStrategy":
+        return "SampleStrategy"
+    return fixture.split("_")[0]
+
+
 def config_for(strategy: str, folder: Path, datadir: Path, user_data: Path) -> dict:
+    timeframe, timerange = FRAMES.get(strategy, (TIMEFRAME, TIMERANGE))
     path = user_data / "config.json"
     path.write_text(
         json.dumps(
@@ -76,7 +92,7 @@ def config_for(strategy: str, folder: Path, datadir: Path, user_data: Path) -> d
                 "stake_currency": "BTC",
                 "stake_amount": 0.05,
                 "max_open_trades": 3,
-                "timeframe": TIMEFRAME,
+                "timeframe": timeframe,
                 "exchange": {"name": "binance", "pair_whitelist": list(PAIRS)},
                 "pairlists": [{"method": "StaticPairList"}],
                 "entry_pricing": {"price_side": "same"},
@@ -90,10 +106,10 @@ def config_for(strategy: str, folder: Path, datadir: Path, user_data: Path) -> d
     config.update(
         {
             "runmode": RunMode.WEBSERVER,
-            "strategy": "SampleStrategy" if strategy == "FreqtradeSampleStrategy" else strategy,
+            "strategy": class_name(strategy),
             "strategy_path": str(folder),
-            "timerange": TIMERANGE,
-            "timeframe": TIMEFRAME,
+            "timerange": timerange,
+            "timeframe": timeframe,
             "datadir": datadir,  # the config file's datadir is replaced by user_data_dir's
         }
     )
@@ -117,7 +133,8 @@ class MarketsOnly:
 
 
 def pair_signals(config: dict, pair: str) -> dict:
-    body = RPC._rpc_analysed_history_full(config, pair, TIMEFRAME, MarketsOnly(), None, False)
+    timeframe = config["timeframe"]
+    body = RPC._rpc_analysed_history_full(config, pair, timeframe, MarketsOnly(), None, False)
     columns = body["columns"]
     at = {name: columns.index(name) for name in ("__date_ts", *SIGNAL_COLUMNS) if name in columns}
     rows = []
@@ -150,8 +167,8 @@ def main() -> None:
             fixture = {
                 "freqtrade_version": freqtrade.__version__,
                 "strategy": strategy,
-                "timeframe": TIMEFRAME,
-                "timerange": TIMERANGE,
+                "timeframe": config["timeframe"],
+                "timerange": config["timerange"],
                 "row_columns": ["__date_ts", *SIGNAL_COLUMNS],
                 "pairs": {pair: pair_signals(config, pair) for pair in PAIRS},
             }
