@@ -14,10 +14,11 @@ from pandas import DataFrame
 
 from bot_engine import events
 from bot_engine.data.timeframes import timeframe_to_delta
-from bot_engine.engine.analysis import window_size
+from bot_engine.engine.analysis import current_candle, window_size
 from bot_engine.engine.state import RunningBot
 from bot_engine.strategy.dataprovider import DataProvider
 from bot_engine.strategy.enums import RunMode
+from bot_engine.strategy.safe_call import call_strategy
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +53,11 @@ def refresh_informatives(bot: RunningBot) -> None:
     provider = bot.strategy.dp
     if not isinstance(provider, DataProvider):
         return
-    try:
-        wanted = bot.strategy.gather_informative_pairs()
-    except Exception:
-        logger.exception("Strategy %s: informative_pairs() failed", type(bot.strategy).__name__)
-        wanted = []
+    wanted = call_strategy(
+        bot.strategy,
+        "gather_informative_pairs",
+        default=[],
+        candle=current_candle(bot),
+    )
     # The whitelist's own candles are fetched by analysis.refresh_pair; listed, not fetched here.
     provider.refresh(wanted, also_kept=[(pair, bot.timeframe) for pair in bot.whitelist])

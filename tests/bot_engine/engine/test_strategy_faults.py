@@ -55,6 +55,8 @@ def test_raising_callbacks_fall_back_to_freqtrades_defaults(make_running_bot, ca
         assert records, callback
         assert all(r.exc_info for r in records), callback  # with the traceback
         assert f"{callback} blew up on purpose" in caplog.text
+    assert failures(caplog, "gather_informative_pairs")  # informative_pairs() raised: none
+    assert "informative_pairs blew up on purpose" in caplog.text
     # bot_loop_start raises at every one of the CANDLES steps: logged once per candle.
     assert len(failures(caplog, "bot_loop_start")) == CANDLES
     assert "Unexpected error in the bot loop" not in caplog.text

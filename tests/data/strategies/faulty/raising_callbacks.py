@@ -21,6 +21,9 @@ class RaisingCallbacksStrategy(IStrategy):
     def bot_loop_start(self, current_time, **kwargs) -> None:
         raise RuntimeError("bot_loop_start blew up on purpose")
 
+    def informative_pairs(self):
+        raise RuntimeError("informative_pairs blew up on purpose")
+
     def populate_indicators(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
         dataframe["rsi"] = ta.RSI(dataframe, timeperiod=14)
         return dataframe
