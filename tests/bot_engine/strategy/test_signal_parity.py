@@ -121,16 +121,17 @@ def test_pair_history_signals_match_freqtrade(db, tmp_path, candles, client_basi
     path, class_name = CASES[name]
     webserver_with(tmp_path, path, candles)
     try:
-        for pair, expected in reference["pairs"].items():
-            response = client_basic.get(
-                "/api/v1/pair_history",
-                {
-                    "pair": pair,
-                    "timeframe": reference["timeframe"],
-                    "strategy": class_name or name,
-                    "timerange": reference["timerange"],
-                },
-            )
+        for index, (pair, expected) in enumerate(reference["pairs"].items()):
+            params = {
+                "pair": pair,
+                "timeframe": reference["timeframe"],
+                "strategy": class_name or name,
+                "timerange": reference["timerange"],
+            }
+            if index == 1:  # POST answers as GET does (one pair is enough to show it)
+                response = client_basic.post("/api/v1/pair_history", params, format="json")
+            else:
+                response = client_basic.get("/api/v1/pair_history", params)
             assert response.status_code == 200, response.content[:500]
             body = response.json()
             framing = {key: body[key] for key in ("length", "data_start_ts", "data_stop_ts")}
