@@ -177,6 +177,8 @@ class DataProvider:
             "ask": ticker.ask,
             "timestamp": int(ticker.timestamp.timestamp() * 1000),
             "datetime": ticker.timestamp.isoformat(),
+            # ccxt's other keys, present as on an exchange that does not report them.
+            **dict.fromkeys(("open", "high", "low", "baseVolume", "quoteVolume", "percentage")),
         }
 
     def orderbook(self, pair: str, maximum: int) -> dict[str, Any]:
