@@ -140,7 +140,9 @@ class StrategyView(APIView):
         if ctx.running is not None and strategy == ctx.config.strategy:
             loaded = ctx.running.strategy
         else:
-            loaded = load_strategy(strategy, config=ctx.config.raw, search_dirs=dirs)
+            loaded = load_strategy(
+                strategy, config=ctx.config.raw, search_dirs=dirs, for_trading=False
+            )
         return Response(
             {
                 "strategy": strategy,

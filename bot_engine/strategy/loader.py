@@ -75,9 +75,17 @@ def strategy_source(name: str, search_dirs: Sequence[Path]) -> tuple[str, Path]:
 
 
 def load_strategy(
-    name: str, *, config: Mapping[str, Any], search_dirs: Sequence[Path]
+    name: str,
+    *,
+    config: Mapping[str, Any],
+    search_dirs: Sequence[Path],
+    for_trading: bool = True,
 ) -> IStrategy:
-    """Import the file defining strategy class ``name`` and return an instance of it."""
+    """Import the file defining strategy class ``name`` and return an instance of it.
+
+    ``for_trading=False`` (only showing the strategy, as ``/strategy/{name}``) skips the checks
+    that refuse to trade it, such as shorting in spot mode; Freqtrade shows those too.
+    """
     files = _scan(search_dirs)
     found = _strategy_classes(files)
     source = found.get(name) or _broken_file_defining(name, files)
@@ -94,7 +102,8 @@ def load_strategy(
             LOAD_FAILED.format(name=name, path=source.path, error=repr(exc))
         ) from exc
     strategy.__file__ = str(source.path)
-    _refuse_short_in_spot(strategy, config)
+    if for_trading:
+        _refuse_short_in_spot(strategy, config)
     logger.info("Loaded strategy %s from %s", name, source.path)
     return strategy
 
