@@ -16,6 +16,7 @@ import pytest
 from bot_engine import events
 from bot_engine.data.candles import load_candles
 from bot_engine.models import Trade
+from bot_engine.selectors.candles import pair_history
 from tests.fixtures.engine import TEST_STRATEGIES, run_candles
 
 STRATEGIES = TEST_STRATEGIES / "informative"
@@ -108,6 +109,22 @@ def test_decorated_informatives_merge_without_lookahead_and_enter(make_running_b
         ("ETH/BTC", "30m"),
     }
     assert Trade.objects.for_bot(bot.bot_id).exists()
+
+    # The engine's incremental signals are the ones /pair_history computes on the whole stored
+    # history (itself checked against Freqtrade's by the parity tests): nothing seen early.
+    history = pair_history(
+        config=bot.config,
+        pair="LTC/BTC",
+        timeframe="5m",
+        timerange=None,
+        strategy="InformativeDecorated",
+        strategy_dirs=[STRATEGIES],
+    ).frame.set_index("date")
+    live = frame.set_index("date").tail(100)
+    assert live["enter_long"].fillna(0).sum() > 0
+    expected = history.loc[live.index]
+    assert live["enter_long"].fillna(0).tolist() == expected["enter_long"].fillna(0).tolist()
+    assert live["sma3_1h"].tolist() == pytest.approx(expected["sma3_1h"].tolist(), nan_ok=True)
 
 
 class Recorder:
