@@ -166,14 +166,14 @@ class IStrategy(ABC):
     def _advise_entry(self, df: DataFrame, metadata: dict) -> DataFrame:
         # Freqtrade creates the tag column ("" = untagged) before populate_entry_trend, so a
         # strategy that concats its own enter_tag gets two columns there too: same frame here.
-        df.loc[:, "enter_tag"] = ""
+        df["enter_tag"] = ""
         df = self.populate_entry_trend(df, metadata)
         if "buy_tag" in df.columns and "enter_long" not in df.columns:
             df = df.drop(columns="enter_tag")  # a v2 strategy's buy_tag becomes the tag
         return _rename_legacy(df, LEGACY_ENTRY_COLUMNS)
 
     def _advise_exit(self, df: DataFrame, metadata: dict) -> DataFrame:
-        df.loc[:, "exit_tag"] = ""  # as for enter_tag: Freqtrade's frame has it before populate
+        df["exit_tag"] = ""  # as for enter_tag: Freqtrade's frame has it before populate
         df = self.populate_exit_trend(df, metadata)
         return _rename_legacy(df, LEGACY_EXIT_COLUMNS)
 
