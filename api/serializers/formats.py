@@ -7,8 +7,9 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 
+from bot_engine.selectors.columns import us_to_datetime
+
 DATETIME_PRINT_FORMAT = "%Y-%m-%d %H:%M:%S"
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def format_date(value: datetime | None) -> str | None:
@@ -29,7 +30,7 @@ def timestamp_ms(value: datetime | None) -> int | None:
 
 def format_us(us: int) -> str:
     """ "YYYY-MM-DD HH:MM:SS" of microseconds since the epoch (the engine's numpy columns)."""
-    return (EPOCH + timedelta(microseconds=int(us))).strftime(DATETIME_PRINT_FORMAT)
+    return us_to_datetime(us).strftime(DATETIME_PRINT_FORMAT)
 
 
 def us_to_ms(us: int) -> int:

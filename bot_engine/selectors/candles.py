@@ -18,6 +18,7 @@ from bot_engine.data.timeframes import timeframe_to_seconds
 from bot_engine.engine.state import AnalysedFrame
 from bot_engine.exceptions import ExchangeError, TradeplaneError
 from bot_engine.exchange.base import Market, Ticker
+from bot_engine.selectors.columns import EPOCH
 from bot_engine.strategy.dataprovider import DataProvider
 from bot_engine.strategy.enums import RunMode
 from bot_engine.strategy.loader import load_strategy
@@ -36,7 +37,6 @@ BASE_COLUMNS = (
 )
 NO_DATA = "No data for {pair}, {timeframe} in {timerange} found."
 BAD_TIMERANGE = "Incorrect syntax for timerange '{timerange}'"
-EPOCH = datetime.fromtimestamp(0, tz=UTC)
 
 
 class NoCandleData(TradeplaneError):

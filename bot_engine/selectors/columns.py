@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,18 @@ from django.db.models.functions import Cast
 from bot_engine.models import Order, Trade
 
 NAT = np.iinfo(np.int64).min  # missing datetime in a microsecond column
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def us_to_datetime(us: int) -> datetime:
+    """The UTC datetime of microseconds since the epoch (a microsecond column's value)."""
+    return EPOCH + timedelta(microseconds=int(us))
+
+
+def datetime_to_us(value: datetime) -> int:
+    """Microseconds since the epoch, exactly (a float timestamp would round)."""
+    delta = value - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 class UtcText(Func):

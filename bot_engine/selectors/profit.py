@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -22,12 +22,10 @@ from bot_engine.engine.wallet import loaded_stake_wallet
 from bot_engine.models import Trade
 from bot_engine.models.order import FINAL_STATUSES
 from bot_engine.selectors.closed_cache import ClosedTrades, closed_trades
-from bot_engine.selectors.columns import NAT
+from bot_engine.selectors.columns import NAT, datetime_to_us, us_to_datetime
 from bot_engine.selectors.trades import open_trades
 from bot_engine.trade_math import open_profit, starting_balance
 from bot_engine.trade_stats import seq_sum, seq_sum_inserted
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +112,8 @@ def profit_summary(
         all=_all_sums(closed, _open_profits(trades_open, current_rates), start_balance),
         trade_count=closed_count + len(trades_open),
         closed_trade_count=closed_count,
-        first_trade_date=_datetime(first_us) if first_us is not None else None,
-        latest_trade_date=_datetime(last_us) if last_us is not None else None,
+        first_trade_date=us_to_datetime(first_us) if first_us is not None else None,
+        latest_trade_date=us_to_datetime(last_us) if last_us is not None else None,
         now=now,
         avg_duration=closed.memoized("avg_duration", lambda: _avg_duration(closed)),
         best_pair=_best_pair(closed.ranked("pair")),
@@ -219,7 +217,7 @@ def _first_and_last_open(
             (int(closed.trade_ids[0]), int(closed.open_us[0])),
             (int(closed.trade_ids[-1]), int(closed.open_us[-1])),
         ]
-    candidates += [(t.trade_id, _us(t.open_date)) for t in trades_open]
+    candidates += [(t.trade_id, datetime_to_us(t.open_date)) for t in trades_open]
     if not candidates:
         return None, None
     return min(candidates)[1], max(candidates)[1]
@@ -299,16 +297,6 @@ def _bot_start(
         opens = []
         if len(closed.open_us):
             opens.append(closed.memoized("first_open", lambda: int(closed.open_us.min())))
-        opens += [_us(t.open_date) for t in all_open]
-        return _datetime(min(opens)) if opens else now
+        opens += [datetime_to_us(t.open_date) for t in all_open]
+        return us_to_datetime(min(opens)) if opens else now
     return bot_start
-
-
-def _datetime(us: int) -> datetime:
-    return EPOCH + timedelta(microseconds=int(us))
-
-
-def _us(value: datetime) -> int:
-    """Microseconds since the epoch, exactly (a float timestamp would round)."""
-    delta = value - EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
