@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.context import bot_context
+from api.context import BotContext, bot_context
 from api.params import parse_query
 from api.serializers.profit import ProfitAllSchema, ProfitSchema, profit_body
 from api.serializers.stats import (
@@ -29,36 +29,38 @@ from api.serializers.stats import (
 from bot_engine.selectors import balance, performance, profit, stats, timeunit
 
 
-def _profit(direction: str | None = None) -> dict:
-    ctx = bot_context()
-    summary = profit.profit_summary(
-        bot_id=ctx.bot_id,
-        config=ctx.config,
-        current_rates=ctx.current_rates(),
-        bot_start=ctx.bot_start,
-        now=ctx.now(),
-        direction=direction,
-    )
-    return profit_body(summary)
+def _profit(ctx: BotContext, directions: tuple[str | None, ...]) -> list[dict]:
+    """The Profit bodies of ``directions``, over one bot context, rate snapshot and clock."""
+    current_rates, now = ctx.current_rates(), ctx.now()
+    return [
+        profit_body(
+            profit.profit_summary(
+                bot_id=ctx.bot_id,
+                config=ctx.config,
+                current_rates=current_rates,
+                bot_start=ctx.bot_start,
+                now=now,
+                direction=direction,
+            )
+        )
+        for direction in directions
+    ]
 
 
 class ProfitView(APIView):
     @extend_schema(responses=ProfitSchema)
     def get(self, request):
-        return Response(_profit())
+        return Response(_profit(bot_context(), (None,))[0])
 
 
 class ProfitAllView(APIView):
     @extend_schema(responses=ProfitAllSchema)
     def get(self, request):
-        spot = bot_context().config.trading_mode == "spot"
-        return Response(
-            {
-                "all": _profit(),
-                "long": None if spot else _profit("long"),
-                "short": None if spot else _profit("short"),
-            }
-        )
+        ctx = bot_context()
+        if ctx.config.trading_mode == "spot":
+            return Response({"all": _profit(ctx, (None,))[0], "long": None, "short": None})
+        all_, long, short = _profit(ctx, (None, "long", "short"))
+        return Response({"all": all_, "long": long, "short": short})
 
 
 class PerformanceView(APIView):
