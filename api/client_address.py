@@ -85,6 +85,11 @@ def own_proxy_secret() -> str:
     return Bot.objects.filter(name=name).values_list("proxy_secret", flat=True).first() or ""
 
 
+def relayed_client_address(value: str, method: str, path: str) -> str | None:
+    """The client address a hop header to this bot vouches for, else None (see above)."""
+    return verified_hop_address(value, own_proxy_secret(), method, path)
+
+
 class ClientAddressMiddleware:
     """Takes the client address of a request relayed by another bot from its signed header.
 
@@ -98,7 +103,7 @@ class ClientAddressMiddleware:
         value = request.META.pop(HOP_META, None)
         if value is not None:
             peer = request.META.get("REMOTE_ADDR")
-            address = verified_hop_address(value, own_proxy_secret(), request.method, request.path)
+            address = relayed_client_address(value, request.method, request.path)
             if address is None:
                 logger.warning("Ignored an invalid %s header from %s", HOP_HEADER, peer)
             else:

@@ -36,6 +36,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -114,6 +115,12 @@ class LoginAttempt:
         self.address = client_address(request) or "unknown"
         self.username = username
         self.sleep = sleep
+
+    @classmethod
+    def from_address(cls, address: str | None, username: str) -> LoginAttempt:
+        """An attempt from ``address`` where there is no Django request (a websocket
+        handshake)."""
+        return cls(SimpleNamespace(META={"REMOTE_ADDR": address}), username)
 
     # credentials this process verified for this address lately
     def _memo_key(self, material: str) -> bytes:

@@ -18,7 +18,6 @@ import contextlib
 import hmac
 import logging
 import re
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -30,7 +29,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from api.auth import throttling
 from api.auth.authentication import ApiAuthFailed, ApiUser, bearer_user
-from api.client_address import HOP_HEADER, own_proxy_secret, verified_hop_address
+from api.client_address import HOP_HEADER, relayed_client_address
 from api.context import api_server_config, bot_context
 from api.ws import messages
 from api.ws.publisher import bind_running_loop, group_name
@@ -77,23 +76,12 @@ def connect_allowed(scope: dict[str, Any], token: str) -> bool:
     (a client reconnecting with an expired token must not block its own address)."""
     if not token or JWT_SHAPE.fullmatch(token):
         return token_allowed(token)
-    attempt = throttling.LoginAttempt(_ScopeRequest(scope_client_address(scope)), "websocket")
+    attempt = throttling.LoginAttempt.from_address(scope_client_address(scope), "websocket")
     try:
         return attempt.judge(lambda: True if token_allowed(token) else None) is not None
     except throttling.LoginThrottled:
         logger.warning("Websocket refused: too many failed logins from %s", attempt.address)
         return False
-
-
-@dataclass(frozen=True)
-class _ScopeRequest:
-    """What the login throttle reads of a request, for a websocket handshake."""
-
-    address: str | None
-
-    @property
-    def META(self) -> dict[str, str | None]:  # noqa: N802 (Django's name)
-        return {"REMOTE_ADDR": self.address}
 
 
 def scope_client_address(scope: dict[str, Any]) -> str | None:
@@ -104,10 +92,7 @@ def scope_client_address(scope: dict[str, Any]) -> str | None:
     hop = headers.get(HOP_HEADER.lower().encode())
     if hop is None:
         return peer
-    verified = verified_hop_address(
-        hop.decode("latin-1"), own_proxy_secret(), "GET", scope.get("path", "")
-    )
-    return verified or peer
+    return relayed_client_address(hop.decode("latin-1"), "GET", scope.get("path", "")) or peer
 
 
 def query_token(scope: dict[str, Any]) -> str:
