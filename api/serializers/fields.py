@@ -67,10 +67,6 @@ def db_integer(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(max_value=DB_INT_MAX, **kwargs)
 
 
-def number(**kwargs) -> serializers.FloatField:
-    return serializers.FloatField(**kwargs)
-
-
 def nullable(field_class: type[serializers.Field], **kwargs) -> serializers.Field:
     return field_class(required=False, allow_null=True, **kwargs)
 

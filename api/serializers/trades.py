@@ -5,7 +5,6 @@ than the page's queries), and the trade actions' payloads."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from rest_framework import serializers
@@ -19,7 +18,7 @@ from api.serializers.fields import (
     nullable,
     response_schema,
 )
-from api.serializers.formats import format_date, timestamp_ms
+from api.serializers.formats import finite_or_none, format_date, timestamp_ms
 from bot_engine.models import Order
 from bot_engine.selectors.trade_records import OpenTradeRecord, TradeRecord
 from bot_engine.selectors.trades import TradePage
@@ -264,17 +263,17 @@ def trade_open(record: OpenTradeRecord) -> dict[str, Any]:
     current_dist_ratio = record.stoploss_current_dist_ratio
     data.update(
         close_profit=record.trade.close_profit if not record.trade.is_open else None,
-        current_rate=_none_if_nan(record.current_rate),
-        profit_ratio=_none_if_nan(profit_ratio),
-        profit_pct=_none_if_nan(round(profit_ratio * 100, 2)),
-        profit_abs=_none_if_nan(record.profit_abs),
+        current_rate=finite_or_none(record.current_rate),
+        profit_ratio=finite_or_none(profit_ratio),
+        profit_pct=finite_or_none(round(profit_ratio * 100, 2)),
+        profit_abs=finite_or_none(record.profit_abs),
         profit_fiat=None,
         total_profit_abs=record.total_profit_abs,
         total_profit_fiat=None,
         total_profit_ratio=record.total_profit_ratio,
-        stoploss_current_dist=_none_if_nan(record.stoploss_current_dist),
-        stoploss_current_dist_ratio=_none_if_nan(round(current_dist_ratio, 8)),
-        stoploss_current_dist_pct=_none_if_nan(round(current_dist_ratio * 100, 2)),
+        stoploss_current_dist=finite_or_none(record.stoploss_current_dist),
+        stoploss_current_dist_ratio=finite_or_none(round(current_dist_ratio, 8)),
+        stoploss_current_dist_pct=finite_or_none(round(current_dist_ratio * 100, 2)),
         stoploss_entry_dist=record.stoploss_entry_dist,
         stoploss_entry_dist_ratio=round(record.stoploss_entry_dist_ratio, 8),
     )
@@ -345,10 +344,6 @@ def _safe_price(order: Order) -> float:
 def _split_pair(pair: str) -> tuple[str, str]:
     base, _, quote = pair.partition("/")
     return base, quote.split(":")[0]
-
-
-def _none_if_nan(value: float | None) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 class TradeResponseSchema(serializers.Serializer):
