@@ -183,5 +183,4 @@ class TradeCustomDataView(APIView):
 class OpenTradesCustomDataView(APIView):
     @extend_schema(exclude=True)
     def get(self, request):
-        bot_context()
         raise DetailError(NO_OPEN_CUSTOM_DATA, 404)
