@@ -58,7 +58,6 @@ from api.auth.authentication import (
     authorization_header,
     basic_login,
 )
-from api.auth.throttling import LoginThrottled
 from api.auth.tokens import FreqtradeAccessToken, FreqtradeRefreshToken
 from api.client_address import HOP_HEADER, client_address, hop_header
 from api.context import served_config
@@ -212,7 +211,7 @@ def refusal_here(request: HttpRequest, match: ResolverMatch) -> HttpResponse | N
     any bot answers them with on this route (throttled like every login)."""
     try:
         check_credentials_here(request, match.url_name)
-    except (exceptions.APIException, LoginThrottled) as exc:
+    except exceptions.APIException as exc:  # LoginThrottled (429) included
         answer = exception_handler(exc, {"request": None})
         if answer is None:
             raise
