@@ -9,6 +9,7 @@ from bot_engine import events
 from bot_engine.data.timeframes import timeframe_to_seconds
 from bot_engine.engine.state import AnalysedFrame, RunningBot
 from bot_engine.exceptions import ExchangeError
+from bot_engine.strategy.dataprovider import DataProvider
 from bot_engine.strategy.safe_call import call_strategy
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,9 @@ def refresh_pair(bot: RunningBot, pair: str) -> AnalysedFrame | None:
         return bot.dataframes.get(pair)
     if candles.empty:
         return None
+    if isinstance(bot.strategy.dp, DataProvider):
+        # dp.get_pair_dataframe(pair) in strategy code answers from this fetch, not another.
+        bot.strategy.dp.remember(pair, bot.timeframe, candles)
     cached = bot.dataframes.get(pair)
     newest = candles["date"].array[-1]
     if cached is not None and cached.newest_candle == newest:

@@ -12,16 +12,18 @@ from bot_engine.engine.orders import record_exit_order
 from bot_engine.engine.state import RunningBot
 from bot_engine.exceptions import BotOperationError, ExchangeError
 from bot_engine.models import Trade
+from bot_engine.strategy.enums import ExitType
 from bot_engine.strategy.safe_call import call_strategy
 
 logger = logging.getLogger(__name__)
 
-ROI = "roi"
-STOP_LOSS = "stop_loss"
-TRAILING_STOP_LOSS = "trailing_stop_loss"
-EXIT_SIGNAL = "exit_signal"
-CUSTOM_EXIT = "custom_exit"
-FORCE_EXIT = "force_exit"
+# Exit reasons, Freqtrade's values (the ones strategies compare trade.exit_reason against).
+ROI = ExitType.ROI.value
+STOP_LOSS = ExitType.STOP_LOSS.value
+TRAILING_STOP_LOSS = ExitType.TRAILING_STOP_LOSS.value
+EXIT_SIGNAL = ExitType.EXIT_SIGNAL.value
+CUSTOM_EXIT = ExitType.CUSTOM_EXIT.value
+FORCE_EXIT = ExitType.FORCE_EXIT.value
 AUTO_LOCK = "Auto lock"
 
 

@@ -107,7 +107,7 @@ class DataProvider:
     def remember(self, pair: str, timeframe: str, candles: DataFrame) -> None:
         """The engine's own fetch of the bot's candles, so ``ohlcv`` does not fetch them twice."""
         self._fresh_cache()
-        self._cache[(pair, timeframe)] = candles
+        self._cache[(pair, timeframe)] = candles  # the index is reset when a strategy reads it
 
     def ohlcv(
         self, pair: str, timeframe: str | None = None, copy: bool = True, candle_type: str = ""
@@ -126,8 +126,8 @@ class DataProvider:
                     self._warned.add(key)
                     logger.warning("No %s candles for %s: %s", timeframe, pair, exc)
                 return _empty()
-            self._cache[key] = frame.reset_index(drop=True)
-        frame = self._cache[key]
+            self._cache[key] = frame
+        frame = self._cache[key].reset_index(drop=True)
         return frame.copy() if copy else frame
 
     def historic_ohlcv(

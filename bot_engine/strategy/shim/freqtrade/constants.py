@@ -2,6 +2,7 @@
 
 from typing import Any, Literal
 
+from bot_engine.data.candles import COLUMNS
 from bot_engine.strategy.enums import CandleType
 
 DOCS_LINK = "https://www.freqtrade.io/en/stable"
@@ -13,7 +14,7 @@ DATETIME_PRINT_FORMAT = "%Y-%m-%d %H:%M:%S"
 MATH_CLOSE_PREC = 1e-14
 CUSTOM_TAG_MAX_LENGTH = 255
 USERPATH_STRATEGIES = "strategies"
-DEFAULT_DATAFRAME_COLUMNS = ["date", "open", "high", "low", "close", "volume"]
+DEFAULT_DATAFRAME_COLUMNS = list(COLUMNS)
 
 Config = dict[str, Any]
 PairWithTimeframe = tuple[str, str, CandleType]
