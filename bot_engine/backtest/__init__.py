@@ -1,4 +1,4 @@
-"""Backtesting: the live engine's rules run over stored candles, Freqtrade's results trade for trade.
+"""Backtesting: the live engine's rules run over stored candles; Freqtrade's trades, exactly.
 
 ``options.py`` holds what a run is asked to do, ``outcome.py`` what the simulation hands to the
 report; ``simulator.py`` feeds candles through the shared rules; ``report.py`` turns the outcome
