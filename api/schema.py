@@ -30,6 +30,14 @@ class SessionScheme(OpenApiAuthenticationExtension):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
 
 
+class MetricsTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.auth.metrics_token.MetricsTokenAuthentication"
+    name = "metricsToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "api_server.metrics_token"}
+
+
 def forbid_extra_keys(result: dict, generator, request, public) -> dict:
     """drf-spectacular postprocessing hook: the response objects whose keys are all declared
     get ``additionalProperties: false``, so a client (and the fuzz test's schema check) learns

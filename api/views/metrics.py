@@ -2,50 +2,18 @@
 
 from __future__ import annotations
 
-import hmac
-
 from django.http import HttpResponse
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import authentication
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from api import prometheus
-from api.auth.authentication import ApiUser, Credential, authorization_header
-from api.context import api_server_config
+from api.auth.metrics_token import METRICS_TOKEN, MetricsTokenAuthentication
 from api.permissions import visible_bot_ids
 from api.renderers import OrjsonRenderer
 from bot_engine.selectors.metrics import all_bot_ids
-
-METRICS_TOKEN = Credential("metrics_token")
-
-
-class MetricsTokenAuthentication(authentication.BaseAuthentication):
-    """``Authorization: Bearer <api_server.metrics_token>``; any other value falls through to
-    the normal Bearer (JWT, API key) and Basic checks, which answer 401 when it is wrong."""
-
-    def authenticate(self, request):
-        token = api_server_config().metrics_token
-        scheme, value = authorization_header(request)
-        if not token or scheme != "bearer":
-            return None
-        if not hmac.compare_digest(value.encode(), token.encode()):
-            return None
-        return ApiUser("metrics"), METRICS_TOKEN
-
-    def authenticate_header(self, request) -> str:
-        return "Bearer"
-
-
-class MetricsTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "api.views.metrics.MetricsTokenAuthentication"
-    name = "metricsToken"
-
-    def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "description": "api_server.metrics_token"}
 
 
 class FirstRenderer(BaseContentNegotiation):
