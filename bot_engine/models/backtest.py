@@ -27,6 +27,8 @@ ACTIVE_STATUSES = (BacktestStatus.PENDING, BacktestStatus.RUNNING)
 
 class BacktestRun(models.Model):
     job_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # /background's job_category: backtest (lookahead_analysis, recursive_analysis later).
+    job_category = models.CharField(max_length=30, default="backtest")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -49,7 +51,12 @@ class BacktestRun(models.Model):
     trade_count = models.IntegerField(null=True, blank=True)
     status_msg = models.CharField(max_length=300, blank=True)
     error = models.TextField(blank=True)
+    # /background's progress_tasks: {"0": {"progress", "total", "description"}, ...}.
+    progress_tasks = models.JSONField(default=dict, blank=True)
     abort_requested = models.BooleanField(default=False)
+    # DELETE /backtest: no longer its starter's current job (GET /backtest: not_started);
+    # the row stays for /background and, if it finished, /backtest/history.
+    dismissed = models.BooleanField(default=False)
     result = models.JSONField(null=True, blank=True, help_text="The result document.")
     filename = models.CharField(max_length=200, blank=True, db_index=True)
     notes = models.TextField(blank=True)
