@@ -11,7 +11,7 @@ from rest_framework import serializers
 from api.serializers.fields import NULL, Declared, nullable, response_schema
 from bot_engine.config.model import DEFAULT_ORDER_TYPES, BotConfig, PricingConfig
 from bot_engine.data.timeframes import timeframe_to_minutes, timeframe_to_seconds
-from bot_engine.selectors.system import TRADEPLANE_VERSION
+from bot_engine.selectors.system import TRADEPLANE_VERSION, HostLoad
 from bot_engine.strategy.safe_call import call_strategy
 
 
@@ -207,6 +207,22 @@ SysInfoSchema = response_schema(
     ),
     "/sysinfo (contract §2.1).",
 )
+
+
+def version_body() -> dict[str, str]:
+    return {"version": TRADEPLANE_VERSION}
+
+
+def sysinfo_body(load: HostLoad) -> dict[str, Any]:
+    per_cpu = load.per_cpu_pct
+    return {
+        "cpu_pct": per_cpu,
+        "ram_pct": load.ram_pct,
+        "cpu_load": [{"cpu": i, "pct": pct} for i, pct in enumerate(per_cpu)],
+        "cpu_load_avg": dict(zip(("1m", "5m", "15m"), load.load_avg, strict=True)),
+        "cpu_count": load.cpu_count,
+        "cpu_avg": round(sum(per_cpu) / len(per_cpu), 2) if per_cpu else 0.0,
+    }
 
 
 HEALTH_KEYS: tuple[Declared, ...] = (

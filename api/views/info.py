@@ -21,6 +21,8 @@ from api.serializers.info import (
     VersionSchema,
     health_body,
     show_config_body,
+    sysinfo_body,
+    version_body,
 )
 from bot_engine import logbuffer
 from bot_engine.exceptions import BotOperationError
@@ -45,7 +47,7 @@ class PingView(APIView):
 class VersionView(APIView):
     @extend_schema(responses=VersionSchema)
     def get(self, request):
-        return Response(system.version_info())
+        return Response(version_body())
 
 
 class ShowConfigView(APIView):
@@ -77,7 +79,7 @@ class LogsView(APIView):
 class SysInfoView(APIView):
     @extend_schema(responses=SysInfoSchema)
     def get(self, request):
-        return Response(system.sysinfo())
+        return Response(sysinfo_body(system.host_load()))
 
 
 class HealthView(APIView):

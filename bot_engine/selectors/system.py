@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 import psutil
 
 TRADEPLANE_VERSION = "0.1.0"
 
 
-def version_info() -> dict[str, str]:
-    return {"version": TRADEPLANE_VERSION}
+@dataclass(frozen=True)
+class HostLoad:
+    per_cpu_pct: list[float]
+    ram_pct: float
+    load_avg: tuple[float, float, float]  # 1, 5 and 15 minutes
+    cpu_count: int
 
 
-def sysinfo() -> dict[str, Any]:
+def host_load() -> HostLoad:
     per_cpu = psutil.cpu_percent(percpu=True)
-    load = psutil.getloadavg()
-    return {
-        "cpu_pct": per_cpu,
-        "ram_pct": psutil.virtual_memory().percent,
-        "cpu_load": [{"cpu": i, "pct": pct} for i, pct in enumerate(per_cpu)],
-        "cpu_load_avg": {"1m": load[0], "5m": load[1], "15m": load[2]},
-        "cpu_count": psutil.cpu_count() or len(per_cpu),
-        "cpu_avg": round(sum(per_cpu) / len(per_cpu), 2) if per_cpu else 0.0,
-    }
+    return HostLoad(
+        per_cpu_pct=per_cpu,
+        ram_pct=psutil.virtual_memory().percent,
+        load_avg=psutil.getloadavg(),
+        cpu_count=psutil.cpu_count() or len(per_cpu),
+    )
