@@ -57,6 +57,8 @@ class BacktestRun(models.Model):
     # DELETE /backtest: no longer its starter's current job (GET /backtest: not_started);
     # the row stays for /background and, if it finished, /backtest/history.
     dismissed = models.BooleanField(default=False)
+    # DELETE /background/{id} or /background/clear: gone from /background, still in history.
+    cleared = models.BooleanField(default=False)
     result = models.JSONField(null=True, blank=True, help_text="The result document.")
     filename = models.CharField(max_length=200, blank=True, db_index=True)
     notes = models.TextField(blank=True)
