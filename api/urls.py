@@ -22,6 +22,7 @@ from api.views import (
     portfolio,
     stats,
     trades,
+    ui,
 )
 
 V1 = "api/v1/"
@@ -131,3 +132,12 @@ urlpatterns.append(re_path(r"^bots/(?P<name>[^/]+)/(?P<rest>.+)$", bot_api, name
 
 # Anything else under /api answers JSON, never Django's HTML 404 page.
 urlpatterns.append(re_path(r"^api/", errors.not_found))
+
+# FreqUI (contract §2.5, api/views/ui.py): /ui_version, then the UI's files or its index.html
+# for every path that is not the API's, the admin's, the docs', the static files' or a /bots/ hop's.
+urlpatterns.append(path("ui_version", ui.ui_version, name="ui_version"))
+urlpatterns.append(
+    re_path(
+        r"^(?!(?:api|admin|static|docs|metrics|bots)(?:/|$))(?P<path>.*)$", ui.ui_page, name="ui"
+    )
+)

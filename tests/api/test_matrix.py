@@ -117,6 +117,7 @@ def test_table_covers_every_api_route():
         "api/v1/token/logout",
         "api/v1/openapi.json",
         "metrics",  # Prometheus text, not JSON: tests/api/test_metrics.py
+        "ui_version",  # FreqUI's, public like its files: tests/api/views/test_ui.py
     }
     for route in routes - public:
         if route.startswith("^") or route.endswith("/") or route == "docs":
