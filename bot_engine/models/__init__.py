@@ -7,6 +7,7 @@ from bot_engine.models.bot import Bot
 from bot_engine.models.order import Order
 from bot_engine.models.pair_lock import PairLock
 from bot_engine.models.trade import Trade
+from bot_engine.models.wallet_history import WalletCapture, WalletHistory
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -22,4 +23,6 @@ __all__ = [
     "PairLock",
     "Role",
     "Trade",
+    "WalletCapture",
+    "WalletHistory",
 ]
