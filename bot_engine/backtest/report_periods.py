@@ -25,7 +25,7 @@ def periodic_breakdown(trades: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
         else []
         for name, rule in PERIODS.items()
     }
-    weekday = trades["close_date"].dt.weekday
+    weekday = trades["close_date"].dt.day_of_week
     breakdown["weekday"] = (
         [_period_row(trades[weekday == day], WEEKDAYS[day], day) for day in range(7)]
         if len(trades)

@@ -1,0 +1,57 @@
+"""Freqtrade 2026.9's recorded backtest runs as SimulationOutcomes (what the simulator hands on).
+
+Trades, locks, counters and settings are taken from each run's ``result.json``, the candles
+from ``user_data/data/binance/`` over the run's range: the report must rebuild everything else.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bot_engine.backtest.outcome import SimulationOutcome
+from bot_engine.backtest.report import COUNTERS, SETTINGS_DEFAULTS
+
+ROOT = Path(__file__).resolve().parents[3]
+RUNS = ROOT / "tests/data/freqtrade/backtest/runs"
+CANDLES = ROOT / "user_data/data/binance"
+RUN_NAMES = sorted(path.name for path in RUNS.iterdir() if path.is_dir())
+SETTING_KEYS = [*SETTINGS_DEFAULTS, "stake_amount", "stake_currency", "dry_run_wallet"]
+
+
+def reference(run: str) -> dict[str, Any]:
+    return json.loads((RUNS / run / "result.json").read_text())
+
+
+def outcome_from_reference(run: str) -> SimulationOutcome:
+    name, block = next(iter(reference(run)["strategy"].items()))
+    start = datetime.fromtimestamp(block["backtest_start_ts"] / 1000, UTC)
+    end = datetime.fromtimestamp(block["backtest_end_ts"] / 1000, UTC)
+    candles = {}
+    for pair in block["pairlist"]:
+        frame = pd.read_feather(CANDLES / f"{pair.replace('/', '_')}-5m.feather")
+        candles[pair] = frame[(frame["date"] >= start) & (frame["date"] <= end)]
+    strategy_file = next(
+        path
+        for path in (RUNS.parent / "strategies").glob("*.py")
+        if f"class {name}(" in path.read_text()
+    )
+    return SimulationOutcome(
+        strategy_name=name,
+        trades=block["trades"],
+        locks=block["locks"],
+        backtest_start=start,
+        backtest_end=end,
+        run_start_ts=block["backtest_run_start_ts"],
+        run_end_ts=block["backtest_run_end_ts"],
+        settings={key: block[key] for key in SETTING_KEYS},
+        pairlist=block["pairlist"],
+        candles=candles,
+        strategy_source=strategy_file.read_text(),
+        config_for_export=json.loads((RUNS / run / "config.json").read_text()),
+        **{key: block[key] for key in COUNTERS},
+    )
