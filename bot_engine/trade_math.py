@@ -7,7 +7,7 @@ floats in storage and on the wire; profits are rounded to 8 decimals. The stake 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
@@ -190,3 +190,27 @@ def starting_balance(config: BotConfig, wallet: StakeWallet) -> float:
     if config.available_capital is not None:
         return float(config.available_capital)
     return (wallet.free - wallet.closed_profit + wallet.open_stakes) * config.tradable_balance_ratio
+
+
+def stop_price_on_tick(price: float, tick: float | None) -> float:
+    """A long stop price moved *up* onto the market's tick (never below the wanted stop), as
+    Freqtrade stores stops; a price already on the tick is returned unchanged."""
+    if tick is None or price != price:
+        return price
+    step = Decimal(repr(float(tick)))
+    value = Decimal(repr(float(price)))
+    missing = value % step
+    if missing == 0:
+        return price
+    return round(float(str(value - missing + step)), 14)
+
+
+def roi_entry(
+    minimal_roi: Mapping[int, float], minutes_open: int
+) -> tuple[int | None, float | None]:
+    """The ``minimal_roi`` step in force after ``minutes_open`` minutes: (its key, its ratio)."""
+    keys = [key for key in minimal_roi if key <= minutes_open]
+    if not keys:
+        return None, None
+    key = max(keys)
+    return key, minimal_roi[key]

@@ -36,6 +36,16 @@ class BotBinding:
 
 
 _binding: BotBinding | None = None
+# A backtest's in-memory book (``backtest.ledger.Ledger``); while one is bound, every helper
+# answers from it instead of the bot's rows.
+_local: Any = None
+
+
+def bind_local(ledger: Any) -> Any:
+    """Answer from ``ledger`` (None: from the bound bot again); returns the previous one."""
+    global _local
+    previous, _local = _local, ledger
+    return previous
 
 
 def bind_bot(binding: BotBinding | None) -> None:
@@ -46,6 +56,10 @@ def bind_bot(binding: BotBinding | None) -> None:
 
 def bound_bot() -> BotBinding | None:
     return _binding
+
+
+def _local_now(now: datetime | None) -> datetime:
+    return now if now is not None else _local.now
 
 
 def _now(now: datetime | None) -> datetime:
@@ -157,6 +171,10 @@ class Trade(metaclass=_TradeType):
         close_date: datetime | None = None,
     ) -> list[TradeRow]:
         """Trades filtered as Freqtrade does: dates strictly after the given ones."""
+        if _local is not None:
+            return _local.get_trades_proxy(
+                pair=pair, is_open=is_open, open_date=open_date, close_date=close_date
+            )
         rows = _trades()
         if pair:
             rows = rows.filter(pair=pair)
@@ -174,11 +192,15 @@ class Trade(metaclass=_TradeType):
 
     @staticmethod
     def get_open_trade_count() -> int:
+        if _local is not None:
+            return len(_local.open_trades)
         return _trades().open().count()
 
     @staticmethod
     def get_trades(trade_filter: Any = None, include_orders: bool = True) -> TradeQueryResult:
         """Trades matching ``trade_filter``: one ``Trade.<column> <op> value`` or a list of them."""
+        if _local is not None:
+            raise NotImplementedError("`Trade.get_trades()` not supported in backtesting mode.")
         rows = _trades()
         if trade_filter is not None:
             filters = trade_filter if isinstance(trade_filter, list | tuple) else [trade_filter]
@@ -188,6 +210,8 @@ class Trade(metaclass=_TradeType):
 
     @staticmethod
     def get_total_closed_profit() -> float:
+        if _local is not None:
+            return float(_local.closed_profit)
         total = _trades().closed().aggregate(total=Sum("close_profit_abs"))["total"]
         return float(total or 0.0)
 
@@ -205,6 +229,8 @@ class PairLocks:
         side: str = "*",
     ) -> PairLock | None:
         """Lock ``pair`` ('*': all) until the candle boundary after ``until``."""
+        if _local is not None:
+            return _local.lock(pair, until, reason, now=_local_now(now), side=side)
         if _binding is None:
             logger.warning("PairLocks.lock_pair(%s): no bot is running; nothing locked.", pair)
             return None
@@ -225,6 +251,11 @@ class PairLocks:
         pair: str | None, now: datetime | None = None, side: str | None = None
     ) -> list[PairLock]:
         """Active locks of ``pair`` (all pairs when empty); side '*' means all-side locks only."""
+        if _local is not None:
+            found = _local.active_locks(pair or None, _local_now(now), None)
+            if side is not None and side != "*":
+                return [lock for lock in found if lock.side in (side, "*")]
+            return [lock for lock in found if lock.side == "*"] if side is not None else found
         if _binding is None:
             return []
         rows = locks.active_locks(_binding.bot_id, _now(now))
@@ -265,12 +296,17 @@ class PairLocks:
     @staticmethod
     def get_all_locks() -> list[PairLock]:
         """Every lock of the bot, expired and released ones included."""
+        if _local is not None:
+            return list(_local.locks)
         if _binding is None:
             return []
         return list(PairLock.objects.filter(bot_id=_binding.bot_id).order_by("id"))
 
     @staticmethod
     def _deactivate(found: Sequence[PairLock], now: datetime | None) -> None:
+        if _local is not None:
+            _local.unlock(list(found), _local_now(now))
+            return
         if _binding is None or not found:
             return
         for lock in found:
