@@ -201,10 +201,15 @@ def _outcome(
 ) -> SimulationOutcome:
     ledger = backtester.ledger
     counters = backtester.counters
+    pairs = len(frames)
+    max_open = config.max_open_trades
     settings = {
         "stake_amount": config.stake_amount,
+        "max_open_trades_setting": max_open,
+        "starting_balance": config.available_capital or config.dry_run_wallet,
         "stake_currency": config.stake_currency,
-        "max_open_trades": config.max_open_trades,
+        # Freqtrade reports at most one slot per pair.
+        "max_open_trades": min(max_open, pairs) if max_open >= 0 else pairs,
         "dry_run_wallet": config.dry_run_wallet,
         "tradable_balance_ratio": config.tradable_balance_ratio,
         "available_capital": config.available_capital,
