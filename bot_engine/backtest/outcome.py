@@ -40,3 +40,9 @@ class SimulationOutcome:
     replaced_entry_orders: int = 0
     strategy_source: str = ""
     config_for_export: dict[str, Any] = field(default_factory=dict)
+    # Trades the run could not close at its end (the force-exit order did not fill: an exit
+    # price 1 ulp under the last candle's raw low). Freqtrade leaves them out of ``trades`` but
+    # its wallet still holds their stake: final_balance is short of it and the wallet series
+    # values them to the end. Same dict shape as ``trades`` (pair, amount, open_rate,
+    # stake_amount, open_timestamp, orders).
+    still_open: list[dict[str, Any]] = field(default_factory=list)

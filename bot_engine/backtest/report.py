@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from bot_engine.backtest.outcome import SimulationOutcome
-from bot_engine.backtest.report_lines import Period, max_drawdown, result_line
+from bot_engine.backtest.report_lines import Period, cagr, max_drawdown, result_line
 from bot_engine.backtest.report_periods import daily_stats, periodic_breakdown, trading_stats
 from bot_engine.backtest.report_wallet import (
     DATETIME_PRINT,
@@ -140,10 +140,13 @@ def strategy_block(outcome: SimulationOutcome) -> dict[str, Any]:
         end=outcome.backtest_end,
         timeframe=timeframe,
         start_balance=start_balance,
+        still_open=outcome.still_open,
     )
     block["wallet_stats"] = wallet_stats(wallet, start_balance)
     block["profit_factor"] = per_pair[-1]["profit_factor"]
     block.update(_run_facts(outcome, settings, trades, candles, start_balance))
+    # The strategy's growth is the wallet's (the TOTAL row's is its trades').
+    block["cagr"] = cagr(block["backtest_days"] or 1, start_balance, block["final_balance"])
     block["periodic_breakdown"] = periodic_breakdown(trades)
     daily = daily_stats(trades)
     daily_list = daily.pop("daily_profit")
@@ -253,7 +256,10 @@ def _run_facts(
         "stake_currency_decimals": COIN_DECIMALS.get(stake_currency, 3),
         "starting_balance": start_balance,
         "dry_run_wallet": start_balance,
-        "final_balance": start_balance + float(trades["profit_abs"].sum()),
+        # The stake of a trade the run could not close is still out of the wallet.
+        "final_balance": start_balance
+        + float(trades["profit_abs"].sum())
+        - sum(trade["stake_amount"] for trade in outcome.still_open),
     }
     facts.update({name: getattr(outcome, name) for name in COUNTERS})
     for key in ("max_open_trades", "max_open_trades_setting", "timeframe", "timeframe_detail"):

@@ -44,11 +44,16 @@ def wallet_series(
     end: datetime,
     timeframe: timedelta,
     start_balance: float,
+    still_open: list[dict[str, Any]] = (),
 ) -> pd.DataFrame:
-    """``date, __date_ts, total_quote`` at every step of the backtest loop."""
+    """``date, __date_ts, total_quote`` at every step of the backtest loop; ``still_open``
+    trades are held to the end."""
     dates = pd.date_range(pd.Timestamp(start) + timeframe, pd.Timestamp(end), freq=timeframe)
     steps = dates.as_unit("ns").asi8
     total = np.full(len(dates), float(start_balance))
+    if still_open:
+        never = np.full(len(still_open), np.iinfo(np.int64).max)
+        total += _open_positions(list(still_open), never, candles, dates, steps)
     if len(trades):
         closes = pd.DatetimeIndex(trades["close_date"]).as_unit("ns").asi8
         # Closed profit counts from the first step after the trade's close date.

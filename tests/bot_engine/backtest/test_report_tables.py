@@ -13,9 +13,6 @@ from tests.bot_engine.backtest.reference_runs import (
     reference,
 )
 
-# See test_report.END_OF_DATA_KEYS: this run's final wallet is not reproduced yet.
-NOT_REPRODUCED = {"sample-fullrange"}
-
 
 def printed(run: str) -> str:
     return (RUNS / run / "cli-output.txt").read_text()
@@ -26,7 +23,7 @@ def test_tables_of_freqtrades_own_result_equal_its_output(run):
     assert text_report(reference(run)).splitlines() == printed(run).splitlines()
 
 
-@pytest.mark.parametrize("run", sorted(set(RUN_NAMES) - NOT_REPRODUCED))
+@pytest.mark.parametrize("run", RUN_NAMES)
 def test_tables_of_our_result_equal_freqtrades_output(run):
     document = result_document([outcome_from_reference(run)])
     assert text_report(document) == printed(run)
