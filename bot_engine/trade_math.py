@@ -214,3 +214,56 @@ def roi_entry(
         return None, None
     key = max(keys)
     return key, minimal_roi[key]
+
+
+@dataclass(frozen=True)
+class PositionFromFills:
+    """A position rebuilt from its filled orders (Freqtrade's average-price bookkeeping)."""
+
+    amount: float  # held now
+    open_rate: float  # amount-weighted average of the entries (exits do not change it)
+    realized_profit: float  # Σ profit of the partial exits, each against the average then
+    max_stake: float  # the largest stake the position ever held
+    entries: int  # filled entry orders
+
+
+def position_from_fills(
+    fills: Iterable[tuple[bool, float, float]], *, fee_open: float, fee_close: float
+) -> PositionFromFills:
+    """Replay ``(is_entry, amount, price)`` fills in order: entries average the open rate,
+    partial exits realise profit against the average in force and shrink the amount."""
+    amount = Decimal(0)
+    cost = Decimal(0)  # amount × average, without fees
+    realized = 0.0
+    max_stake = 0.0
+    entries = 0
+    for is_entry, filled, price in fills:
+        if not filled:
+            continue
+        if is_entry:
+            entries += 1
+            amount += _d(filled)
+            cost += _d(filled) * _d(price)
+            max_stake = max(max_stake, float(cost))
+            continue
+        if not amount:
+            continue
+        average = cost / amount
+        sold = min(_d(filled), amount)
+        realized += calc_profit(
+            amount=float(sold),
+            open_rate=float(average),
+            close_rate=price,
+            fee_open=fee_open,
+            fee_close=fee_close,
+        )
+        amount -= sold
+        cost = amount * average
+    open_rate = float(cost / amount) if amount else 0.0
+    return PositionFromFills(
+        amount=float(amount),
+        open_rate=open_rate,
+        realized_profit=round8(realized),
+        max_stake=max_stake,
+        entries=entries,
+    )

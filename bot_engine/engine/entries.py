@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot_engine.engine import analysis, pricing, wallet
+from bot_engine.engine import analysis, callbacks, pricing, wallet
 from bot_engine.engine.orders import open_trade
 from bot_engine.engine.state import RunningBot
 from bot_engine.exceptions import BotOperationError, ExchangeError
@@ -96,7 +96,10 @@ def enter_position(
     stake: float | None = None,
 ) -> Trade:
     """Place an entry order for ``pair`` and record the trade."""
+    order_type = order_type or bot.rules.order_types.get("entry", "limit")
     rate = price or pricing.entry_price(bot, pair)
+    if price is None and order_type != "market":
+        rate = callbacks.custom_entry_price(bot, pair, rate, enter_tag)
     try:
         # On the market's tick before the amount is derived from it (Freqtrade's order).
         rate = bot.exchange.price_to_precision(pair, rate)
@@ -104,33 +107,29 @@ def enter_position(
         raise BotOperationError(f"No valid entry price for {pair}: {exc}") from exc
     if rate <= 0:
         raise BotOperationError(f"Entry price {price} for {pair} is below the market's tick")
+    explicit = stake is not None
     stake = stake_for_entry(bot, pair, rate, stake)
     candle = analysis.current_candle(bot)
-    stake = (
-        call_strategy(
-            bot.strategy,
-            "custom_stake_amount",
-            default=stake,
-            candle=candle,
-            pair=pair,
-            current_time=bot.exchange.now(),
-            current_rate=rate,
-            proposed_stake=stake,
-            min_stake=None,
-            max_stake=stake,
-            leverage=1.0,
-            entry_tag=enter_tag,
-            side="long",
+    if not explicit:
+        # The proposed stake was checked against the wallet: it is also the most the
+        # strategy may ask for (Freqtrade's max_stake is the available balance).
+        stake = callbacks.custom_stake(
+            bot,
+            pair,
+            rate=rate,
+            proposed=stake,
+            min_stake=min_stake(bot.exchange.markets().get(pair), rate),
+            max_stake=max(stake, wallet.stake_wallet(bot.bot_id, bot.config).available_stake),
+            enter_tag=enter_tag,
         )
-        or stake
-    )
+        if not stake:
+            raise BotOperationError(f"Stake amount is 0 for {pair}: the strategy skipped it")
     market = bot.exchange.markets().get(pair)
     try:
         # Truncated to the market's step, so the order never exceeds the stake.
         amount = bot.exchange.amount_to_precision(pair, stake / rate)
     except ExchangeError as exc:  # ccxt refuses an amount below one step
         raise BotOperationError(f"Stake too small for {pair}: {exc}") from exc
-    order_type = order_type or bot.rules.order_types.get("entry", "limit")
     if not call_strategy(
         bot.strategy,
         "confirm_trade_entry",

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from bot_engine.engine import analysis, locks, pricing
+from bot_engine.engine import analysis, callbacks, locks, pricing
 from bot_engine.engine.orders import record_exit_order
 from bot_engine.engine.state import RunningBot
 from bot_engine.exceptions import BotOperationError, ExchangeError
@@ -93,6 +93,8 @@ def handle_exits(bot: RunningBot, now: datetime) -> None:
         if rate is None:
             continue
         moved = _track_rates(trade, rate)
+        # Freqtrade's order: the custom stop first, then the trailing stop may raise it more.
+        moved |= callbacks.apply_custom_stoploss(bot, trade, rate)
         moved |= update_stoploss(bot, trade, rate, trade.calc_profit_ratio(rate))
         reason = exit_reason_for(bot, trade, rate, now)
         if reason:
@@ -127,15 +129,24 @@ def execute_exit(
     reason: str,
     order_type: str | None = None,
     price: float | None = None,
+    amount: float | None = None,
 ) -> bool:
-    """Place the exit order; a filled exit closes the trade and locks the pair for a candle."""
+    """Place the exit order; a filled exit closes the trade and locks the pair for a candle.
+
+    ``amount`` below the trade's amount is a partial exit (``adjust_trade_position``): the
+    trade stays open, ``reason`` is the order's tag.
+    """
     rules = bot.rules
     if order_type is None:
         order_type = rules.order_types.get("stoploss" if "stop_loss" in reason else "exit", "limit")
         if reason == FORCE_EXIT:
             order_type = rules.order_types.get("force_exit", rules.order_types["exit"])
     now = bot.exchange.now()
+    partial = amount is not None and amount < trade.amount
+    amount = amount if partial else trade.amount
     rate = price or pricing.exit_price(bot, trade.pair)
+    if price is None and order_type != "market" and "stop_loss" not in reason:
+        rate = callbacks.custom_exit_price(bot, trade, rate, reason)
     if not call_strategy(
         bot.strategy,
         "confirm_trade_exit",
@@ -144,7 +155,7 @@ def execute_exit(
         pair=trade.pair,
         trade=trade,
         order_type=order_type,
-        amount=trade.amount,
+        amount=amount,
         rate=rate,
         time_in_force="GTC",
         exit_reason=reason,
@@ -157,7 +168,7 @@ def execute_exit(
             pair=trade.pair,
             order_type=order_type,
             side="sell",
-            amount=trade.amount,
+            amount=amount,
             price=None if order_type == "market" else rate,
         )
     except ExchangeError as exc:
@@ -165,7 +176,7 @@ def execute_exit(
         if reason == FORCE_EXIT:
             raise BotOperationError("Failed to exit trade.") from exc
         return False
-    record_exit_order(bot, trade, result, exit_reason=reason)
+    record_exit_order(bot, trade, result, exit_reason=reason, partial=partial)
     if not trade.is_open:
         locks.lock_pair(
             bot.bot_id, trade.pair, until=now, now=now, timeframe=bot.timeframe, reason=AUTO_LOCK

@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 from django.db import close_old_connections, connection
 
 from bot_engine import events, telemetry
-from bot_engine.engine import analysis, entries, exits, order_updates, pairlist
+from bot_engine.engine import analysis, entries, exits, order_updates, pairlist, position
 from bot_engine.engine.data_provider import refresh_informatives
 from bot_engine.engine.state import BotState, RunningBot
 from bot_engine.exceptions import ExchangeError, TemporaryExchangeError
+from bot_engine.services.wallet_history import wallet_history_record
 from bot_engine.strategy.safe_call import call_strategy
 
 logger = logging.getLogger(__name__)
@@ -141,8 +142,13 @@ class Engine:
                 bot.tickers[pair] = bot.exchange.fetch_ticker(pair)
             except ExchangeError as exc:
                 logger.warning("No price for %s: %s", pair, exc)
+        # The wallet at the day's first iteration, for /historic_balance (then a dict lookup).
+        wallet_history_record(
+            bot_id=bot.bot_id, config=bot.config, now=now, rates=bot.current_rates()
+        )
         order_updates.handle_open_orders(bot, now)
         exits.handle_exits(bot, now)
+        position.handle_adjustments(bot, now)  # after the exits, before entries (Freqtrade)
         if bot.state == BotState.RUNNING and not bot.exchange.finished:
             entries.handle_entries(bot, now)
         bot.last_process = datetime.now(UTC)

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from bot_engine import events
 from bot_engine.config.model import UnfilledTimeout
+from bot_engine.engine import callbacks
 from bot_engine.engine.orders import apply_entry_fill, apply_exit_fill, update_order_row
 from bot_engine.engine.state import RunningBot
 from bot_engine.exceptions import ExchangeError
@@ -33,9 +34,11 @@ def handle_open_orders(bot: RunningBot, now: datetime) -> None:
             continue
         entry = order.ft_order_side == "buy"
         if result.status == "open":
-            if order.order_date and now - order.order_date > timeout_delta(
+            timed_out = order.order_date and now - order.order_date > timeout_delta(
                 bot.config.unfilledtimeout, entry=entry
-            ):
+            )
+            # The strategy's check_entry/exit_timeout may cancel it earlier (Freqtrade's).
+            if timed_out or callbacks.order_timed_out(bot, order, now):
                 cancel_order(bot, order, reason="timeout")
             continue
         bot.trades_changed()
@@ -57,6 +60,7 @@ def cancel_order(bot: RunningBot, order: Order, *, reason: str) -> None:
     with transaction.atomic():
         update_order_row(order, result)
         order.ft_cancel_reason = reason
+        order.order_update_date = bot.exchange.now()  # when it was cancelled
         if result.status == "closed":  # it filled while we were cancelling
             if order.ft_order_side == "buy":
                 apply_entry_fill(bot, order.trade, order)

@@ -10,6 +10,7 @@ from django.db.models import Max
 
 from bot_engine import events, trade_math
 from bot_engine.data.timeframes import timeframe_to_minutes
+from bot_engine.engine import callbacks
 from bot_engine.engine.state import RunningBot
 from bot_engine.exchange.base import Market, OrderResult
 from bot_engine.models import Order, Trade
@@ -133,43 +134,99 @@ def open_trade(
 
 
 def apply_entry_fill(bot: RunningBot, trade: Trade, order: Order) -> None:
-    """The entry order filled: the trade now holds what was bought, at the average price."""
-    filled = order.filled or 0.0
-    price = order.average or order.price or trade.open_rate
-    trade.amount = filled
-    trade.open_rate = price
-    trade.stake_amount = filled * price / trade.leverage
-    trade.max_stake_amount = trade.stake_amount
+    """An entry order filled: the trade now holds what was bought, at the average price.
+
+    A further entry (``adjust_trade_position``) averages the open rate over every filled
+    entry, as Freqtrade does; the stop stays where the first entry put it.
+    """
+    order.save()
+    first = not trade.orders.exclude(pk=order.pk).filter(ft_order_side="buy", filled__gt=0).exists()
     trade.fee_open = bot.exchange_fee(trade.pair)
-    trade.fee_open_cost = (order.cost or 0.0) * trade.fee_open
     trade.fee_open_currency = trade.stake_currency
-    trade.recalc_open_trade_value()
-    if not trade.is_stop_loss_trailing:
-        set_initial_stoploss(trade, bot.stoploss_for(trade.pair))
+    price = order.average or order.price or trade.open_rate
+    if first:
+        filled = order.filled or 0.0
+        trade.amount = filled
+        trade.open_rate = price
+        trade.stake_amount = filled * price / trade.leverage
+        trade.max_stake_amount = trade.stake_amount
+        trade.fee_open_cost = (order.cost or 0.0) * trade.fee_open
+        trade.recalc_open_trade_value()
+        if not trade.is_stop_loss_trailing:
+            set_initial_stoploss(trade, bot.stoploss_for(trade.pair))
+    else:
+        recalc_position(trade)
+        trade.fee_open_cost = (trade.fee_open_cost or 0.0) + (order.cost or 0.0) * trade.fee_open
     trade.max_rate = max(trade.max_rate or price, price)
     trade.min_rate = min(trade.min_rate or price, price)
+    when = order.order_filled_date or bot.exchange.now()
+    callbacks.order_filled(bot, trade, order, when)
+    callbacks.apply_custom_stoploss(bot, trade, price, after_fill=True)
     trade.save()
-    order.save()
     events.publish(trade_event(bot, trade, "entry_fill", order))
 
 
+def recalc_position(trade: Trade) -> None:
+    """Amount, average open rate, stakes and realised profit from the trade's filled orders."""
+    fills = [
+        (o.ft_order_side == "buy", o.filled, o.average or o.price or 0.0)
+        for o in trade.orders.filter(filled__gt=0).order_by("id")
+    ]
+    position = trade_math.position_from_fills(
+        fills, fee_open=trade.fee_open, fee_close=trade.fee_close
+    )
+    leverage = trade.leverage or 1.0
+    trade.amount = position.amount
+    trade.open_rate = position.open_rate
+    trade.stake_amount = position.amount * position.open_rate / leverage
+    trade.max_stake_amount = max(trade.max_stake_amount or 0.0, position.max_stake / leverage)
+    trade.realized_profit = position.realized_profit
+    trade.recalc_open_trade_value()
+
+
 def apply_exit_fill(bot: RunningBot, trade: Trade, order: Order, *, when: datetime) -> None:
-    """The exit order filled: close the trade with its realised profit."""
+    """The exit order filled: close the trade with its realised profit (or, for a partial
+    exit of ``adjust_trade_position``, book that part's profit and keep the rest open)."""
     rate = order.average or order.price or 0.0
     trade.fee_close = bot.exchange_fee(trade.pair)
-    trade.fee_close_cost = (order.cost or 0.0) * trade.fee_close
     trade.fee_close_currency = trade.stake_currency
+    fee_cost = (order.cost or 0.0) * trade.fee_close
+    if (order.filled or 0.0) < trade.amount * (1 - 1e-9):
+        order.save()
+        recalc_position(trade)
+        trade.fee_close_cost = (trade.fee_close_cost or 0.0) + fee_cost
+        trade.exit_order_status = None
+        callbacks.order_filled(bot, trade, order, order.order_filled_date or when)
+        trade.save()
+        events.publish(trade_event(bot, trade, "exit_fill", order))
+        logger.info(
+            "Partly exited %s (trade %s): %.8f @ %.8f, %.8f left",
+            trade.pair,
+            trade.trade_id,
+            order.filled or 0.0,
+            rate,
+            trade.amount,
+        )
+        return
+    earlier = trade.realized_profit or 0.0  # partial exits booked before this one
+    trade.fee_close_cost = fee_cost
     trade.close_rate = rate
-    trade.close_profit_abs = trade.calc_profit(rate)
-    trade.close_profit = trade_math.closed_profit_ratio(
-        trade.close_profit_abs, trade.open_trade_value, leverage=trade.leverage
-    )
+    trade.close_profit_abs = trade_math.round8(earlier + trade.calc_profit(rate))
+    if earlier:
+        trade.close_profit = trade_math.total_profit_ratio(
+            trade.close_profit_abs, trade.max_stake_amount, trade.fee_open, is_short=trade.is_short
+        )
+    else:
+        trade.close_profit = trade_math.closed_profit_ratio(
+            trade.close_profit_abs, trade.open_trade_value, leverage=trade.leverage
+        )
     trade.realized_profit = trade.close_profit_abs
     trade.close_date = order.order_filled_date or when
     trade.is_open = False
     trade.exit_order_status = None
-    trade.save()
     order.save()
+    callbacks.order_filled(bot, trade, order, trade.close_date)
+    trade.save()
     events.publish(trade_event(bot, trade, "exit_fill", order))
     logger.info(
         "Exited %s (trade %s) @ %.8f: %s, profit %.8f %s (%.2f%%)",
@@ -184,17 +241,37 @@ def apply_exit_fill(bot: RunningBot, trade: Trade, order: Order, *, when: dateti
 
 
 def record_exit_order(
-    bot: RunningBot, trade: Trade, result: OrderResult, *, exit_reason: str
+    bot: RunningBot,
+    trade: Trade,
+    result: OrderResult,
+    *,
+    exit_reason: str,
+    partial: bool = False,
 ) -> Order:
+    """Record an exit order; a partial one (``adjust_trade_position``) leaves the trade's exit
+    reason alone and carries its tag on the order only."""
     with transaction.atomic():
-        trade.exit_reason = exit_reason
-        trade.close_rate_requested = result.price
+        if not partial:
+            trade.exit_reason = exit_reason
+            trade.close_rate_requested = result.price
         order = _order_row(trade, result, ft_side="sell", tag=exit_reason)
         order.save()
         trade.save()
         events.publish(trade_event(bot, trade, "exit", order))
         if result.status == "closed":
             apply_exit_fill(bot, trade, order, when=result.filled_at or bot.exchange.now())
+    bot.trades_changed()
+    return order
+
+
+def record_entry_order(bot: RunningBot, trade: Trade, result: OrderResult, *, tag: str | None):
+    """Record a further entry order of an open trade (``adjust_trade_position``)."""
+    with transaction.atomic():
+        order = _order_row(trade, result, ft_side="buy", tag=tag)
+        order.save()
+        events.publish(trade_event(bot, trade, "entry", order))
+        if result.status == "closed":
+            apply_entry_fill(bot, trade, order)
     bot.trades_changed()
     return order
 

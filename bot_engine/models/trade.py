@@ -139,3 +139,23 @@ class Trade(models.Model):
             is_short=self.is_short,
             leverage=self.leverage,
         )
+
+    # Freqtrade's Trade helpers that position-adjusting strategies read.
+    def select_filled_orders(self, order_side: str | None = None) -> list:
+        """Filled orders of the trade, oldest first (``order_side``: "buy"/"sell")."""
+        orders = self.orders.filter(filled__gt=0).order_by("id")
+        if order_side is not None:
+            orders = orders.filter(ft_order_side=order_side)
+        return list(orders)
+
+    @property
+    def nr_of_successful_entries(self) -> int:
+        return len(self.select_filled_orders("sell" if self.is_short else "buy"))
+
+    @property
+    def nr_of_successful_exits(self) -> int:
+        return len(self.select_filled_orders("buy" if self.is_short else "sell"))
+
+    @property
+    def has_open_orders(self) -> bool:
+        return self.orders.filter(ft_is_open__in=[True]).exists()
