@@ -4,6 +4,7 @@ from bot_engine.models.access import ApiKey, ApiKeyScope, BotRole, Role
 from bot_engine.models.audit import AuditEvent, Outcome
 from bot_engine.models.backtest import ACTIVE_STATUSES, BacktestRun, BacktestStatus
 from bot_engine.models.bot import Bot
+from bot_engine.models.custom_data import TradeCustomData
 from bot_engine.models.order import Order
 from bot_engine.models.pair_lock import PairLock
 from bot_engine.models.trade import Trade
@@ -23,6 +24,7 @@ __all__ = [
     "PairLock",
     "Role",
     "Trade",
+    "TradeCustomData",
     "WalletCapture",
     "WalletHistory",
 ]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
+from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from bot_engine import trade_math
+
+logger = logging.getLogger(__name__)
 
 
 class TradeQuerySet(models.QuerySet):
@@ -159,3 +164,41 @@ class Trade(models.Model):
     @property
     def has_open_orders(self) -> bool:
         return self.orders.filter(ft_is_open__in=[True]).exists()
+
+    # Freqtrade's per-trade custom data (``trade.set_custom_data("key", value)`` in callbacks).
+    def set_custom_data(self, key: str, value: Any) -> None:
+        """Store ``value`` (bool, int, float, str or anything JSON-serialisable) under ``key``;
+        a value JSON cannot hold is logged and not stored, as in Freqtrade."""
+        from bot_engine.models.custom_data import TradeCustomData, encode
+
+        try:
+            kind, text = encode(value)
+        except (TypeError, ValueError) as exc:
+            logger.warning("could not serialize %s value due to %s", key, exc)
+            return
+        entry = self.get_custom_data_entry(key)
+        now = timezone.now()
+        if entry is None:
+            TradeCustomData.objects.create(
+                trade=self, cd_key=key, cd_type=kind, cd_value=text, created_at=now
+            )
+            return
+        entry.cd_type, entry.cd_value, entry.updated_at = kind, text, now
+        entry.save(update_fields=["cd_type", "cd_value", "updated_at"])
+
+    def get_custom_data(self, key: str, default: Any = None) -> Any:
+        entry = self.get_custom_data_entry(key)
+        return entry.value if entry is not None else default
+
+    def get_custom_data_entry(self, key: str):
+        """The stored entry for ``key`` (matched case-insensitively, as Freqtrade does)."""
+        return self.custom_data.filter(cd_key__iexact=key).first()
+
+    def get_all_custom_data(self) -> list:
+        return list(self.custom_data.order_by("id"))
+
+    def delete_custom_data(self, key: str | None = None) -> None:
+        entries = self.custom_data.all()
+        if key is not None:
+            entries = entries.filter(cd_key__iexact=key)
+        entries.delete()
