@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from bot_engine.backtest import report_wallet
 from bot_engine.backtest.outcome import SimulationOutcome
 from bot_engine.backtest.report_lines import Period, cagr, max_drawdown, result_line
 from bot_engine.backtest.report_periods import daily_stats, periodic_breakdown, trading_stats
@@ -20,8 +21,9 @@ from bot_engine.backtest.report_wallet import (
     DATETIME_PRINT,
     filled_candles,
     market_change,
-    wallet_series,
+    market_change_series,
     wallet_stats,
+    wallet_totals,
 )
 from bot_engine.data.timeframes import timeframe_to_seconds
 
@@ -132,16 +134,7 @@ def strategy_block(outcome: SimulationOutcome) -> dict[str, Any]:
         "left_open_trades": pair_rows(closed_at_end, outcome.pairlist, period, skip_empty=True),
     }
     block.update(_totals(trades, outcome.trades, per_pair[-1], start_balance))
-    wallet = wallet_series(
-        trades,
-        outcome.trades,
-        candles,
-        start=outcome.backtest_start,
-        end=outcome.backtest_end,
-        timeframe=timeframe,
-        start_balance=start_balance,
-        still_open=outcome.still_open,
-    )
+    wallet = wallet_totals(_wallet(outcome, trades, candles, settings, start_balance))
     block["wallet_stats"] = wallet_stats(wallet, start_balance)
     block["profit_factor"] = per_pair[-1]["profit_factor"]
     block.update(_run_facts(outcome, settings, trades, candles, start_balance))
@@ -157,6 +150,50 @@ def strategy_block(outcome: SimulationOutcome) -> dict[str, Any]:
     block.update(trading)
     block.update(_drawdown_keys(trades, start_balance))
     return block
+
+
+def wallet_frame(outcome: SimulationOutcome) -> pd.DataFrame:
+    """The run's wallet history as Freqtrade stores it (``..._<Strategy>_wallet.feather``)."""
+    settings = {**SETTINGS_DEFAULTS, **outcome.settings}
+    candles = _candles(outcome, settings)
+    return _wallet(outcome, trade_frame(outcome.trades), candles, settings, _balance(settings))
+
+
+def market_change_frame(outcome: SimulationOutcome) -> pd.DataFrame:
+    """The pairs' mean move as Freqtrade stores it (``..._market_change.feather``)."""
+    settings = {**SETTINGS_DEFAULTS, **outcome.settings}
+    return market_change_series(
+        _candles(outcome, settings), start=outcome.backtest_start, end=outcome.backtest_end
+    )
+
+
+def _balance(settings: dict[str, Any]) -> float:
+    return float(settings.get("starting_balance", settings.get("dry_run_wallet", 0)))
+
+
+def _candles(outcome: SimulationOutcome, settings: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    timeframe = timedelta(seconds=timeframe_to_seconds(settings["timeframe"]))
+    return {pair: filled_candles(frame, timeframe) for pair, frame in outcome.candles.items()}
+
+
+def _wallet(
+    outcome: SimulationOutcome,
+    trades: pd.DataFrame,
+    candles: dict[str, pd.DataFrame],
+    settings: dict[str, Any],
+    start_balance: float,
+) -> pd.DataFrame:
+    return report_wallet.wallet_frame(
+        trades,
+        outcome.trades,
+        candles,
+        start=outcome.backtest_start,
+        end=outcome.backtest_end,
+        timeframe=timedelta(seconds=timeframe_to_seconds(settings["timeframe"])),
+        start_balance=start_balance,
+        still_open=outcome.still_open,
+        stake_currency=settings.get("stake_currency", "BTC"),
+    )
 
 
 def pair_rows(

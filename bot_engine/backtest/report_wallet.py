@@ -8,6 +8,8 @@ vectorised, so the simulator need not carry them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,7 +26,8 @@ def filled_candles(candles: pd.DataFrame, timeframe: timedelta) -> pd.DataFrame:
     """Candles on a gapless grid; a missing candle is the previous close with no volume, as
     Freqtrade fills them on load."""
     frame = candles.set_index("date").sort_index()
-    grid = pd.date_range(frame.index[0], frame.index[-1], freq=timeframe)
+    frame.index = pd.DatetimeIndex(frame.index).as_unit("ns")
+    grid = pd.date_range(frame.index[0], frame.index[-1], freq=timeframe, unit="ns")
     frame = frame.reindex(grid)
     close = frame["close"].ffill()
     for column in ("open", "high", "low"):
@@ -35,7 +38,19 @@ def filled_candles(candles: pd.DataFrame, timeframe: timedelta) -> pd.DataFrame:
     return frame
 
 
-def wallet_series(
+@dataclass(frozen=True)
+class Position:
+    """One filled entry order of a trade, held over the loop steps ``[first, last)``."""
+
+    currency: str
+    rank: tuple[int, int]  # (trade opened at, pair's place): the wallet's coin order
+    first: int
+    last: int
+    amount: float
+    price: float
+
+
+def wallet_frame(
     trades: pd.DataFrame,
     trade_dicts: list[dict[str, Any]],
     candles: dict[str, pd.DataFrame],
@@ -44,59 +59,126 @@ def wallet_series(
     end: datetime,
     timeframe: timedelta,
     start_balance: float,
-    still_open: list[dict[str, Any]] = (),
+    still_open: Sequence[dict[str, Any]] = (),
+    stake_currency: str = "BTC",
 ) -> pd.DataFrame:
-    """``date, __date_ts, total_quote`` at every step of the backtest loop; ``still_open``
-    trades are held to the end."""
+    """Freqtrade's wallet history (``<name>_<Strategy>_wallet.feather``): per loop step, the
+    stake currency's free balance, then each coin held (``index, date, currency, rate,
+    balance, total_quote``). ``still_open`` trades are held to the end."""
     dates = pd.date_range(pd.Timestamp(start) + timeframe, pd.Timestamp(end), freq=timeframe)
     steps = dates.as_unit("ns").asi8
-    total = np.full(len(dates), float(start_balance))
-    if still_open:
-        never = np.full(len(still_open), np.iinfo(np.int64).max)
-        total += _open_positions(list(still_open), never, candles, dates, steps)
-    if len(trades):
-        closes = pd.DatetimeIndex(trades["close_date"]).as_unit("ns").asi8
-        # Closed profit counts from the first step after the trade's close date.
-        after = np.searchsorted(steps, closes, side="right")
-        realised = np.zeros(len(steps) + 1)
-        np.add.at(realised, after, trades["profit_abs"].to_numpy())
-        total += np.cumsum(realised)[:-1]
-        total += _open_positions(trade_dicts, closes, candles, dates, steps)
-    return pd.DataFrame(
-        {"date": dates, "__date_ts": steps // 1_000_000, "total_quote": total}
-    ).reset_index(drop=True)
+    closes = pd.DatetimeIndex(trades["close_date"]).as_unit("ns").asi8
+    # Closed profit counts from the first step after the trade's close date.
+    realised = np.zeros(len(steps) + 1)
+    np.add.at(realised, np.searchsorted(steps, closes, side="right"), trades["profit_abs"])
+    cash = float(start_balance) + np.cumsum(realised)[:-1]
+    never = [np.iinfo(np.int64).max] * len(still_open)
+    positions = _positions([*trade_dicts, *still_open], [*closes, *never], steps, list(candles))
+    coins = sorted({position.currency for position in positions})
+    column = {coin: index for index, coin in enumerate(coins)}
+    held = np.zeros((len(steps), len(coins)))
+    # Within a step the wallet lists coins in the order their trades opened.
+    order = np.zeros((len(steps), len(coins)))
+    active = np.zeros((len(steps) + 1, len(coins)), dtype=np.int64)
+    paid = np.zeros(len(steps) + 1)
+    ranks = {rank: index for index, rank in enumerate(sorted({p.rank for p in positions}))}
+    for position in positions:
+        where = column[position.currency]
+        held[position.first : position.last, where] += position.amount
+        order[position.first : position.last, where] = ranks[position.rank]
+        active[position.first, where] += 1
+        active[position.last, where] -= 1
+        paid[position.first] += position.amount * position.price
+        paid[position.last] -= position.amount * position.price
+    rates = np.column_stack([_opens(candles, coin, dates) for coin in coins] or [paid[:0]])
+    cash -= np.cumsum(paid)[:-1]
+    holding = np.cumsum(active, axis=0)[:-1] > 0
+    return _long_frame(dates, stake_currency, cash, coins, holding, held, rates, order)
 
 
-def _open_positions(
-    trade_dicts: list[dict[str, Any]],
-    closes: np.ndarray,
-    candles: dict[str, pd.DataFrame],
-    dates: pd.DatetimeIndex,
-    steps: np.ndarray,
-) -> np.ndarray:
-    """Σ amount × (step open − entry price) of every entry filled and not yet closed."""
-    by_pair: dict[str, list[tuple[int, int, float, float]]] = {}
-    for trade, close_ns in zip(trade_dicts, closes, strict=True):
+def _positions(
+    trade_dicts: list[dict[str, Any]], closes: list[int], steps: np.ndarray, pairs: list[str]
+) -> list[Position]:
+    """Entry orders as held spans: from the first step after the fill (the wallet is read
+    before the candle's entries) through the close date's step (before its exits)."""
+    positions = []
+    for place, (trade, close_ns) in enumerate(zip(trade_dicts, closes, strict=True)):
+        last = int(np.searchsorted(steps, close_ns, side="right"))
+        # Trades opening on the same candle were entered in the pairlist's order.
+        pair = trade["pair"]
+        rank = (
+            int(trade.get("open_timestamp") or 0),
+            pairs.index(pair) if pair in pairs else place,
+        )
         for filled_ms, amount, price in _entries(trade):
-            first = int(np.searchsorted(steps, filled_ms * 1_000_000, side="left"))
-            last = int(np.searchsorted(steps, close_ns, side="right"))
-            by_pair.setdefault(trade["pair"], []).append((first, last, amount, price))
-    value = np.zeros(len(steps))
-    for pair, spans in by_pair.items():
-        opens = candles[pair]["open"].reindex(dates).to_numpy()
-        held = np.zeros(len(steps) + 1)
-        cost = np.zeros(len(steps) + 1)
-        span = np.array(spans)
-        first, last = span[:, 0].astype(int), span[:, 1].astype(int)
-        np.add.at(held, first, span[:, 2])
-        np.add.at(held, last, -span[:, 2])
-        np.add.at(cost, first, span[:, 2] * span[:, 3])
-        np.add.at(cost, last, -span[:, 2] * span[:, 3])
-        amount = np.cumsum(held)[:-1]
-        paid = np.cumsum(cost)[:-1]
-        holding = amount != 0
-        value[holding] += amount[holding] * opens[holding] - paid[holding]
-    return value
+            first = int(np.searchsorted(steps, filled_ms * 1_000_000, side="right"))
+            if first < last:
+                currency = trade["pair"].split("/")[0]
+                positions.append(Position(currency, rank, first, last, float(amount), float(price)))
+    return positions
+
+
+def _opens(candles: dict[str, pd.DataFrame], coin: str, dates: pd.DatetimeIndex) -> np.ndarray:
+    """The coin's candle open at each step; after its last candle, its last close (the loop
+    has no newer price)."""
+    pair = next((name for name in candles if name.split("/")[0] == coin), None)
+    if pair is None:
+        return np.full(len(dates), np.nan)
+    frame = candles[pair]
+    stamps = frame.index.as_unit("ns").asi8
+    steps = dates.as_unit("ns").asi8
+    at = np.searchsorted(stamps, steps, side="right") - 1
+    known = at >= 0
+    at = np.maximum(at, 0)
+    exact = known & (stamps[at] == steps)
+    rates = np.where(exact, frame["open"].to_numpy()[at], frame["close"].to_numpy()[at])
+    return np.where(known, rates, np.nan)
+
+
+def _long_frame(
+    dates: pd.DatetimeIndex,
+    stake_currency: str,
+    cash: np.ndarray,
+    coins: list[str],
+    holding: np.ndarray,
+    held: np.ndarray,
+    rates: np.ndarray,
+    order: np.ndarray,
+) -> pd.DataFrame:
+    """Rows date by date: the stake currency first, then the coins held, in ``coins`` order."""
+    step_index, coin_index = np.nonzero(holding)
+    stake = pd.DataFrame(
+        {
+            "step": np.arange(len(dates)),
+            "order": -1.0,
+            "currency": stake_currency,
+            "rate": 1.0,
+            "balance": cash,
+        }
+    )
+    coin_rows = pd.DataFrame(
+        {
+            "step": step_index,
+            "order": order[step_index, coin_index],
+            "currency": np.array(coins, dtype=object)[coin_index] if coins else [],
+            "rate": rates[step_index, coin_index],
+            "balance": held[step_index, coin_index],
+        }
+    )
+    rows = pd.concat([stake, coin_rows], ignore_index=True)
+    rows = rows.sort_values(["step", "order"], kind="stable").reset_index(drop=True)
+    rows["total_quote"] = rows["balance"] * rows["rate"]
+    rows.insert(0, "date", dates[rows["step"].to_numpy()])
+    rows = rows.drop(columns=["step", "order"])
+    rows.insert(0, "index", np.arange(len(rows), dtype=np.int64))
+    return rows
+
+
+def wallet_totals(wallet: pd.DataFrame) -> pd.DataFrame:
+    """``date, __date_ts, total_quote``: the wallet's value per step (the API's series)."""
+    totals = wallet.groupby("date", sort=True)["total_quote"].sum().reset_index()
+    totals.insert(1, "__date_ts", pd.DatetimeIndex(totals["date"]).as_unit("ms").asi8)
+    return totals
 
 
 def _entries(trade: dict[str, Any]) -> list[tuple[int, float, float]]:
@@ -172,20 +254,19 @@ def _annualised(per_day: float, spread: float) -> float:
 def market_change_series(
     candles: dict[str, pd.DataFrame], *, start: datetime, end: datetime
 ) -> pd.DataFrame:
-    """``date, mean, rel_mean, count, __date_ts`` over [start, end): the pairs' mean close and
-    their summed per-candle change, accumulated and divided by the number of pairs."""
+    """``date, mean, rel_mean, count`` over [start, end) (Freqtrade's feather: dates in ms): the
+    pairs' mean close and their summed per-candle change, accumulated, over the pair count."""
     closes = pd.DataFrame({pair: frame["close"] for pair, frame in candles.items()})
     closes = closes[(closes.index >= pd.Timestamp(start)) & (closes.index < pd.Timestamp(end))]
     count = closes.count(axis=1)
     frame = pd.DataFrame(
         {
-            "date": closes.index,
+            "date": pd.DatetimeIndex(closes.index).as_unit("ms"),
             "mean": closes.mean(axis=1).to_numpy(),
             "rel_mean": (closes.pct_change().sum(axis=1).cumsum() / count).to_numpy(),
             "count": count.to_numpy(),
         }
     )
-    frame["__date_ts"] = frame["date"].dt.as_unit("ms").astype("int64")
     return frame
 
 
