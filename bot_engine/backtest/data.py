@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ from bot_engine.strategy.dataprovider import DataProvider
 from bot_engine.strategy.enums import RunMode
 
 NO_DATA = "No data found. Terminating."
+MAX_ANALYSED = 1000  # rows get_analyzed_dataframe hands out outside live trading (Freqtrade's)
+EPOCH = datetime.fromtimestamp(0, UTC)
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,8 @@ class BacktestDataProvider(DataProvider):
         self._base = base_frames
         self._loaded: dict[tuple[str, str], pd.DataFrame] = {}
         self.analysed_frames: dict[str, pd.DataFrame] = {}
-        self.current_time: datetime | None = None
+        # pair -> end (exclusive) of the analysed rows a strategy may see now
+        self.slice_end: dict[str, int] = {}
 
     def historic_ohlcv(
         self, pair: str, timeframe: str | None = None, candle_type: str = ""
@@ -140,11 +143,10 @@ class BacktestDataProvider(DataProvider):
         return {"symbol": pair, "base": base, "quote": quote.split(":")[0], "active": True}
 
     def get_analyzed_dataframe(self, pair: str, timeframe: str) -> tuple[pd.DataFrame, datetime]:
-        """The analysed frame up to the candle the backtest is at (no look into the future)."""
+        """The analysed frame up to the last closed candle of the pair (the backtest moves
+        ``slice_end``), at most ``MAX_ANALYSED`` rows; empty before the pair's first candle."""
         frame = self.analysed_frames.get(pair)
-        now = self.current_time
-        if frame is None or now is None:
-            return super().get_analyzed_dataframe(pair, timeframe)
-        dates = frame["date"].to_numpy()
-        end = int(np.searchsorted(dates, np.datetime64(now.replace(tzinfo=None), "ns")))
-        return frame.iloc[:end].reset_index(drop=True), now
+        end = self.slice_end.get(pair)
+        if frame is None or end is None:
+            return pd.DataFrame(), EPOCH
+        return frame.iloc[max(0, end - MAX_ANALYSED) : end], datetime.now(UTC)

@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 STOP_REQUESTED = "Stop requested"
 STOP_EXITS = (ExitType.STOP_LOSS, ExitType.TRAILING_STOP_LOSS, ExitType.LIQUIDATION)
-SIGNAL_EXITS = (ExitType.EXIT_SIGNAL, ExitType.CUSTOM_EXIT)
+SIGNAL_EXITS = (ExitType.EXIT_SIGNAL, ExitType.CUSTOM_EXIT, ExitType.PARTIAL_EXIT)
 
 
 class BacktestStopped(BotOperationError):
@@ -95,8 +95,13 @@ class Backtester:
         max_open_trades: int,
         stake_amount: float | str,
         fee: float,
+        slice_end: dict[str, int] | None = None,
+        slice_offset: int = 0,
     ) -> None:
         self.config = config
+        # The data provider's view of each pair's analysed rows follows the loop.
+        self.slice_end = slice_end if slice_end is not None else {}
+        self.slice_offset = slice_offset
         self.strategy = strategy
         self.rules = rules
         self.markets = markets
@@ -153,6 +158,7 @@ class Backtester:
         step_ns = int(self.step.total_seconds()) * 10**9
         now_ns = int(start.timestamp()) * 10**9 + step_ns
         done = 0
+        slice_end, offset = self.slice_end, self.slice_offset
         while now_ns <= end_ns:
             if should_stop is not None and should_stop():
                 raise BacktestStopped(STOP_REQUESTED)
@@ -168,6 +174,7 @@ class Backtester:
                 if i >= len(arrays) or arrays.dates[i] > now_ns:
                     continue
                 indexes[pair] = i + 1
+                slice_end[pair] = offset + i + 1
                 visited.setdefault(pair, None)
                 open_trades = self.ledger.pair_trades(pair)
                 wants = arrays.enter[i] and not arrays.exit[i]
@@ -384,9 +391,18 @@ class Backtester:
             if self._exit_for(trade, row, check, now):
                 return
 
-    def _exit_for(self, trade: BacktestTrade, row: Row, check: ExitCheck, now: datetime) -> bool:
+    def _exit_for(
+        self,
+        trade: BacktestTrade,
+        row: Row,
+        check: ExitCheck,
+        now: datetime,
+        amount: float | None = None,
+    ) -> bool:
+        """Place the exit order ``check`` asks for; False when no order was placed."""
         trade.close_date = now
         reason = check.reason
+        amount = amount if amount is not None else trade.amount
         minutes = int((now - trade.open_date).total_seconds() // 60)
         try:
             rate = self._close_rate(trade, row, check.exit_type, minutes)
@@ -396,29 +412,15 @@ class Backtester:
             if check.exit_type == ExitType.EXIT_SIGNAL and row.exit_tag:
                 reason = row.exit_tag
             if self.exit_type == "limit":
-                profit = trade.calc_profit_ratio(rate)
-                custom = call_strategy(
-                    self.strategy,
-                    "custom_exit_price",
-                    default=rate,
-                    pair=trade.pair,
-                    trade=trade,
-                    current_time=now,
-                    proposed_rate=rate,
-                    current_profit=profit,
-                    exit_tag=reason,
-                )
-                if custom is not None and custom != rate:
-                    rate = custom
-                rate = max(rate, row.low)
-        if not call_strategy(
+                rate = self._custom_exit_price(trade, row, rate, reason, now)
+        if check.exit_type != ExitType.PARTIAL_EXIT and not call_strategy(
             self.strategy,
             "confirm_trade_exit",
             default=True,
             pair=trade.pair,
             trade=trade,
             order_type=self.exit_type,
-            amount=trade.amount,
+            amount=amount,
             rate=rate,
             time_in_force="GTC",
             sell_reason=reason,
@@ -427,7 +429,24 @@ class Backtester:
         ):
             return False
         trade.exit_reason = reason
-        return self._place_exit(trade, row, rate, trade.amount, reason)
+        return self._place_exit(trade, row, rate, amount, reason)
+
+    def _custom_exit_price(self, trade, row: Row, rate: float, reason: str, now) -> float:
+        """custom_exit_price's limit, never below the candle's low (it would fill at once)."""
+        custom = call_strategy(
+            self.strategy,
+            "custom_exit_price",
+            default=rate,
+            pair=trade.pair,
+            trade=trade,
+            current_time=now,
+            proposed_rate=rate,
+            current_profit=trade.calc_profit_ratio(rate),
+            exit_tag=reason,
+        )
+        if custom is not None and custom != rate:
+            rate = custom
+        return max(rate, row.low)
 
     def _close_rate(self, trade: BacktestTrade, row: Row, exit_type: ExitType, minutes: int):
         if exit_type in STOP_EXITS:
@@ -443,8 +462,10 @@ class Backtester:
             )
         if exit_type == ExitType.ROI:
             return roi_close_rate(
+                self.strategy,
                 self.rules,
                 trade,
+                now=row.date,
                 open_=row.open,
                 high=row.high,
                 low=row.low,
@@ -455,8 +476,10 @@ class Backtester:
         return row.open
 
     def _place_exit(self, trade, row: Row, rate: float, amount: float, reason) -> bool:
-        rate = price_to_precision(rate, trade.price_precision, TICK_SIZE)
-        amount = amount_to_precision(amount or trade.amount, trade.amount_precision, TICK_SIZE)
+        rate = price_to_precision(float(rate), trade.price_precision, TICK_SIZE)
+        amount = amount_to_precision(
+            float(amount or trade.amount), trade.amount_precision, TICK_SIZE
+        )
         if self._similar_order(trade, rate, amount, "sell"):
             return False
         self._new_order(trade, "sell", rate, amount, row.date, reason)

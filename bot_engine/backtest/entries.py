@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot_engine.backtest.exit_rules import ExitCheck
-from bot_engine.backtest.trade import BacktestTrade
+from bot_engine.backtest.trade import BacktestTrade, div18, to_decimal
 from bot_engine.exchange.precision import TICK_SIZE, amount_to_precision, price_to_precision
 from bot_engine.strategy.enums import ExitType
 from bot_engine.strategy.safe_call import call_strategy
@@ -46,8 +46,8 @@ def enter(
     rate, stake_value, min_stake = _price_and_stake(
         bt, pair, row, stake or (trade.stake_amount if trade else 0.0), entry_tag, trade, tick
     )
-    rate = requested_rate or rate
-    stake_value = requested_stake or stake_value
+    rate = float(requested_rate or rate)
+    stake_value = float(requested_stake or stake_value)
     if not stake_value:
         return trade
     if min_stake and stake_value < min_stake:
@@ -200,17 +200,14 @@ def _stake_and_tag(answer) -> tuple[float | None, str]:
 
 
 def _partial_exit(bt, trade: BacktestTrade, row, now, stake: float, tag: str, market) -> None:
-    amount = amount_to_precision(
-        stake * trade.amount / trade.stake_amount, trade.amount_precision, TICK_SIZE
-    )
+    # In decimal, as Freqtrade: half of 3.22 must be 1.61, not 1.6099999999999999.
+    share = div18(to_decimal(stake) * to_decimal(trade.amount), to_decimal(trade.stake_amount))
+    amount = amount_to_precision(float(share), trade.amount_precision, TICK_SIZE)
     if amount == 0.0:
         return
     remaining = (trade.amount - amount) * row.open
     min_stake = market.min_stake(row.open, ADJUST_STOP_RESERVE)
     if min_stake and remaining != 0 and remaining < min_stake:
         return
-    trade.close_date = now
-    check = ExitCheck.of(ExitType.PARTIAL_EXIT, tag)
-    trade.exit_reason = check.reason
-    if bt._place_exit(trade, row, row.open, amount, check.reason):
+    if bt._exit_for(trade, row, ExitCheck.of(ExitType.PARTIAL_EXIT, tag), now, amount):
         bt._process_exit_order(trade.orders[-1], trade, now, row)

@@ -36,6 +36,31 @@ class RoiOnRedCandle(ValueError):
     """An entry-candle ROI that could not have happened (entry above a falling open)."""
 
 
+def roi_in_force(
+    strategy: IStrategy, rules: TradingRules, trade: BacktestTrade, minutes: int, now: datetime
+) -> tuple[int | None, float | None]:
+    """The ``minimal_roi`` step for the trade's age, or ``custom_roi``'s when that is lower."""
+    key, roi = roi_entry(rules.minimal_roi, minutes)
+    if not getattr(strategy, "use_custom_roi", False) or not hasattr(strategy, "custom_roi"):
+        return key, roi
+    custom = call_strategy(
+        strategy,
+        "custom_roi",
+        default=None,
+        pair=trade.pair,
+        trade=trade,
+        current_time=now,
+        trade_duration=minutes,
+        entry_tag=trade.enter_tag,
+        side="long",
+    )
+    if custom is None or math.isnan(custom) or math.isinf(custom):
+        return key, roi
+    if roi is None or custom < roi:
+        return minutes, custom
+    return key, roi
+
+
 def adjust_stop(
     strategy: IStrategy,
     rules: TradingRules,
@@ -114,7 +139,7 @@ def should_exit(
     )
     stop_hit = trade.stop_loss >= (low or rate)
     minutes = int((now.timestamp() - trade.open_date.timestamp()) // 60)
-    roi = roi_entry(rules.minimal_roi, minutes)[1]
+    roi = roi_in_force(strategy, rules, trade, minutes, now)[1]
     ignore_roi = enter and rules.ignore_roi_if_entry_signal
     roi_reached = not ignore_roi and roi is not None and best_profit > roi
     exits: list[ExitCheck] = []
@@ -184,9 +209,11 @@ def stop_close_rate(
 
 
 def roi_close_rate(
+    strategy: IStrategy,
     rules: TradingRules,
     trade: BacktestTrade,
     *,
+    now: datetime,
     open_: float,
     high: float,
     low: float,
@@ -195,7 +222,7 @@ def roi_close_rate(
     timeframe_minutes: int,
 ) -> float:
     """Where an ROI exit fills: the ROI price, the open when a new step starts above it."""
-    key, roi = roi_entry(rules.minimal_roi, minutes)
+    key, roi = roi_in_force(strategy, rules, trade, minutes, now)
     if roi is None or key is None:
         return open_
     if roi == -1 and key % timeframe_minutes == 0:

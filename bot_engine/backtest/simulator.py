@@ -108,6 +108,8 @@ def simulate(
         max_open_trades=config.max_open_trades,
         stake_amount=config.stake_amount,
         fee=fee,
+        slice_end=dp.slice_end,
+        slice_offset=startup,
     )
     report("backtest", 0.0, 0)
     previous = persistence.bind_local(ledger)

@@ -25,11 +25,11 @@ _CTX = Context(prec=60)
 _EIGHTEEN = Decimal("1e-18")
 
 
-def _d(value: float) -> Decimal:
+def to_decimal(value: float) -> Decimal:
     return Decimal(repr(float(value)))
 
 
-def _div18(a: Decimal, b: Decimal) -> Decimal:
+def div18(a: Decimal, b: Decimal) -> Decimal:
     """a / b truncated to 18 decimals (the string-decimal division Freqtrade's averages use)."""
     return _CTX.divide(a, b).quantize(_EIGHTEEN, rounding=ROUND_DOWN, context=_CTX)
 
@@ -313,7 +313,8 @@ class BacktestTrade:
         """Move the stop ``stoploss`` below ``current_price``; only up, unless refreshed."""
         if stoploss is None or (initial and self.stop_loss):
             return
-        price = current_price * (1 - abs(stoploss / (self.leverage or 1.0)))
+        stoploss = float(stoploss)  # a strategy's numpy float must not reach the Decimal maths
+        price = float(current_price) * (1 - abs(stoploss / (self.leverage or 1.0)))
         stop = stop_price_on_tick(price, self.price_precision)
         if self.initial_stop_loss_pct is None:
             self._set_stop(stop, stoploss)
@@ -338,7 +339,7 @@ class BacktestTrade:
         for order in self.orders:
             if order.ft_is_open or not order.filled:
                 continue
-            qty, price = _d(order.filled), _d(order.price)
+            qty, price = to_decimal(order.filled), to_decimal(order.price)
             if order.ft_order_side == "sell":
                 amount -= qty
                 stake -= avg * qty
@@ -348,7 +349,7 @@ class BacktestTrade:
                 amount += qty
                 stake += price * qty
                 if amount > 0:
-                    avg = _div18(stake, amount)
+                    avg = div18(stake, amount)
                 total_stake += open_trade_value(
                     order.filled, order.price, self.fee_open, is_short=False
                 )
@@ -361,7 +362,7 @@ class BacktestTrade:
         remaining = amount_to_precision(float(amount), self.amount_precision, TICK_SIZE)
         if remaining > 0:
             self.open_rate = price_to_precision(
-                float(_div18(stake, amount)), self.price_precision, TICK_SIZE
+                float(div18(stake, amount)), self.price_precision, TICK_SIZE
             )
             self.amount = remaining
             self.stake_amount = float(stake) / (self.leverage or 1.0)
@@ -383,6 +384,8 @@ class BacktestTrade:
             if self.nr_of_successful_entries == 1:
                 self.initial_stop_loss_pct = None
                 self.is_stop_loss_trailing = False
+            # The first fill restarts the stop from the filled price (initial stop included).
+            self.adjust_stop_loss(self.open_rate, self.stop_loss_pct)
 
     def close(self, rate: float, when: datetime) -> None:
         self.close_rate = rate

@@ -1,9 +1,10 @@
 """The backtester gives Freqtrade 2026.9's trades, trade for trade, on its 8 recorded runs.
 
-Each run of ``tests/data/freqtrade/backtest/runs/`` is simulated with its config, strategy file
-and flags on the bundled candles; the trade list must equal the reference: same trades (pair,
-open and close date), exit reasons, entry tags, rates, amounts, stakes, profit (1e-8 relative)
-and orders, the same locks and the same rejected / timed-out counts.
+Each run of ``tests/data/freqtrade/backtest/runs/`` (and of ``extra/runs/``: more strategies
+and configs, made the same way) is simulated with its config, strategy file and flags on the
+bundled candles; the trade list must equal the reference: same trades (pair, open and close
+date), exit reasons, entry tags, rates, amounts, stakes, profit (1e-8 relative) and orders, the
+same locks and the same rejected / timed-out counts.
 """
 
 from __future__ import annotations
@@ -24,34 +25,51 @@ from bot_engine.config.loader import load_config
 ROOT = Path(__file__).resolve().parents[3]
 REFERENCES = ROOT / "tests/data/freqtrade/backtest"
 CANDLES = ROOT / "user_data/data/binance"
+EXTRA = REFERENCES / "extra"
 RUNS = {
     run["name"]: run for run in json.loads((REFERENCES / "runs/index.json").read_text())["runs"]
 }
+EXTRA_RUNS = sorted(path.name for path in (EXTRA / "runs").iterdir() if path.is_dir())
 EXACT = ("pair", "open_date", "close_date", "exit_reason", "enter_tag", "is_open")
 CLOSE = ("open_rate", "close_rate", "amount", "stake_amount", "profit_abs")
-COUNTERS = ("rejected_signals", "timedout_entry_orders", "timedout_exit_orders")
+COUNTERS = (
+    "rejected_signals",
+    "timedout_entry_orders",
+    "timedout_exit_orders",
+    "canceled_trade_entries",
+    "canceled_entry_orders",
+    "replaced_entry_orders",
+)
 
 
 @cache
 def simulated(run: str) -> SimulationOutcome:
     """The run simulated once per test session (several tests read it)."""
-    spec = RUNS[run]
+    if run in RUNS:
+        spec, folder, strategies = RUNS[run], REFERENCES / "runs" / run, REFERENCES
+    else:
+        folder, strategies = EXTRA / "runs" / run, EXTRA
+        spec = json.loads((folder / "result.json").read_text())["run"]
     options = BacktestOptions(
         strategy=spec["strategy"],
-        strategy_path=REFERENCES / "strategies",
+        strategy_path=strategies / "strategies",
         timerange=spec["timerange"] or None,
         enable_protections="--enable-protections" in spec["flags"],
         datadir=CANDLES,
     )
-    return simulate(load_config(REFERENCES / "runs" / run / "config.json"), options)
+    return simulate(load_config(folder / "config.json"), options)
 
 
 def reference_block(run: str) -> dict[str, Any]:
+    if run not in RUNS:  # the extra runs keep the part of the block compared here
+        return json.loads((EXTRA / "runs" / run / "result.json").read_text())
     result = json.loads((REFERENCES / "runs" / run / "result.json").read_text())
     return next(iter(result["strategy"].values()))
 
 
 def reference_trades(run: str) -> list[dict[str, Any]]:
+    if run not in RUNS:
+        return reference_block(run)["trades"]
     lines = (REFERENCES / "runs" / run / "trades.json").read_text().splitlines()
     return [json.loads(line.rstrip(",")) for line in lines if line.startswith("{")]
 
@@ -81,7 +99,7 @@ def trade_differences(ours: dict[str, Any], theirs: dict[str, Any]) -> list[str]
     return [f"{key}: ours {ours.get(key)!r}, Freqtrade {theirs.get(key)!r}" for key in wrong]
 
 
-@pytest.mark.parametrize("run", list(RUNS))
+@pytest.mark.parametrize("run", [*RUNS, *EXTRA_RUNS])
 def test_same_trades_as_freqtrade(run):
     ours, theirs = by_trade(simulated(run).trades), by_trade(reference_trades(run))
     assert len(ours) == len(theirs)
@@ -92,16 +110,17 @@ def test_same_trades_as_freqtrade(run):
     assert {trade: found for trade, found in problems.items() if found} == {}
 
 
-@pytest.mark.parametrize("run", list(RUNS))
+@pytest.mark.parametrize("run", [*RUNS, *EXTRA_RUNS])
 def test_same_locks_and_counters_as_freqtrade(run):
     outcome, block = simulated(run), reference_block(run)
     assert outcome.locks == block["locks"]
     assert {key: getattr(outcome, key) for key in COUNTERS} == {key: block[key] for key in COUNTERS}
 
 
-def test_trades_are_listed_in_freqtrades_order_with_every_result_field():
+@pytest.mark.parametrize("run", ["tour", "position-tools"])
+def test_trades_are_listed_in_freqtrades_order_with_every_result_field(run):
     # Freqtrade lists trades by exit; the report and the export read every field of them.
-    ours, theirs = simulated("tour").trades, reference_block("tour")["trades"]
+    ours, theirs = simulated(run).trades, reference_block(run)["trades"]
     assert [(t["pair"], t["close_date"]) for t in ours] == [
         (t["pair"], t["close_date"]) for t in theirs
     ]

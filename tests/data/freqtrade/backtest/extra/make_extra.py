@@ -1,0 +1,122 @@
+"""More Freqtrade 2026.9 backtest references: strategies and configs the first 8 runs do not reach.
+
+Run from the repository root with Freqtrade's own interpreter (the command is in
+``../README.md``, section "Extra references"). Each run writes ``runs/<name>/config.json`` (the
+config used) and ``runs/<name>/result.json``: of Freqtrade's result block, the trades, locks,
+counters and range -- what ``tests/bot_engine/backtest/test_freqtrade_parity.py`` compares.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[4]
+CANDLES = REPO / "user_data/data/binance"
+BASE_CONFIG = HERE.parent / "runs/sample/config.json"
+KEEP = (
+    "trades",
+    "locks",
+    "rejected_signals",
+    "timedout_entry_orders",
+    "timedout_exit_orders",
+    "canceled_trade_entries",
+    "canceled_entry_orders",
+    "replaced_entry_orders",
+    "backtest_start_ts",
+    "backtest_end_ts",
+    "pairlist",
+)
+MARKET_ORDERS = {
+    "order_types": {
+        "entry": "market",
+        "exit": "market",
+        "stoploss": "market",
+        "stoploss_on_exchange": False,
+    },
+    "entry_pricing": {"price_side": "other"},
+    "exit_pricing": {"price_side": "other"},
+}
+# name -> (strategy, config changes, extra flags, timerange)
+RUNS = {
+    "exit-rules": (
+        "ParityExitRules",
+        {"stake_amount": "unlimited", "max_open_trades": 4, "tradable_balance_ratio": 0.5},
+        ["--enable-protections"],
+        "20180112-20180126",
+    ),
+    "exit-rules-fixed": ("ParityExitRules", {"max_open_trades": 8}, [], "20180115-"),
+    "position-tools": ("ParityPositionTools", {}, [], "20180111-20180130"),
+    "position-tools-market": ("ParityPositionTools", MARKET_ORDERS, [], "20180111-20180130"),
+}
+
+
+def merged(base: dict, changes: dict) -> dict:
+    out = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def run(name: str, strategy: str, changes: dict, flags: list[str], timerange: str) -> None:
+    config = merged(json.loads(BASE_CONFIG.read_text()), {**changes, "strategy": strategy})
+    folder = HERE / "runs" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.json").write_text(json.dumps(config, indent=4) + "\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        userdir, results = Path(tmp) / "user_data", Path(tmp) / "results"
+        shutil.copytree(HERE / "strategies", userdir / "strategies")
+        results.mkdir()
+        command = [
+            sys.executable,
+            str(REPO / "bench/ft_offline.py"),
+            "backtesting",
+            "--config",
+            str(folder / "config.json"),
+            "--strategy",
+            strategy,
+            "--userdir",
+            str(userdir),
+            "--datadir",
+            str(CANDLES),
+            "--timerange",
+            timerange,
+            "--cache",
+            "none",
+            "--export",
+            "trades",
+            "--backtest-directory",
+            str(results),
+            *flags,
+        ]
+        env = {**os.environ, "FT_OFFLINE_DATADIR": str(CANDLES)}
+        subprocess.run(command, env=env, check=True, capture_output=True, cwd=tmp)
+        with zipfile.ZipFile(next(results.glob("*.zip"))) as archive:
+            member = next(
+                n for n in archive.namelist() if n.endswith(".json") and "_config" not in n
+            )
+            block = next(iter(json.loads(archive.read(member))["strategy"].values()))
+    kept = {key: block[key] for key in KEEP}
+    kept["run"] = {"strategy": strategy, "flags": flags, "timerange": timerange}
+    (folder / "result.json").write_text(json.dumps(kept, indent=1) + "\n")
+    print(name, len(block["trades"]), "trades", len(block["locks"]), "locks")
+
+
+def main() -> None:
+    wanted = sys.argv[1:] or list(RUNS)
+    for name in wanted:
+        run(name, *RUNS[name])
+
+
+if __name__ == "__main__":
+    main()
