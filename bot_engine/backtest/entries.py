@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from bot_engine.backtest.exit_rules import ExitCheck
+from bot_engine.backtest.exits import exit_for, process_exit_order
+from bot_engine.backtest.orders import new_order, similar_order, try_fill
 from bot_engine.backtest.trade import BacktestTrade, div18, to_decimal
 from bot_engine.exchange.precision import TICK_SIZE, amount_to_precision, price_to_precision
 from bot_engine.strategy.enums import ExitType
@@ -88,11 +90,11 @@ def enter(
             timeframe=bt.timeframe_minutes,
         )
         bt.ledger.add(trade)
-    elif bt._similar_order(trade, rate, amount, "buy"):
+    elif similar_order(bt, trade, rate, amount, "buy"):
         return None
     trade.adjust_stop_loss(trade.open_rate, bt.rules.stoploss, initial=True)
-    order = bt._new_order(trade, "buy", rate, amount, now, entry_tag)
-    bt._try_fill(order, trade, now, row)
+    order = new_order(bt, trade, "buy", rate, amount, now, entry_tag)
+    try_fill(bt, order, trade, now, row)
     trade.recalc_from_orders()
     return trade
 
@@ -209,5 +211,5 @@ def _partial_exit(bt, trade: BacktestTrade, row, now, stake: float, tag: str, ma
     min_stake = market.min_stake(row.open, ADJUST_STOP_RESERVE)
     if min_stake and remaining != 0 and remaining < min_stake:
         return
-    if bt._exit_for(trade, row, ExitCheck.of(ExitType.PARTIAL_EXIT, tag), now, amount):
-        bt._process_exit_order(trade.orders[-1], trade, now, row)
+    if exit_for(bt, trade, row, ExitCheck.of(ExitType.PARTIAL_EXIT, tag), now, amount):
+        process_exit_order(bt, trade.orders[-1], trade, now, row)
