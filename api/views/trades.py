@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -12,6 +14,7 @@ from api.context import BotContext, bot_context
 from api.exceptions import DetailError
 from api.params import parse_body, parse_path, parse_query
 from api.permissions import TRADING
+from api.serializers.fields import db_integer
 from api.serializers.trades import (
     CountSchema,
     DeleteTradeSchema,
@@ -29,7 +32,9 @@ from api.serializers.trades import (
 from bot_engine.engine.state import BotState
 from bot_engine.exceptions import BotOperationError
 from bot_engine.models import Trade
+from bot_engine.selectors import custom_data as custom_data_selectors
 from bot_engine.selectors import trades as trade_selectors
+from bot_engine.selectors.custom_data import TradeCustomDataList
 from bot_engine.services import trades as trade_services
 
 TRADE_NOT_FOUND = "Trade not found."
@@ -164,23 +169,80 @@ class ForceExitView(ActsForCaller, APIView):
 
 
 NO_TRADE_FOR_ID = "No trade found for trade_id: {trade_id}"
-NO_CUSTOM_DATA = "No custom-data found for trade_id: {trade_id}"
-NO_OPEN_CUSTOM_DATA = "No custom-data found for open trades"
+NO_OPEN_TRADES = "No open trades found."
+
+
+def no_custom_data(key: str | None, trade_id: int | None) -> str:
+    """Freqtrade 2026.9's 404 text when the trades hold no (such) custom data."""
+    scope = f"found for Trade ID: {trade_id}." if trade_id else "found for any open trades."
+    return f"No custom-data {f'with key {key!r} ' if key else ''}{scope}"
+
+
+def naive_utc(value: datetime | None) -> str | None:
+    """Freqtrade stores these dates naive (UTC) and serialises them without an offset."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat()
+
+
+def custom_data_body(items: list[TradeCustomDataList]) -> list[dict]:
+    return [
+        {
+            "trade_id": item.trade_id,
+            "custom_data": [
+                {
+                    "key": entry.key,
+                    "type": entry.type,
+                    "value": entry.value,
+                    "created_at": naive_utc(entry.created_at),
+                    "updated_at": naive_utc(entry.updated_at),
+                }
+                for entry in item.custom_data
+            ],
+        }
+        for item in items
+    ]
+
+
+class CustomDataKeyQuery(serializers.Serializer):
+    key = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None)
+
+
+class OpenCustomDataQuery(CustomDataKeyQuery):
+    limit = db_integer(required=False, default=100, min_value=1)
+    offset = db_integer(required=False, default=0, min_value=0)
 
 
 class TradeCustomDataView(APIView):
-    """Per-trade strategy key/value data (2026.9). Tradeplane strategies cannot store any yet,
-    so an existing trade answers the contract's "no custom-data" 404."""
+    """Per-trade strategy key/value data (2026.9): what callbacks stored with
+    ``trade.set_custom_data``."""
 
-    @extend_schema(parameters=[TRADE_ID])
+    @extend_schema(parameters=[TRADE_ID, CustomDataKeyQuery])
     def get(self, request, tradeid: str):
         trade_id = trade_id_from(tradeid)
-        if trade_selectors.get_trade(bot_id=bot_context().bot_id, trade_id=trade_id) is None:
+        key = parse_query(request, CustomDataKeyQuery)["key"]
+        found = custom_data_selectors.trade_custom_data(
+            bot_id=bot_context().bot_id, trade_id=trade_id, key=key
+        )
+        if found is None:
             raise DetailError(NO_TRADE_FOR_ID.format(trade_id=trade_id), 404)
-        raise DetailError(NO_CUSTOM_DATA.format(trade_id=trade_id), 404)
+        if not found:
+            raise DetailError(no_custom_data(key, trade_id), 404)
+        return Response(custom_data_body([found]))
 
 
 class OpenTradesCustomDataView(APIView):
-    @extend_schema(exclude=True)
+    @extend_schema(parameters=[OpenCustomDataQuery])
     def get(self, request):
-        raise DetailError(NO_OPEN_CUSTOM_DATA, 404)
+        query = parse_query(request, OpenCustomDataQuery)
+        count, items = custom_data_selectors.open_trades_custom_data(
+            bot_id=bot_context().bot_id,
+            key=query["key"],
+            limit=query["limit"],
+            offset=query["offset"],
+        )
+        if not count:
+            raise DetailError(NO_OPEN_TRADES, 404)
+        if not items:
+            raise DetailError(no_custom_data(query["key"], None), 404)
+        return Response(custom_data_body(items))

@@ -1,4 +1,4 @@
-"""Import a Freqtrade database (trades, orders, pair locks, bot start) into one bot's tables.
+"""Import a Freqtrade database (trades, orders, custom data, pair locks, bot start) into a bot.
 
 Two passes. The first reads only ids and checks everything that could refuse the import (not a
 Freqtrade database, a corrupt file, trade ids the bot already uses for *different* trades), so a
@@ -26,7 +26,7 @@ from django.db import transaction
 from bot_engine import trade_math
 from bot_engine.importer.bulk import insert_rows
 from bot_engine.importer.source import FreqtradeImportError, Source, open_source
-from bot_engine.models import Bot, Order, PairLock, Trade
+from bot_engine.models import Bot, Order, PairLock, Trade, TradeCustomData
 
 BATCH_SIZE = 5000
 SHOWN_IDS = 10  # ids named in a refusal message
@@ -40,6 +40,7 @@ REQUIRED = {
     "trades": {"id", "exchange", "pair", "is_open", "open_rate", "amount", "open_date"},
     "orders": {"id", "ft_trade_id", "ft_order_side", "ft_pair", "order_id"},
     "pairlocks": {"pair", "lock_time", "lock_end_time"},
+    "trade_custom_data": {"ft_trade_id", "cd_key", "cd_type", "cd_value", "created_at"},
 }
 TRADE_SKIP = {"id", "bot_id", "trade_id"}  # funding_fee_running, record_version: not ours
 ORDER_SKIP = {"id", "bot_id", "trade_id", "ft_trade_id"}
@@ -74,6 +75,7 @@ class ImportSummary:
     trades: TableSummary = field(default_factory=TableSummary)
     orders: TableSummary = field(default_factory=TableSummary)
     locks: TableSummary = field(default_factory=TableSummary)
+    custom_data: TableSummary | None = None  # None: the source has no trade_custom_data
     bot_start_time: datetime | None = None
 
     def lines(self) -> list[str]:
@@ -83,12 +85,15 @@ class ImportSummary:
             if self.check_only
             else f"Imported {self.source} into bot '{self.bot_name}'."
         )
-        return [
+        lines = [
             head,
             self.trades.line("trades", verb),
             self.orders.line("orders", verb),
             self.locks.line("pair locks", verb),
         ]
+        if self.custom_data is not None:
+            lines.insert(3, self.custom_data.line("custom data", verb))
+        return lines
 
 
 @dataclass
@@ -100,6 +105,7 @@ class _Plan:
     trade_columns: list[str]
     order_columns: list[str]
     lock_columns: list[str]
+    custom_data_columns: list[str]  # empty: no trade_custom_data table (Freqtrade < 2024.x)
     stored_start: datetime | None
     first_open: datetime | None
     used_orders: set[tuple[str, str]]  # (pair, order id) of the bot's orders
@@ -123,6 +129,8 @@ def import_freqtrade(
         summary = ImportSummary(source=src.label, bot_name=bot_name, check_only=check)
         bot = Bot.objects.filter(name=bot_name).first()
         plan = _plan(src, bot)
+        if plan.custom_data_columns:
+            summary.custom_data = TableSummary()
         if on_total:
             on_total(len(plan.trade_ids))
         orphans = _count(
@@ -169,7 +177,9 @@ def _plan(src: Source, bot: Bot | None) -> _Plan:
         raise FreqtradeImportError(
             f"{src.label} is not a Freqtrade database: no {' or '.join(missing)} table."
         )
-    columns = {name: src.columns(name) for name in ("trades", "orders", "pairlocks")}
+    columns = {
+        name: src.columns(name) for name in ("trades", "orders", "pairlocks", "trade_custom_data")
+    }
     for table, needed in REQUIRED.items():
         absent = needed - set(columns[table])
         if table in tables and absent:
@@ -210,6 +220,7 @@ def _plan(src: Source, bot: Bot | None) -> _Plan:
         trade_columns=columns["trades"],
         order_columns=columns["orders"],
         lock_columns=columns["pairlocks"] if "pairlocks" in tables else [],
+        custom_data_columns=(columns["trade_custom_data"] if "trade_custom_data" in tables else []),
         stored_start=_stored_bot_start(src) if "KeyValueStore" in tables else None,
         first_open=min((key[1] for key in source_keys.values()), default=None),
         used_orders=(
@@ -256,7 +267,44 @@ def _batch(
         insert_rows(Order, orders)
     summary.trades.imported += len(trades)
     summary.orders.imported += len(orders)
+    _custom_data(src, plan, new_ids, pks, summary, first, last, write=write)
     return sorted(new_ids)
+
+
+def _custom_data(
+    src: Source,
+    plan: _Plan,
+    new_ids: set[int],
+    pks: dict[int, int],
+    summary: ImportSummary,
+    first: int,
+    last: int,
+    *,
+    write: bool,
+) -> None:
+    """The strategy custom data of the trades just copied (a re-import leaves it alone)."""
+    if not plan.custom_data_columns:
+        return
+    rows = _select(src, "trade_custom_data", plan.custom_data_columns, "ft_trade_id", first, last)
+    entries = []
+    for row in rows:
+        trade_id = row["ft_trade_id"]
+        if trade_id not in new_ids:
+            summary.custom_data.present += trade_id in plan.present
+            continue
+        entries.append(
+            TradeCustomData(
+                trade_id=pks.get(trade_id),
+                cd_key=row["cd_key"],
+                cd_type=row["cd_type"],
+                cd_value=row["cd_value"],
+                created_at=_utc(row["created_at"]),
+                updated_at=_utc(row.get("updated_at")),
+            )
+        )
+    if write:
+        TradeCustomData.objects.bulk_create(entries)
+    summary.custom_data.imported += len(entries)
 
 
 def _locks(src: Source, plan: _Plan, bot: Bot | None, summary: ImportSummary, *, write) -> None:
