@@ -1,0 +1,82 @@
+"""simulate(): what a caller (the command, the job runner) sees besides the trades themselves.
+
+Progress reports, a stop request, a strategy that does not exist, and the bundled strategies'
+tags (kept: they assign their tag columns). Trade-for-trade parity with Freqtrade is
+``test_freqtrade_parity.py``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from bot_engine.backtest.options import BacktestOptions
+from bot_engine.backtest.simulator import BacktestStopped, simulate
+from bot_engine.config.loader import load_config
+from bot_engine.exceptions import StrategyError
+
+ROOT = Path(__file__).resolve().parents[3]
+CONFIG = ROOT / "tests/data/freqtrade/backtest/runs/sample/config.json"
+CANDLES = ROOT / "user_data/data/binance"
+BUNDLED = ROOT / "user_data/strategies"
+SHORT = "20180111-20180114"
+
+
+def options(strategy: str = "SampleStrategy", **changes) -> BacktestOptions:
+    return BacktestOptions(
+        strategy=strategy, strategy_path=BUNDLED, timerange=SHORT, datadir=CANDLES, **changes
+    )
+
+
+@pytest.fixture(scope="module")
+def config():
+    return load_config(CONFIG)
+
+
+def test_progress_goes_from_startup_through_the_backtest_to_the_end(config):
+    reports = []
+    outcome = simulate(config, options(), progress=lambda *report: reports.append(report))
+    steps = [step for step, _, _ in reports]
+    assert steps[0] == "startup"
+    assert set(steps[1:]) == {"backtest"}
+    fractions = [fraction for step, fraction, _ in reports if step == "backtest"]
+    assert fractions == sorted(fractions)
+    assert fractions[0] == 0.0
+    assert fractions[-1] == 1.0
+    assert reports[-1][2] == len(outcome.trades) > 0
+
+
+def test_a_stop_request_aborts_the_run(config):
+    asked = []
+
+    def stop_after_a_while() -> bool:
+        asked.append(1)
+        return len(asked) > 20
+
+    with pytest.raises(BacktestStopped, match="Stop requested"):
+        simulate(config, options(), should_stop=stop_after_a_while)
+
+
+def test_an_unknown_strategy_is_refused_by_name(config):
+    with pytest.raises(StrategyError, match="NoSuchStrategy"):
+        simulate(config, options("NoSuchStrategy"))
+
+
+def test_the_bundled_sample_strategy_keeps_its_tags(config):
+    # It assigns its enter_tag/exit_tag columns, so the empty ones the analysis adds first
+    # (as Freqtrade does) are replaced, here and in Freqtrade alike.
+    trades = simulate(config, options()).trades
+    assert {t["enter_tag"] for t in trades} <= {"rsi_cross", "bb_rebound"}
+    assert {t["enter_tag"] for t in trades} != set()
+
+
+def test_flags_override_the_config(config):
+    outcome = simulate(config, options(max_open_trades=1, stake_amount="unlimited"))
+    assert outcome.settings["max_open_trades"] == 1
+    opened = sorted((t["open_date"], t["close_date"]) for t in outcome.trades)
+    # One slot: a trade opens only once the previous one closed.
+    assert all(later[0] >= earlier[1] for earlier, later in itertools.pairwise(opened))
+    # "unlimited" with one slot stakes the tradable balance (0.99 BTC), less the amount step.
+    assert outcome.trades[0]["stake_amount"] > 0.95
