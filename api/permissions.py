@@ -86,6 +86,17 @@ ROUTE_ROLES: dict[str, str | dict[str, str]] = {
     "audit": ADMIN,
     "portfolio": AUTHENTICATED,  # covers only the bots the caller may see
     "metrics": VIEWER,
+    # backtests (webserver mode): starting, stopping and deleting runs are trading actions
+    "backtest": {"GET": VIEWER, "POST": OPERATOR, "DELETE": OPERATOR},
+    "backtest_abort": OPERATOR,
+    "backtest_history": VIEWER,
+    "backtest_history_result": VIEWER,
+    "backtest_history_file": {"PATCH": OPERATOR, "DELETE": OPERATOR},
+    "backtest_market_change": VIEWER,
+    "backtest_wallet": VIEWER,
+    "background": VIEWER,
+    "background_job": {"GET": VIEWER, "DELETE": OPERATOR},
+    "background_clear": OPERATOR,
 }
 NO_DECISION = "This endpoint has no role decision; nobody may call it."
 FORBIDDEN = "Your role on bot '{bot}' ({role}) does not allow this; it needs {needed}."

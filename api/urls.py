@@ -13,6 +13,8 @@ from api.auth.views import TokenLoginView, TokenLogoutView, TokenRefreshView
 from api.proxy import bot_api
 from api.views import (
     audit,
+    background,
+    backtest,
     candles,
     control,
     errors,
@@ -105,6 +107,39 @@ urlpatterns = [
     path(V1 + "portfolio", portfolio.PortfolioView.as_view(), name="portfolio"),
     path("metrics", metrics.MetricsView.as_view(), name="metrics"),
     # schema, browsable-API session login
+    # §2.6 backtesting and background jobs (webserver mode)
+    path(V1 + "backtest", backtest.BacktestView.as_view(), name="backtest"),
+    path(V1 + "backtest/abort", backtest.BacktestAbortView.as_view(), name="backtest_abort"),
+    path(V1 + "backtest/history", backtest.HistoryView.as_view(), name="backtest_history"),
+    path(
+        V1 + "backtest/history/result",
+        backtest.HistoryResultView.as_view(),
+        name="backtest_history_result",
+    ),
+    path(
+        V1 + "backtest/history/<str:file>",
+        backtest.HistoryFileView.as_view(),
+        name="backtest_history_file",
+    ),
+    path(
+        V1 + "backtest/history/<str:file>/market_change",
+        backtest.MarketChangeView.as_view(),
+        name="backtest_market_change",
+    ),
+    path(
+        V1 + "backtest/history/<str:file>/<str:strategy>/wallet",
+        backtest.WalletView.as_view(),
+        name="backtest_wallet",
+    ),
+    path(V1 + "background", background.BackgroundView.as_view(), name="background"),
+    path(
+        V1 + "background/clear",
+        background.BackgroundClearView.as_view(),
+        name="background_clear",
+    ),
+    path(
+        V1 + "background/<str:jobid>", background.BackgroundJobView.as_view(), name="background_job"
+    ),
     path(
         V1 + "openapi.json",
         SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]),

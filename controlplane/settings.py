@@ -164,6 +164,16 @@ CACHES = {
     )
 }
 
+# Backtest jobs (bot_engine/backtest/jobs.py): with api_server.redis_url they go to Celery on
+# that Redis (`celery -A controlplane worker` runs them, on any machine); without it, to a
+# process pool of the webserver. One queue per bot, so bots sharing a Redis keep their jobs apart.
+CELERY_BROKER_URL = _redis_url or None
+CELERY_TASK_DEFAULT_QUEUE = f"tradeplane:{_bot_name}:jobs"
+CELERY_TASK_IGNORE_RESULT = True  # the job's row is its result
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a backtest is long: don't hoard the queue
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
 CORS_ALLOWED_ORIGINS = [o.rstrip("/") for o in _api.CORS_origins if o != "*"]
 CORS_ALLOW_CREDENTIALS = True
 CORS_PREFLIGHT_MAX_AGE = 600

@@ -79,6 +79,20 @@ ENDPOINTS = [
     ("get", "/api/v1/available_pairs", None),
     ("get", "/api/v1/markets", None),
     # Tradeplane only
+    # webserver mode only (503 here; tests/api/views/test_backtest*.py serve them)
+    ("get", "/api/v1/backtest", None),
+    ("delete", "/api/v1/backtest", None),
+    ("get", "/api/v1/backtest/abort", None),
+    ("get", "/api/v1/backtest/history", None),
+    ("get", "/api/v1/backtest/history/result?filename=nofile&strategy=S", None),
+    ("patch", "/api/v1/backtest/history/nofile", {"strategy": "S", "notes": ""}),
+    ("delete", "/api/v1/backtest/history/nofile", None),
+    ("get", "/api/v1/backtest/history/nofile/market_change", None),
+    ("get", "/api/v1/backtest/history/nofile/SampleStrategy/wallet", None),
+    ("get", "/api/v1/background", None),
+    ("get", "/api/v1/background/nojob", None),
+    ("delete", "/api/v1/background/nojob", None),
+    ("delete", "/api/v1/background/clear", None),
     ("get", "/api/v1/audit", None),
     ("get", "/api/v1/portfolio", None),
 ]
@@ -94,6 +108,11 @@ NOT_OK = {
     "POST /api/v1/trades/1/reload": 502,
     "GET /api/v1/edge": 502,
 }
+    **{
+        f"{method.upper()} {path.split('?')[0]}": 503
+        for method, path, _ in ENDPOINTS
+        if "/back" in path
+    },
 LIST_ANSWERS = {
     "/api/v1/status",
     "/api/v1/performance",
@@ -125,6 +144,7 @@ def test_table_covers_every_api_route():
         probe = route.replace("<str:tradeid>", "1").replace("<str:lockid>", "1")
         probe = probe.replace("<str:strategy>", "SampleStrategy")
         assert probe in called, f"{route} is not in the matrix"
+        probe = probe.replace("<str:file>", "nofile").replace("<str:jobid>", "nojob")
 
 
 @pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS, ids=IDS)
@@ -151,7 +171,7 @@ def test_authenticated_is_answered_in_json(running_bot, anon_client, method, pat
     if expected == 200:
         assert isinstance(answer, list if route in LIST_ANSWERS else dict)
         assert answer or route in LIST_ANSWERS  # an object answer is never empty
-    elif expected == 404:
+    elif expected in (404, 503):
         assert list(answer) == ["detail"] and answer["detail"]
     else:  # contract §2.3: Freqtrade's RPCException answer names the endpoint
         assert list(answer) == ["error"]

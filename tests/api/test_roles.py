@@ -90,6 +90,26 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "token_logout"): PUBLIC,
     ("GET", "openapi"): PUBLIC,
 }
+    # backtests (webserver mode): reading is viewing, starting/stopping/deleting is operating
+    **{
+        ("GET", name): "viewer"
+        for name in [
+            "backtest",
+            "backtest_history",
+            "backtest_history_result",
+            "backtest_market_change",
+            "backtest_wallet",
+            "background",
+            "background_job",
+        ]
+    },
+    ("POST", "backtest"): "operator",
+    ("DELETE", "backtest"): "operator",
+    ("GET", "backtest_abort"): "operator",
+    ("PATCH", "backtest_history_file"): "operator",
+    ("DELETE", "backtest_history_file"): "operator",
+    ("DELETE", "background_job"): "operator",
+    ("DELETE", "background_clear"): "operator",
 EXTRA = [
     ("get", "/api/v1/audit", None),
     ("get", "/api/v1/portfolio", None),
@@ -129,6 +149,18 @@ WEBSERVER_ANSWERS: dict[tuple[str, str], int] = {
     },
     **{("GET", name): 502 for name in ["health", "edge", "plot_config"]},
 }
+    **{
+        (method, name): 404
+        for method, name in [
+            ("GET", "backtest_history_result"),
+            ("PATCH", "backtest_history_file"),
+            ("DELETE", "backtest_history_file"),
+            ("GET", "backtest_market_change"),
+            ("GET", "background_job"),
+            ("DELETE", "background_job"),
+        ]
+    },
+    ("GET", "backtest_wallet"): 400,
 NOT_ROLE_ROUTES = {"rest_framework", "swagger-ui", "bot_api", None}
 
 
