@@ -59,6 +59,30 @@ COUNTERS = (
     "canceled_entry_orders",
     "replaced_entry_orders",
 )
+NO_TRADE_STATS: dict[str, Any] = {
+    "wins": 0,
+    "losses": 0,
+    "draws": 0,
+    "winrate": 0,
+    "holding_avg": "0:00:00",
+    "winner_holding_avg": "0:00:00",
+    "loser_holding_avg": "0:00:00",
+    "max_consecutive_wins": 0,
+    "max_consecutive_losses": 0,
+}
+NO_DRAWDOWN: dict[str, Any] = {
+    "max_drawdown_account": 0.0,
+    "max_relative_drawdown": 0.0,
+    "max_drawdown_abs": 0.0,
+    "max_drawdown_low": 0.0,
+    "max_drawdown_high": 0.0,
+    "drawdown_start": "1970-01-01T00:00:00+00:00",
+    "drawdown_start_ts": 0,
+    "drawdown_end": "1970-01-01T00:00:00+00:00",
+    "drawdown_end_ts": 0,
+    "csum_min": 0,
+    "csum_max": 0,
+}
 # Decimals Freqtrade shows for a stake currency (3 for any other).
 COIN_DECIMALS = {"BTC": 8, "ETH": 5}
 
@@ -101,10 +125,11 @@ def trade_frame(trades: list[dict[str, Any]]) -> pd.DataFrame:
         "open_date",
         "close_date",
     ]
-    frame = pd.DataFrame.from_records(trades, columns=columns) if trades else None
-    if frame is None:
-        frame = pd.DataFrame({name: pd.Series(dtype="float64") for name in columns})
-        frame["pair"] = frame["pair"].astype(object)
+    if trades:
+        frame = pd.DataFrame.from_records(trades, columns=columns)
+    else:
+        # No trade: object columns, whose empty sums are the integer 0 Freqtrade writes.
+        frame = pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
     for name in ("open_date", "close_date"):
         frame[name] = pd.to_datetime(frame[name], utc=True)
     frame["is_short"] = frame["is_short"].fillna(False).astype(bool)
@@ -144,6 +169,13 @@ def strategy_block(outcome: SimulationOutcome) -> dict[str, Any]:
     daily = daily_stats(trades)
     daily_list = daily.pop("daily_profit")
     block.update(daily)
+    if trades.empty:
+        # Freqtrade's block without trades: the list under its other name, no holding times
+        # beyond the averages, no drawdown duration.
+        block["daily_profit_list"] = daily_list
+        block.update(NO_TRADE_STATS)
+        block.update(NO_DRAWDOWN)
+        return block
     block["daily_profit"] = daily_list
     trading = trading_stats(trades)
     trading["holding_avg"] = str(trading["holding_avg"])
@@ -241,7 +273,7 @@ def _totals(
         "total_trades": count,
         "trade_count_long": len(long),
         "trade_count_short": len(short),
-        "total_volume": float(pd.Series(order_costs, dtype="float64").sum()),
+        "total_volume": float(pd.Series(order_costs, dtype="float64").sum()) if order_costs else 0,
         "avg_stake_amount": trades["stake_amount"].mean() if count else 0,
         "profit_mean": trades["profit_ratio"].mean() if count else 0,
         "profit_median": trades["profit_ratio"].median() if count else 0,
@@ -312,22 +344,7 @@ def _run_facts(
 def _drawdown_keys(trades: pd.DataFrame, start_balance: float) -> dict[str, Any]:
     drawdown = max_drawdown(trades, start_balance)
     if drawdown is None:
-        epoch = datetime(1970, 1, 1).strftime(DATETIME_PRINT)
-        return {
-            "max_drawdown_account": 0.0,
-            "max_relative_drawdown": 0.0,
-            "max_drawdown_abs": 0.0,
-            "drawdown_start": epoch,
-            "drawdown_start_ts": 0,
-            "drawdown_end": epoch,
-            "drawdown_end_ts": 0,
-            "drawdown_duration": str(pd.Timedelta(0)),
-            "drawdown_duration_s": 0.0,
-            "max_drawdown_low": 0.0,
-            "max_drawdown_high": 0.0,
-            "csum_min": 0,
-            "csum_max": 0,
-        }
+        return dict(NO_DRAWDOWN)
     underwater = max_drawdown(trades, start_balance, relative=True)
     duration = drawdown.low_date - drawdown.high_date
     cumulative = trades["profit_abs"].cumsum()
@@ -349,8 +366,9 @@ def _drawdown_keys(trades: pd.DataFrame, start_balance: float) -> dict[str, Any]
 
 
 def coin_text(value: float, currency: str) -> str:
-    """A stake-currency amount with its decimals, trailing zeros kept (``0.00433985``)."""
-    return f"{value:.{COIN_DECIMALS.get(currency, 3)}f}"
+    """A stake-currency amount with its decimals, trailing zeros dropped (``0.0043``, ``0``)."""
+    text = f"{value:.{COIN_DECIMALS.get(currency, 3)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _ms(moment: datetime) -> int:

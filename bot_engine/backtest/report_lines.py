@@ -86,7 +86,7 @@ def cagr(days: int, start_balance: float, final_balance: float) -> float:
 def sharpe(profit_abs: pd.Series, period: Period) -> float:
     """Daily mean return over the whole spread of per-trade returns, annualised."""
     if profit_abs.empty or period.start == period.end:
-        return 0.0
+        return 0
     returns = profit_abs / period.start_balance
     return _annualised(returns.sum() / period.days, returns.std(ddof=0))
 
@@ -94,7 +94,7 @@ def sharpe(profit_abs: pd.Series, period: Period) -> float:
 def sortino(profit_abs: pd.Series, period: Period) -> float:
     """Like ``sharpe`` with the spread of the losing trades' returns only."""
     if profit_abs.empty or period.start == period.end:
-        return 0.0
+        return 0
     returns = profit_abs / period.start_balance
     downside = returns[profit_abs < 0].std(ddof=0)
     return _annualised(returns.sum() / period.days, downside)

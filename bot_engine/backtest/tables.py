@@ -63,8 +63,22 @@ def strategy_tables(block: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     for table in tables:
         lines += _render(table)
-    lines += _render(summary_metrics(block))
+    if block["total_trades"]:
+        lines += _render(summary_metrics(block))
+    else:
+        lines.append(no_trades_line(block))
     return lines
+
+
+def no_trades_line(block: dict[str, Any]) -> str:
+    """What Freqtrade prints instead of the summary metrics when nothing traded."""
+    stake = block["stake_amount"]
+    currency = block["stake_currency"]
+    stake_text = coin(stake, currency) if isinstance(stake, int | float) else str(stake)
+    return (
+        f"No trades made. Your starting balance was "
+        f"{coin(block['starting_balance'], currency)}, and your stake was {stake_text}."
+    )
 
 
 def _result_table(
@@ -116,7 +130,9 @@ def strategy_summary(rows: list[dict[str, Any]], stake: str) -> Table:
     )
     for row in rows:
         drawdown = f"{row['max_drawdown_abs']} {stake}  {row['max_drawdown_account']:.2%}"
-        table.add_row(str(row["key"]), *_result_cells(row, stake), drawdown)
+        cells = _result_cells(row, stake)
+        cells[1] = f"{row['profit_mean_pct']:.2f}"  # two decimals here, as Freqtrade prints it
+        table.add_row(str(row["key"]), *cells, drawdown)
     return table
 
 

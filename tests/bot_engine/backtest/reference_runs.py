@@ -48,12 +48,16 @@ STILL_OPEN = {
 SETTING_KEYS = [*SETTINGS_DEFAULTS, "stake_amount", "stake_currency", "dry_run_wallet"]
 
 
-def reference(run: str) -> dict[str, Any]:
-    return json.loads((RUNS / run / "result.json").read_text())
+NO_TRADES = RUNS.parent / "no-trades"
 
 
-def outcome_from_reference(run: str) -> SimulationOutcome:
-    name, block = next(iter(reference(run)["strategy"].items()))
+def reference(run: str, folder: Path = RUNS) -> dict[str, Any]:
+    return json.loads((folder / run / "result.json").read_text())
+
+
+def outcome_from_reference(run: str, folder: Path = RUNS) -> SimulationOutcome:
+    """``folder / run``'s recorded result as the simulator's outcome."""
+    name, block = next(iter(reference(run, folder)["strategy"].items()))
     start = datetime.fromtimestamp(block["backtest_start_ts"] / 1000, UTC)
     end = datetime.fromtimestamp(block["backtest_end_ts"] / 1000, UTC)
     candles = {}
@@ -77,7 +81,12 @@ def outcome_from_reference(run: str) -> SimulationOutcome:
         pairlist=block["pairlist"],
         candles=candles,
         strategy_source=strategy_file.read_text(),
-        config_for_export=json.loads((RUNS / run / "config.json").read_text()),
+        config_for_export=_config(folder / run),
         still_open=STILL_OPEN.get(run, []),
         **{key: block[key] for key in COUNTERS},
     )
+
+
+def _config(folder: Path) -> dict[str, Any]:
+    path = folder / "config.json"
+    return json.loads(path.read_text()) if path.is_file() else {}

@@ -10,6 +10,7 @@ import pytest
 
 from bot_engine.backtest.report import result_document
 from tests.bot_engine.backtest.reference_runs import (
+    NO_TRADES,
     RUN_NAMES,
     outcome_from_reference,
     reference,
@@ -61,6 +62,15 @@ def differences(ours: Any, theirs: Any, path: str, skip: set[str]) -> list[str]:
 @pytest.mark.parametrize("run", RUN_NAMES)
 def test_result_document_equals_freqtrades(documents, run):
     ours, theirs = documents[run]
+    assert differences(ours, theirs, "", CLOCK_KEYS) == []
+
+
+def test_a_run_without_trades_gives_freqtrades_105_keys():
+    """Freqtrade's shapes without trades: integer zeros, ``daily_profit_list``, no holding
+    times beyond the averages, epoch drawdown dates."""
+    ours = json.loads(json.dumps(result_document([outcome_from_reference("", NO_TRADES)])))
+    theirs = reference("", NO_TRADES)
+    assert len(ours["strategy"]["SampleStrategy"]) == 105
     assert differences(ours, theirs, "", CLOCK_KEYS) == []
 
 
