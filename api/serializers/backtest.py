@@ -127,7 +127,7 @@ def job_status(run: BacktestRun | None) -> dict[str, Any]:
             "Backtest ended",
             step="finished",
             progress=1.0,
-            backtest_result=live_result(run.result),
+            backtest_result=live_result(run.result, run.filename),
         )
     return status_body("error", f"Backtest failed with {run.error}")
 
@@ -135,8 +135,9 @@ def job_status(run: BacktestRun | None) -> dict[str, Any]:
 def history_result(run: BacktestRun, strategy: str) -> dict[str, Any]:
     """``GET /backtest/history/result``: the file's document, for one strategy."""
     document = run.result or {}
+    meta = {**document.get("metadata", {}).get(strategy, {}), "filename": run.filename}
     result = {
-        "metadata": {strategy: document.get("metadata", {}).get(strategy, {})},
+        "metadata": {strategy: meta},
         "strategy": {strategy: document["strategy"][strategy]},
         "strategy_comparison": [
             row for row in document.get("strategy_comparison", []) if row.get("key") == strategy
@@ -174,10 +175,13 @@ def background_job(run: BacktestRun) -> dict[str, Any]:
     }
 
 
+def wallet_body(series: Any) -> dict[str, Any]:
+    """``/wallet``: the series, and where its capture started (none for a backtest)."""
+    return {"capture_start_ts": None, **series_body(series)}
+
+
 def series_body(series: Any) -> dict[str, Any]:
     """A market change / wallet series: ``{"columns", "data", "length"}``, dates as ISO."""
-    if isinstance(series, dict):
-        return series
     frame = series.copy()
     for column in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
@@ -186,10 +190,11 @@ def series_body(series: Any) -> dict[str, Any]:
     return {"columns": list(frame.columns), "data": rows, "length": len(rows)}
 
 
-def live_result(document: dict[str, Any]) -> dict[str, Any]:
+def live_result(document: dict[str, Any], filename: str) -> dict[str, Any]:
     """The stored (file) document as Freqtrade's in-memory result serialises."""
     metadata = {
-        name: {**meta, "strategy": name} for name, meta in document.get("metadata", {}).items()
+        name: {**meta, "filename": filename, "strategy": name}
+        for name, meta in document.get("metadata", {}).items()
     }
     strategies = {name: _live_block(block) for name, block in document["strategy"].items()}
     return {

@@ -146,4 +146,4 @@ class WalletView(APIView):
             series = selectors.wallet(webserver_config(), file, strategy)
         except selectors.BacktestNotFound as exc:
             raise not_found(exc, status.HTTP_400_BAD_REQUEST) from None
-        return Response(bodies.series_body(series))
+        return Response(bodies.wallet_body(series))

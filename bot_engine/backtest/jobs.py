@@ -11,7 +11,6 @@ transaction at the end.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import multiprocessing
 import os
@@ -218,10 +217,11 @@ def execute(run: BacktestRun, options: BacktestOptions, tracker: Tracker) -> Fin
     span = (outcome.backtest_end - outcome.backtest_start).total_seconds()
     directory = results_directory(config.user_data_dir)
     filename = _export(directory, config, outcome)
-    meta = json.loads((directory / f"{filename}.meta.json").read_text())
-    strategy_meta = meta.get(outcome.strategy_name, {})
     from bot_engine.backtest import export
 
+    meta = export.load_metadata(directory, filename)
+    strategy_meta = meta.get(outcome.strategy_name, {})
+    # Read back: the history answers the file's strings, as Freqtrade's does.
     document = {"metadata": meta, **export.load_result(directory, filename)}
     return Finished(
         document=document,
@@ -249,6 +249,12 @@ def _export(directory: Path, config: BotConfig, outcome) -> str:
     from bot_engine.backtest import export, report
 
     document = report.result_document([outcome])
+    block = document["strategy"][outcome.strategy_name]
+    for key in ("max_open_trades", "max_open_trades_setting"):
+        # Freqtrade's webserver takes the start body's max_open_trades as a float (its
+        # recorded result file holds 5.0 where the CLI's holds 5).
+        if isinstance(block.get(key), int) and not isinstance(block.get(key), bool):
+            block[key] = float(block[key])
     return export.write_result(
         directory,
         document,
