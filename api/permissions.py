@@ -34,6 +34,8 @@ ROUTE_ROLES: dict[str, str | dict[str, str]] = {
     "token_refresh": PUBLIC,
     "token_logout": PUBLIC,
     "openapi": PUBLIC,
+    "ui_version": PUBLIC,  # FreqUI's files (plain Django views, api/views/ui.py)
+    "ui": PUBLIC,
     "api_root": VIEWER,
     "version": VIEWER,
     "show_config": VIEWER,  # FreqUI reads it for every bot; secrets are masked
@@ -66,6 +68,7 @@ ROUTE_ROLES: dict[str, str | dict[str, str]] = {
     "daily": VIEWER,
     "weekly": VIEWER,
     "monthly": VIEWER,
+    "historic_balance": VIEWER,
     "edge": VIEWER,
     "forceenter": OPERATOR,
     "forcebuy": OPERATOR,

@@ -25,6 +25,7 @@ from api.views import (
     stats,
     trades,
     ui,
+    wallet_history,
 )
 
 V1 = "api/v1/"
@@ -81,6 +82,11 @@ urlpatterns = [
     path(V1 + "daily", stats.DailyView.as_view(), name="daily"),
     path(V1 + "weekly", stats.WeeklyView.as_view(), name="weekly"),
     path(V1 + "monthly", stats.MonthlyView.as_view(), name="monthly"),
+    path(
+        V1 + "historic_balance",
+        wallet_history.HistoricBalanceView.as_view(),
+        name="historic_balance",
+    ),
     path(V1 + "edge", info.EdgeView.as_view(), name="edge"),
     # §2.3 trading actions
     path(V1 + "forceenter", trades.ForceEnterView.as_view(), name="forceenter"),

@@ -42,6 +42,7 @@ ENDPOINTS = [
     ("get", "/api/v1/daily", None),
     ("get", "/api/v1/weekly", None),
     ("get", "/api/v1/monthly", None),
+    ("get", "/api/v1/historic_balance", None),
     ("get", "/api/v1/edge", None),
     ("post", "/api/v1/forceenter", {"pair": "ETH/BTC"}),
     ("post", "/api/v1/forcebuy", {"pair": "LTC/BTC"}),

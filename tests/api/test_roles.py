@@ -43,6 +43,7 @@ EXPECTED: dict[tuple[str, str], str] = {
             "daily",
             "weekly",
             "monthly",
+            "historic_balance",
             "edge",
             "whitelist",
             "blacklist",
@@ -89,6 +90,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "token_refresh"): PUBLIC,
     ("POST", "token_logout"): PUBLIC,
     ("GET", "openapi"): PUBLIC,
+    ("GET", "ui_version"): PUBLIC,  # FreqUI's files and version, public as in Freqtrade
+    ("GET", "ui"): PUBLIC,
 }
     # backtests (webserver mode): reading is viewing, starting/stopping/deleting is operating
     **{
