@@ -8,6 +8,7 @@ and market series ``report_wallet``.
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,6 @@ from bot_engine.backtest.report_wallet import (
     market_change,
     market_change_series,
     wallet_stats,
-    wallet_totals,
 )
 from bot_engine.data.timeframes import timeframe_to_seconds
 
@@ -159,7 +159,7 @@ def strategy_block(outcome: SimulationOutcome) -> dict[str, Any]:
         "left_open_trades": pair_rows(closed_at_end, outcome.pairlist, period, skip_empty=True),
     }
     block.update(_totals(trades, outcome.trades, per_pair[-1], start_balance))
-    wallet = wallet_totals(_wallet(outcome, trades, candles, settings, start_balance))
+    wallet = _wallet(outcome, trades, candles, settings, start_balance).totals()
     block["wallet_stats"] = wallet_stats(wallet, start_balance)
     block["profit_factor"] = per_pair[-1]["profit_factor"]
     block.update(_run_facts(outcome, settings, trades, candles, start_balance))
@@ -188,7 +188,8 @@ def wallet_frame(outcome: SimulationOutcome) -> pd.DataFrame:
     """The run's wallet history as Freqtrade stores it (``..._<Strategy>_wallet.feather``)."""
     settings = {**SETTINGS_DEFAULTS, **outcome.settings}
     candles = _candles(outcome, settings)
-    return _wallet(outcome, trade_frame(outcome.trades), candles, settings, _balance(settings))
+    trades = trade_frame(outcome.trades)
+    return _wallet(outcome, trades, candles, settings, _balance(settings)).frame()
 
 
 def market_change_frame(outcome: SimulationOutcome) -> pd.DataFrame:
@@ -214,8 +215,27 @@ def _wallet(
     candles: dict[str, pd.DataFrame],
     settings: dict[str, Any],
     start_balance: float,
-) -> pd.DataFrame:
-    return report_wallet.wallet_frame(
+) -> report_wallet.WalletArrays:
+    """The outcome's wallet, built once: the result block and the export's feather both need
+    it (a year of 20 pairs is seconds of work). Kept while the outcome lives."""
+    key = id(outcome)
+    if key not in _WALLETS:
+        _WALLETS[key] = _build_wallet(outcome, trades, candles, settings, start_balance)
+        weakref.finalize(outcome, _WALLETS.pop, key, None)
+    return _WALLETS[key]
+
+
+_WALLETS: dict[int, report_wallet.WalletArrays] = {}
+
+
+def _build_wallet(
+    outcome: SimulationOutcome,
+    trades: pd.DataFrame,
+    candles: dict[str, pd.DataFrame],
+    settings: dict[str, Any],
+    start_balance: float,
+) -> report_wallet.WalletArrays:
+    return report_wallet.wallet_arrays(
         trades,
         outcome.trades,
         candles,

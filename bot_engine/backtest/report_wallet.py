@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from bot_engine.backtest.report_lines import NOT_OPTIMAL
 from bot_engine.trade_stats import SQRT_365
@@ -50,7 +51,57 @@ class Position:
     price: float
 
 
-def wallet_frame(
+@dataclass(frozen=True)
+class WalletArrays:
+    """The wallet at each loop step: the stake currency's free balance and each coin held."""
+
+    dates: pd.DatetimeIndex
+    stake_currency: str
+    cash: np.ndarray  # per step
+    coins: list[str]
+    holding: np.ndarray  # step x coin: held at that step
+    held: np.ndarray  # step x coin: amount
+    rates: np.ndarray  # step x coin: the candle's open
+    order: np.ndarray  # step x coin: where the coin's trade opened among all trades
+
+    def totals(self) -> pd.DataFrame:
+        """``date, __date_ts, total_quote``: the wallet's value per step (the API's series)."""
+        value = np.where(self.holding, self.held * self.rates, 0.0)
+        return pd.DataFrame(
+            {
+                "date": self.dates,
+                "__date_ts": self.dates.as_unit("ms").asi8,
+                "total_quote": self.cash + value.sum(axis=1),
+            }
+        )
+
+    def frame(self) -> pd.DataFrame:
+        """Freqtrade's wallet feather: ``index, date, currency, rate, balance, total_quote``,
+        date by date the stake currency first, then the coins in their trades' order."""
+        steps, columns = np.nonzero(self.holding)
+        count = len(self.dates)
+        step = np.concatenate([np.arange(count), steps])
+        rank = np.concatenate([np.full(count, -1.0), self.order[steps, columns]])
+        names = pa.array([self.stake_currency, *self.coins], type=pa.string())
+        which = np.concatenate([np.zeros(count, dtype=np.int64), columns + 1])
+        rate = np.concatenate([np.ones(count), self.rates[steps, columns]])
+        balance = np.concatenate([self.cash, self.held[steps, columns]])
+        rows = np.lexsort((rank, step))
+        frame = pd.DataFrame(
+            {
+                "index": np.arange(len(rows), dtype=np.int64),
+                "date": self.dates[step[rows]],
+                # Arrow's take: a million strings without a Python object each.
+                "currency": pd.Series(names.take(pa.array(which[rows])), dtype="str"),
+                "rate": rate[rows],
+                "balance": balance[rows],
+            }
+        )
+        frame["total_quote"] = frame["balance"] * frame["rate"]
+        return frame
+
+
+def wallet_arrays(
     trades: pd.DataFrame,
     trade_dicts: list[dict[str, Any]],
     candles: dict[str, pd.DataFrame],
@@ -61,39 +112,45 @@ def wallet_frame(
     start_balance: float,
     still_open: Sequence[dict[str, Any]] = (),
     stake_currency: str = "BTC",
-) -> pd.DataFrame:
-    """Freqtrade's wallet history (``<name>_<Strategy>_wallet.feather``): per loop step, the
-    stake currency's free balance, then each coin held (``index, date, currency, rate,
-    balance, total_quote``). ``still_open`` trades are held to the end."""
+) -> WalletArrays:
+    """Freqtrade's wallet history rebuilt from the trades: ``still_open`` trades are held to
+    the end."""
     dates = pd.date_range(pd.Timestamp(start) + timeframe, pd.Timestamp(end), freq=timeframe)
     steps = dates.as_unit("ns").asi8
     closes = pd.DatetimeIndex(trades["close_date"]).as_unit("ns").asi8
     # Closed profit counts from the first step after the trade's close date.
     realised = np.zeros(len(steps) + 1)
-    np.add.at(realised, np.searchsorted(steps, closes, side="right"), trades["profit_abs"])
+    profits = trades["profit_abs"].to_numpy(dtype=float)
+    np.add.at(realised, np.searchsorted(steps, closes, side="right"), profits)
     cash = float(start_balance) + np.cumsum(realised)[:-1]
     never = [np.iinfo(np.int64).max] * len(still_open)
     positions = _positions([*trade_dicts, *still_open], [*closes, *never], steps, list(candles))
     coins = sorted({position.currency for position in positions})
     column = {coin: index for index, coin in enumerate(coins)}
-    held = np.zeros((len(steps), len(coins)))
+    size = (len(steps) + 1, len(coins))
+    held, active = np.zeros(size), np.zeros(size, dtype=np.int64)
     # Within a step the wallet lists coins in the order their trades opened.
     order = np.zeros((len(steps), len(coins)))
-    active = np.zeros((len(steps) + 1, len(coins)), dtype=np.int64)
     paid = np.zeros(len(steps) + 1)
     ranks = {rank: index for index, rank in enumerate(sorted({p.rank for p in positions}))}
     for position in positions:
         where = column[position.currency]
-        held[position.first : position.last, where] += position.amount
         order[position.first : position.last, where] = ranks[position.rank]
-        active[position.first, where] += 1
-        active[position.last, where] -= 1
-        paid[position.first] += position.amount * position.price
-        paid[position.last] -= position.amount * position.price
-    rates = np.column_stack([_opens(candles, coin, dates) for coin in coins] or [paid[:0]])
-    cash -= np.cumsum(paid)[:-1]
-    holding = np.cumsum(active, axis=0)[:-1] > 0
-    return _long_frame(dates, stake_currency, cash, coins, holding, held, rates, order)
+        for at, sign in ((position.first, 1), (position.last, -1)):
+            held[at, where] += sign * position.amount
+            active[at, where] += sign
+            paid[at] += sign * position.amount * position.price
+    rates = np.column_stack([_opens(candles, coin, dates) for coin in coins] or [paid[:-1, None]])
+    return WalletArrays(
+        dates=dates,
+        stake_currency=stake_currency,
+        cash=cash - np.cumsum(paid)[:-1],
+        coins=coins,
+        holding=np.cumsum(active, axis=0)[:-1] > 0,
+        held=np.cumsum(held, axis=0)[:-1],
+        rates=rates[:, : len(coins)],
+        order=order,
+    )
 
 
 def _positions(
@@ -133,52 +190,6 @@ def _opens(candles: dict[str, pd.DataFrame], coin: str, dates: pd.DatetimeIndex)
     exact = known & (stamps[at] == steps)
     rates = np.where(exact, frame["open"].to_numpy()[at], frame["close"].to_numpy()[at])
     return np.where(known, rates, np.nan)
-
-
-def _long_frame(
-    dates: pd.DatetimeIndex,
-    stake_currency: str,
-    cash: np.ndarray,
-    coins: list[str],
-    holding: np.ndarray,
-    held: np.ndarray,
-    rates: np.ndarray,
-    order: np.ndarray,
-) -> pd.DataFrame:
-    """Rows date by date: the stake currency first, then the coins held, in ``coins`` order."""
-    step_index, coin_index = np.nonzero(holding)
-    stake = pd.DataFrame(
-        {
-            "step": np.arange(len(dates)),
-            "order": -1.0,
-            "currency": stake_currency,
-            "rate": 1.0,
-            "balance": cash,
-        }
-    )
-    coin_rows = pd.DataFrame(
-        {
-            "step": step_index,
-            "order": order[step_index, coin_index],
-            "currency": np.array(coins, dtype=object)[coin_index] if coins else [],
-            "rate": rates[step_index, coin_index],
-            "balance": held[step_index, coin_index],
-        }
-    )
-    rows = pd.concat([stake, coin_rows], ignore_index=True)
-    rows = rows.sort_values(["step", "order"], kind="stable").reset_index(drop=True)
-    rows["total_quote"] = rows["balance"] * rows["rate"]
-    rows.insert(0, "date", dates[rows["step"].to_numpy()])
-    rows = rows.drop(columns=["step", "order"])
-    rows.insert(0, "index", np.arange(len(rows), dtype=np.int64))
-    return rows
-
-
-def wallet_totals(wallet: pd.DataFrame) -> pd.DataFrame:
-    """``date, __date_ts, total_quote``: the wallet's value per step (the API's series)."""
-    totals = wallet.groupby("date", sort=True)["total_quote"].sum().reset_index()
-    totals.insert(1, "__date_ts", pd.DatetimeIndex(totals["date"]).as_unit("ms").asi8)
-    return totals
 
 
 def _entries(trade: dict[str, Any]) -> list[tuple[int, float, float]]:
