@@ -68,7 +68,7 @@ def write_result(
     clean = redact(raw)
     members = {
         f"{name}.json": orjson.dumps(document, option=orjson.OPT_SERIALIZE_NUMPY),
-        f"{name}_config.json": orjson.dumps(clean),
+        f"{name}_config.json": orjson.dumps(clean, default=str),  # paths from overrides
     }
     for strategy, source in strategy_sources.items():
         members[f"{name}_{_checked(strategy)}.py"] = source.encode()

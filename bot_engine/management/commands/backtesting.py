@@ -46,7 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run-wallet", "--starting-balance", default=None)
         parser.add_argument("--fee", default=None, help="fee ratio per side, e.g. 0.001")
         parser.add_argument("--enable-protections", "--enableprotections", action="store_true")
-        parser.add_argument("--export", choices=["trades", "signals", "none"], default="trades")
+        parser.add_argument("--export", choices=["trades", "none"], default="trades")
         parser.add_argument("--export-filename", "--export-directory", default=None)
         parser.add_argument("--backtest-directory", "--backtest-filename", default=None)
         parser.add_argument("--cache", choices=["none", "day", "week", "month"], default="day")
