@@ -86,6 +86,9 @@ ROUTE_ROLES: dict[str, str | dict[str, str]] = {
     "strategy": OPERATOR,  # returns the strategy's source code
     "available_pairs": VIEWER,
     "markets": VIEWER,
+    "list_exchanges": VIEWER,
+    "list_hyperoptloss": VIEWER,
+    "list_freqaimodels": VIEWER,
     "audit": ADMIN,
     "portfolio": AUTHENTICATED,  # covers only the bots the caller may see
     "metrics": VIEWER,

@@ -18,6 +18,7 @@ from api.views import (
     candles,
     control,
     errors,
+    exchanges,
     info,
     metrics,
     pairs,
@@ -106,7 +107,11 @@ urlpatterns = [
     path(V1 + "strategies", candles.StrategiesView.as_view(), name="strategies"),
     path(V1 + "strategy/<str:strategy>", candles.StrategyView.as_view(), name="strategy"),
     path(V1 + "available_pairs", candles.AvailablePairsView.as_view(), name="available_pairs"),
-    path(V1 + "markets", candles.MarketsView.as_view(), name="markets"),
+    path(V1 + "markets", exchanges.MarketsView.as_view(), name="markets"),
+    path(V1 + "exchanges", exchanges.ExchangesView.as_view(), name="list_exchanges"),
+    path(V1 + "hyperoptloss", exchanges.HyperoptLossView.as_view(), name="list_hyperoptloss"),
+    path(V1 + "hyperopt-loss", exchanges.HyperoptLossView.as_view(), name="list_hyperoptloss"),
+    path(V1 + "freqaimodels", exchanges.FreqaiModelsView.as_view(), name="list_freqaimodels"),
     # Tradeplane only: the audit trail
     path(V1 + "audit", audit.AuditView.as_view(), name="audit"),
     # Tradeplane only: every visible bot's figures; Prometheus metrics (outside /api/v1)

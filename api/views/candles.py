@@ -14,8 +14,6 @@ from api.permissions import TRADING
 from api.serializers.candles import (
     AvailablePairsQuery,
     AvailablePairsSchema,
-    MarketsQuery,
-    MarketsSchema,
     PairCandlesQuery,
     PairCandlesRequest,
     PairHistoryQuery,
@@ -168,28 +166,3 @@ class AvailablePairsView(APIView):
         return Response(
             {"length": len(pairs), "pairs": pairs, "pair_interval": [list(r) for r in rows]}
         )
-
-
-class MarketsView(APIView):
-    permission_classes = TRADING
-
-    @extend_schema(parameters=[MarketsQuery], responses=MarketsSchema)
-    def get(self, request):
-        ctx = bot_context()
-        bot = ctx.running
-        params = parse_query(request, MarketsQuery)
-        markets = {
-            symbol: {
-                "symbol": m.symbol,
-                "base": m.base,
-                "quote": m.quote,
-                "spot": m.spot,
-                "swap": not m.spot,
-                "active": m.active,
-            }
-            for symbol, m in sorted(bot.markets().items())
-            if (params["include_inactive"] or m.active)
-            and params.get("base", m.base) == m.base
-            and params.get("quote", m.quote) == m.quote
-        }
-        return Response({"markets": markets, "exchange_id": ctx.config.exchange.name})

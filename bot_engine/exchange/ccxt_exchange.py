@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -387,3 +389,47 @@ def _num_or(value: Any, default: float) -> float:
 
 def _from_ms(ms: Any) -> datetime | None:
     return None if ms is None else datetime.fromtimestamp(int(ms) / 1000, tz=UTC)
+
+
+# What the engine calls on an exchange (spot): without one of these it cannot trade there.
+REQUIRED_CAPABILITIES = (
+    "fetchMarkets",
+    "fetchOHLCV",
+    "fetchTicker",
+    "fetchBalance",
+    "createOrder",
+    "cancelOrder",
+    "fetchOrder",
+)
+
+
+@dataclass(frozen=True)
+class ExchangeListing:
+    """One exchange ccxt knows, and whether Tradeplane can trade spot on it."""
+
+    classname: str  # ccxt's id
+    name: str
+    missing: tuple[str, ...]  # REQUIRED_CAPABILITIES it lacks
+    dex: bool
+    alias_for: str | None
+
+
+@functools.cache
+def exchange_catalog() -> tuple[ExchangeListing, ...]:
+    """Every exchange of the installed ccxt (about 2 s the first time, then kept)."""
+    listings = []
+    for exchange_id in ccxt.exchanges:
+        client = getattr(ccxt, exchange_id)()
+        has = client.has or {}
+        parent = type(client).__mro__[1]
+        alias = bool(getattr(client, "alias", False))
+        listings.append(
+            ExchangeListing(
+                classname=exchange_id,
+                name=str(client.name or exchange_id),
+                missing=tuple(c for c in REQUIRED_CAPABILITIES if not has.get(c)),
+                dex=bool(getattr(client, "dex", False)),
+                alias_for=parent().id if alias and parent is not ccxt.Exchange else None,
+            )
+        )
+    return tuple(listings)

@@ -79,6 +79,10 @@ ENDPOINTS = [
     ("get", "/api/v1/strategy/SampleStrategy", None),
     ("get", "/api/v1/available_pairs", None),
     ("get", "/api/v1/markets", None),
+    ("get", "/api/v1/exchanges", None),
+    ("get", "/api/v1/hyperoptloss", None),
+    ("get", "/api/v1/hyperopt-loss", None),
+    ("get", "/api/v1/freqaimodels", None),
     # Tradeplane only
     # webserver mode only (503 here; tests/api/views/test_backtest*.py serve them)
     ("get", "/api/v1/backtest", None),

@@ -54,6 +54,9 @@ EXPECTED: dict[tuple[str, str], str] = {
             "strategies",
             "available_pairs",
             "markets",
+            "list_exchanges",
+            "list_hyperoptloss",
+            "list_freqaimodels",
             "metrics",
         ]
     },
@@ -142,7 +145,7 @@ WEBSERVER_ANSWERS: dict[tuple[str, str], int] = {
             "pair_candles",
         ]
     },
-    **{("GET", name): 503 for name in ["whitelist", "blacklist", "pair_candles", "markets"]},
+    **{("GET", name): 503 for name in ["whitelist", "blacklist", "pair_candles"]},
     **{
         ("DELETE", name): 503
         for name in ["delete_trade", "cancel_open_order", "blacklist", "delete_lock"]

@@ -73,7 +73,6 @@ def test_health_is_502(client_basic):
         ("delete", "/api/v1/trades/abc/open-order"),
         ("post", "/api/v1/trades/abc/reload"),
         ("delete", "/api/v1/locks/abc"),
-        ("get", "/api/v1/markets?include_inactive=maybe"),
         ("post", "/api/v1/forceenter"),
         ("post", "/api/v1/locks"),
     ],
