@@ -126,9 +126,7 @@ class Backtester:
             for name in ("adjust_order_price", "adjust_entry_price", "adjust_exit_price")
         )
         self.loop_start = _overrides(strategy, "bot_loop_start")
-        self.position_adjustment = bool(
-            self.config.position_adjustment_enable or strategy.position_adjustment_enable
-        )
+        self.position_adjustment = bool(strategy.position_adjustment_enable)
 
     # The loop
 

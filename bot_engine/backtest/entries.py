@@ -184,8 +184,6 @@ def adjust_position(bt: Backtester, trade: BacktestTrade, row: Row, now: datetim
         return
     if stake > 0:
         limit = bt.strategy.max_entry_position_adjustment
-        if bt.config.max_entry_position_adjustment != -1:
-            limit = bt.config.max_entry_position_adjustment
         if limit > -1 and trade.nr_of_successful_entries > limit:
             return
         enter(bt, trade.pair, row, trade=trade, stake=stake, order_tag=tag)

@@ -180,3 +180,46 @@ def _with_wallet(config: BotConfig, wallet: float) -> BotConfig:
     from dataclasses import replace
 
     return replace(config, dry_run_wallet=wallet)
+
+
+class BacktestWallets:
+    """``strategy.wallets`` during a backtest: Freqtrade's Wallets questions, from the ledger."""
+
+    def __init__(self, ledger: Ledger, stake_currency: str, stake_amount, max_open_trades: int):
+        self._ledger = ledger
+        self._stake_currency = stake_currency
+        self._stake_amount = stake_amount
+        self._max_open_trades = max_open_trades
+
+    def update(self, require_update: bool = True) -> None:
+        return None  # always computed from the ledger
+
+    def get_free(self, currency: str) -> float:
+        if currency == self._stake_currency:
+            return self._ledger.wallet().free
+        return self._held(currency)
+
+    def get_used(self, currency: str) -> float:
+        return 0.0
+
+    def get_total(self, currency: str) -> float:
+        return self.get_free(currency) + self.get_used(currency)
+
+    def get_starting_balance(self) -> float:
+        config = self._ledger.config
+        if config.available_capital is not None:
+            return float(config.available_capital)
+        return self._ledger.starting_wallet * config.tradable_balance_ratio
+
+    def get_total_stake_amount(self) -> float:
+        return self._ledger.wallet().total_stake_amount
+
+    def get_available_stake_amount(self) -> float:
+        return self._ledger.available_stake()
+
+    def get_trade_stake_amount(self, pair: str, max_open_trades=None, update: bool = True):
+        limit = self._max_open_trades if max_open_trades is None else max_open_trades
+        return self._ledger.trade_stake(self._stake_amount, limit) or 0.0
+
+    def _held(self, currency: str) -> float:
+        return sum(t.amount for t in self._ledger.open_trades if t.base_currency == currency)

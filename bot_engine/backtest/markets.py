@@ -88,18 +88,16 @@ def monthly_ticks(candles: pd.DataFrame) -> pd.Series:
         return pd.Series(dtype=float)
     prices = candles[["open", "high", "low", "close"]].to_numpy(dtype=float)
     unique, where = np.unique(prices, return_inverse=True)
-    decimals = np.fromiter((_decimals(v) for v in unique.tolist()), np.int64, len(unique))
-    per_row = decimals[where.reshape(prices.shape)].max(axis=1)
+    per_row = decimals(unique)[where.reshape(prices.shape)].max(axis=1)
     dates = pd.DatetimeIndex(candles["date"])
     months = pd.Series(per_row, index=dates).resample("MS").max()
     return 1 / 10.0 ** months.astype(float)
 
 
-def _decimals(value: float) -> int:
-    """Decimals of ``value`` written with 14 places, trailing zeros dropped."""
-    text = np.format_float_positional(value, precision=14, unique=False, fractional=False, trim="-")
-    _, _, fraction = text.partition(".")
-    return len(fraction.rstrip("0"))
+def decimals(values: np.ndarray) -> np.ndarray:
+    """Decimals of each value written with 14 places, trailing zeros dropped."""
+    text = np.char.rstrip(np.char.mod("%.14f", values), "0")
+    return np.char.str_len(text) - np.char.find(text, ".") - 1
 
 
 def _clean(value: float) -> float:

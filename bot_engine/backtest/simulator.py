@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +21,7 @@ import pandas as pd
 
 from bot_engine.backtest.data import BacktestDataProvider, Timerange, load_pairs, trim
 from bot_engine.backtest.engine import STOP_REQUESTED, Backtester, BacktestStopped
-from bot_engine.backtest.ledger import Ledger
+from bot_engine.backtest.ledger import BacktestWallets, Ledger
 from bot_engine.backtest.markets import derive_market, with_monthly_ticks
 from bot_engine.backtest.options import BacktestOptions
 from bot_engine.backtest.outcome import SimulationOutcome
@@ -60,7 +60,7 @@ def simulate(
     config = _effective_config(config, options)
     strategy = _load(config, options)
     rules = TradingRules.resolve(config, strategy)
-    _apply_rules(strategy, rules)
+    _apply_rules(strategy, rules, config.raw)
     timeframe = rules.timeframe
     pairs = list(options.pairs or config.exchange.pair_whitelist)
     data_dir = options.datadir or config.data_dir
@@ -83,6 +83,10 @@ def simulate(
         base_frames=stored,
     )
     strategy.dp = dp
+    ledger = Ledger(config, timeframe, wallet=config.dry_run_wallet)
+    strategy.wallets = BacktestWallets(
+        ledger, config.stake_currency, config.stake_amount, config.max_open_trades
+    )
     call_strategy(strategy, "bot_start", default=None)
     data = {}
     for pair, frame in frames.items():
@@ -94,7 +98,6 @@ def simulate(
         data[pair] = to_arrays(pair, analysed, frame, startup)
     start = min(_ts(frames[p]["date"].iloc[startup]) for p in frames)
     end = max(_ts(frames[p]["date"].iloc[-1]) for p in frames)
-    ledger = Ledger(config, timeframe, wallet=config.dry_run_wallet)
     protections = ProtectionSet.from_config(
         _protections(config, strategy) if options.enable_protections else [], timeframe
     )
@@ -158,8 +161,11 @@ def _load(config: BotConfig, options: BacktestOptions) -> IStrategy:
     return load_strategy(config.strategy, config=raw, search_dirs=strategy_dirs(config))
 
 
-def _apply_rules(strategy: IStrategy, rules: TradingRules) -> None:
+def _apply_rules(strategy: IStrategy, rules: TradingRules, raw: Mapping[str, Any]) -> None:
     """Strategies read their own attributes; the config's values win there too (Freqtrade)."""
+    for name in ("position_adjustment_enable", "max_entry_position_adjustment"):
+        if raw.get(name) is not None:
+            setattr(strategy, name, raw[name])
     strategy.timeframe = rules.timeframe
     strategy.stoploss = rules.stoploss
     strategy.trailing_stop = rules.trailing_stop

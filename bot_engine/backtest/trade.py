@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_DOWN, Context, Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from bot_engine.exchange.precision import TICK_SIZE, amount_to_precision, price_to_precision
 from bot_engine.trade_math import (
@@ -132,6 +132,8 @@ class BacktestOrder:
 @dataclass
 class BacktestTrade:
     """A long spot trade of a backtest; methods keep Freqtrade's names and rules."""
+
+    is_backtest_trade: ClassVar[bool] = True  # isinstance(trade, freqtrade.persistence.Trade)
 
     id: int
     pair: str

@@ -197,6 +197,38 @@ class IStrategy(ABC):
                 f"Dataframe returned from strategy {name} has mismatching last date for {pair}."
             )
 
+    # Pair locks from strategy code (Freqtrade's helpers; the bot's or the backtest's locks)
+
+    def lock_pair(
+        self, pair: str, until: datetime, reason: str | None = None, side: str = "*"
+    ) -> None:
+        """No new entry on ``pair`` ('*': every pair) until the candle boundary after ``until``."""
+        from bot_engine.strategy.persistence import PairLocks
+
+        PairLocks.lock_pair(pair, until, reason, side=side)
+
+    def unlock_pair(self, pair: str) -> None:
+        from bot_engine.strategy.persistence import PairLocks
+
+        PairLocks.unlock_pair(pair)
+
+    def unlock_reason(self, reason: str) -> None:
+        from bot_engine.strategy.persistence import PairLocks
+
+        PairLocks.unlock_reason(reason)
+
+    def is_pair_locked(
+        self, pair: str, *, candle_date: datetime | None = None, side: str = "*"
+    ) -> bool:
+        """Locked now, or (``candle_date``) when the candle after that one opens."""
+        from bot_engine.data.timeframes import next_candle_boundary
+        from bot_engine.strategy.persistence import PairLocks
+
+        if candle_date is None:
+            return PairLocks.is_pair_locked(pair, side=side)
+        at = next_candle_boundary(candle_date, self.timeframe)
+        return PairLocks.is_pair_locked(pair, at, side=side)
+
     # Callbacks (Freqtrade signatures; defaults change nothing)
 
     def bot_start(self, **kwargs: Any) -> None:

@@ -59,7 +59,10 @@ def bound_bot() -> BotBinding | None:
 
 
 def _local_now(now: datetime | None) -> datetime:
-    return now if now is not None else _local.now
+    # Freqtrade's helpers take the wall clock when strategy code gives no time, in backtesting
+    # too (so there ``is_pair_locked(pair)`` is False and ``unlock_pair`` finds nothing);
+    # a backtest answers the same.
+    return now if now is not None else datetime.now(UTC)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -114,7 +117,8 @@ class _TradeType(type):
     """``isinstance(trade, Trade)`` holds for the trades the engine hands to callbacks."""
 
     def __instancecheck__(cls, instance: object) -> bool:
-        return isinstance(instance, TradeRow)
+        # A backtest's in-memory trades are Trades to strategies too.
+        return isinstance(instance, TradeRow) or getattr(instance, "is_backtest_trade", False)
 
 
 class TradeQueryResult:

@@ -55,6 +55,13 @@ RUNS = {
     "exit-rules-fixed": ("ParityExitRules", {"max_open_trades": 8}, [], "20180115-"),
     "position-tools": ("ParityPositionTools", {}, [], "20180111-20180130"),
     "position-tools-market": ("ParityPositionTools", MARKET_ORDERS, [], "20180111-20180130"),
+    "strategy-helpers": ("ParityStrategyHelpers", {}, [], "20180113-20180129"),
+    "strategy-helpers-dca-off": (
+        "ParityStrategyHelpers",
+        {"max_open_trades": 3, "stake_amount": 0.02, "dry_run_wallet": 0.1},
+        [],
+        "20180111-20180120",
+    ),
 }
 
 
