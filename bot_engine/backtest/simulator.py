@@ -98,8 +98,9 @@ def simulate(
         data[pair] = to_arrays(pair, analysed, frame, startup)
     start = min(_ts(frames[p]["date"].iloc[startup]) for p in frames)
     end = max(_ts(frames[p]["date"].iloc[-1]) for p in frames)
+    protected = options.enable_protections or bool(config.raw.get("enable_protections"))
     protections = ProtectionSet.from_config(
-        _protections(config, strategy) if options.enable_protections else [], timeframe
+        _protections(config, strategy) if protected else [], timeframe
     )
     backtester = Backtester(
         config=config,
@@ -224,7 +225,9 @@ def _outcome(
         "timeframe": rules.timeframe,
         "timeframe_detail": "",
         "timerange": options.timerange or "",
-        "enable_protections": options.enable_protections,
+        "enable_protections": bool(
+            options.enable_protections or config.raw.get("enable_protections")
+        ),
         "stoploss": rules.stoploss,
         "trailing_stop": rules.trailing_stop,
         "trailing_stop_positive": rules.trailing_stop_positive,

@@ -10,11 +10,14 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from bot_engine.backtest.options import BacktestOptions
 from bot_engine.backtest.simulator import BacktestStopped, simulate
 from bot_engine.config.loader import load_config
+from bot_engine.data.gaps import fill_gaps
 from bot_engine.exceptions import StrategyError
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -22,6 +25,7 @@ CONFIG = ROOT / "tests/data/freqtrade/backtest/runs/sample/config.json"
 CANDLES = ROOT / "user_data/data/binance"
 BUNDLED = ROOT / "user_data/strategies"
 SHORT = "20180111-20180114"
+REFERENCE_HOURS = ROOT / "tests/data/freqtrade/backtest/data"
 
 
 def options(strategy: str = "SampleStrategy", **changes) -> BacktestOptions:
@@ -80,3 +84,28 @@ def test_flags_override_the_config(config):
     assert all(later[0] >= earlier[1] for earlier, later in itertools.pairwise(opened))
     # "unlimited" with one slot stakes the tradable balance (0.99 BTC), less the amount step.
     assert outcome.trades[0]["stake_amount"] > 0.95
+
+
+@pytest.mark.parametrize("pair", ["ETH/BTC", "ADA/BTC"])  # ADA/BTC has gaps in its 5m candles
+def test_informative_hours_are_built_like_freqtrades_files(pair):
+    # Freqtrade reads @informative("1h") candles from files (missing hours filled on load); a
+    # backtest here builds them from the 5m candles: they must be the references' files.
+    from bot_engine.backtest.data import BacktestDataProvider, Timerange
+
+    dp = BacktestDataProvider(
+        {},
+        timeframe="5m",
+        data_dir=CANDLES,
+        pairs=[pair],
+        timerange=Timerange(None, None),
+        startup=0,
+        base_frames={pair: pd.read_feather(CANDLES / f"{pair.replace('/', '_')}-5m.feather")},
+    )
+    built = dp.get_pair_dataframe(pair, "1h")
+    stored = fill_gaps(
+        pd.read_feather(REFERENCE_HOURS / f"{pair.replace('/', '_')}-1h.feather"), "1h"
+    )
+    assert built["date"].tolist() == stored["date"].tolist()
+    columns = ["open", "high", "low", "close"]
+    assert (built[columns].to_numpy() == stored[columns].to_numpy()).all()
+    assert np.allclose(built["volume"], stored["volume"], rtol=1e-12)
