@@ -73,6 +73,7 @@ def _history(ctx: BotContext, params: dict) -> dict:
         strategy=params["strategy"],
         strategy_dirs=strategy_dirs(ctx.config),
         columns=params.get("columns"),
+        live=params.get("live_mode", False),
     )
     return candles_body(result)
 

@@ -13,14 +13,13 @@ import pandas as pd
 
 from bot_engine.data.candles import COLUMNS, load_candles, store_candles
 from bot_engine.data.timeframes import timeframe_to_delta
+from bot_engine.data.timerange import TimeRangeError, parse_timerange
 from bot_engine.exceptions import ExchangeError, TradeplaneError
 
 logger = logging.getLogger(__name__)
 
 DOWNLOAD_FAILED = "Downloading {pair} {timeframe} failed: {error}"
-BAD_TIMERANGE = (
-    "timerange must look like 20240101-20240301 (either side may be empty), not {value!r}"
-)
+NO_START = "timerange {value!r} has no start date: a download needs one"
 
 
 class DownloadError(TradeplaneError):
@@ -62,25 +61,17 @@ class PairDownload:
 def download_range(
     *, days: int | None, timerange: str | None, now: datetime
 ) -> tuple[datetime, datetime | None]:
-    """``(start, stop)`` from ``timerange`` (``YYYYMMDD-YYYYMMDD``), else the last ``days``
-    (default 30) up to now."""
+    """``(start, stop)`` from ``timerange`` (Freqtrade's syntax, ``data/timerange.py``), else
+    the last ``days`` (default 30) up to now."""
     if timerange:
-        start_text, sep, stop_text = timerange.partition("-")
         try:
-            if not sep:
-                raise ValueError(timerange)
-            start = _day(start_text) if start_text else None
-            stop = _day(stop_text) if stop_text else None
-        except ValueError as exc:
-            raise DownloadError(BAD_TIMERANGE.format(value=timerange)) from exc
+            start, stop = parse_timerange(timerange)
+        except TimeRangeError as exc:
+            raise DownloadError(str(exc)) from None
         if start is None:
-            raise DownloadError(BAD_TIMERANGE.format(value=timerange) + "; give a start date")
+            raise DownloadError(NO_START.format(value=timerange))
         return start, stop
     return now - timedelta(days=days or 30), None
-
-
-def _day(text: str) -> datetime:
-    return datetime.strptime(text, "%Y%m%d").replace(tzinfo=UTC)
 
 
 def missing_spans(

@@ -3,20 +3,21 @@ JSON encoding is ``api/serializers/candles.py``'s."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 
 from bot_engine.config.model import BotConfig
-from bot_engine.data.candles import available_data, load_candles
+from bot_engine.data.candles import COLUMNS, available_data, load_candles
 from bot_engine.data.gaps import fill_gaps
 from bot_engine.data.timeframes import timeframe_to_seconds
+from bot_engine.data.timerange import TimeRangeError
+from bot_engine.data.timerange import parse_timerange as timerange_bounds
 from bot_engine.engine.state import AnalysedFrame
-from bot_engine.exceptions import ExchangeError, TradeplaneError
+from bot_engine.exceptions import ConfigError, ExchangeError, TradeplaneError
 from bot_engine.exchange.base import Market, Ticker
 from bot_engine.selectors.columns import EPOCH
 from bot_engine.strategy.dataprovider import DataProvider
@@ -36,7 +37,8 @@ BASE_COLUMNS = (
     "exit_short",
 )
 NO_DATA = "No data for {pair}, {timeframe} in {timerange} found."
-BAD_TIMERANGE = "Incorrect syntax for timerange '{timerange}'"
+LIVE_FAILED = "Could not fetch {pair}, {timeframe} from {name}: {exc}"
+LIVE_DAYS = timedelta(days=30)  # live_mode without a start: Freqtrade's last 30 days
 
 
 class NoCandleData(TradeplaneError):
@@ -77,27 +79,12 @@ def pair_candles(
 
 
 def parse_timerange(timerange: str | None) -> tuple[datetime | None, datetime | None]:
-    """``YYYYMMDD[THHMM[SS]]-...``, either side optional; epoch seconds or ms also accepted."""
-    if not timerange:
-        return None, None
-    start_text, sep, stop_text = timerange.partition("-")
-    if not sep:
-        raise NoCandleData(BAD_TIMERANGE.format(timerange=timerange))
-
-    def parse(text: str) -> datetime | None:
-        if not text:
-            return None
-        if re.fullmatch(r"\d{10}|\d{13}", text):
-            value = int(text)
-            return datetime.fromtimestamp(value / 1000 if len(text) == 13 else value, tz=UTC)
-        for fmt in ("%Y%m%d", "%Y%m%dT%H%M", "%Y%m%dT%H%M%S"):
-            try:
-                return datetime.strptime(text, fmt).replace(tzinfo=UTC)
-            except ValueError:
-                continue
-        raise NoCandleData(BAD_TIMERANGE.format(timerange=timerange))
-
-    return parse(start_text), parse(stop_text)
+    """Freqtrade's timerange syntax (``bot_engine/data/timerange.py``: dates, hours and minutes,
+    epochs); a bad one is ``NoCandleData`` with Freqtrade's message."""
+    try:
+        return timerange_bounds(timerange)
+    except TimeRangeError as exc:
+        raise NoCandleData(str(exc)) from None
 
 
 def pair_history(
@@ -109,18 +96,30 @@ def pair_history(
     strategy: str,
     strategy_dirs: Sequence[Path],
     columns: Sequence[str] | None = None,
+    live: bool = False,
+    now: datetime | None = None,
 ) -> CandleFrame:
     """Stored candles in ``timerange`` analysed by ``strategy``, framed as Freqtrade frames them:
     the range's stop candle included, gaps filled with "no trade" candles, and the strategy's
     ``startup_candle_count`` candles loaded before the start, analysed, then cut from the answer
-    (cut by count even without a start date, as Freqtrade does)."""
+    (cut by count even without a start date, as Freqtrade does).
+
+    ``live`` (API 2.42's ``live_mode``): the candles come from the exchange instead of the disk
+    (from the start, or the last 30 days, as Freqtrade asks); on replay the exchange's candles
+    are the stored ones."""
     start, stop = parse_timerange(timerange)
-    candles = load_candles(config.data_dir, pair, timeframe)
     loaded = load_strategy(strategy, config=config.raw, search_dirs=strategy_dirs)
     # The request's timeframe replaces the strategy's, as in Freqtrade (its config wins): a
     # strategy merging informatives relative to ``self.timeframe`` then merges them right.
     loaded.timeframe = timeframe
     startup = int(loaded.startup_candle_count)
+    if live and not config.exchange.is_replay:
+        since = (start or (now or datetime.now(UTC)) - LIVE_DAYS) - pd.Timedelta(
+            seconds=timeframe_to_seconds(timeframe) * startup
+        )
+        candles = _exchange_candles(config, pair, timeframe, since=since, stop=stop)
+    else:
+        candles = load_candles(config.data_dir, pair, timeframe)
     if start is not None:
         before = pd.Timedelta(seconds=timeframe_to_seconds(timeframe) * startup)
         candles = candles[candles["date"] >= pd.Timestamp(start) - before]
@@ -147,6 +146,30 @@ def pair_history(
         analysed_at=datetime.now(UTC),
         columns=columns,
     )
+
+
+def _exchange_candles(
+    config: BotConfig, pair: str, timeframe: str, *, since: datetime, stop: datetime | None
+) -> pd.DataFrame:
+    """``since``..``stop`` (the stop candle included) asked of the configured exchange."""
+    from bot_engine.exchange.ccxt_exchange import CcxtExchange
+
+    until = stop + pd.Timedelta(seconds=timeframe_to_seconds(timeframe)) if stop else None
+    name = config.exchange.name
+    try:
+        exchange = CcxtExchange(config.exchange)
+        try:
+            pages = list(exchange.fetch_ohlcv_pages(pair, timeframe, since=since, until=until))
+        finally:
+            exchange.close()
+    except (ConfigError, ExchangeError) as exc:
+        message = LIVE_FAILED.format(pair=pair, timeframe=timeframe, name=name, exc=exc)
+        raise NoCandleData(message) from None
+    if not pages:
+        return pd.DataFrame(columns=COLUMNS)
+    frame = pd.concat(pages, ignore_index=True)
+    frame["date"] = pd.to_datetime(frame["date"], utc=True)
+    return frame.drop_duplicates("date", keep="last").sort_values("date", ignore_index=True)
 
 
 class StoredMarkets:
