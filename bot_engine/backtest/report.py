@@ -16,7 +16,14 @@ import pandas as pd
 
 from bot_engine.backtest import report_wallet
 from bot_engine.backtest.outcome import SimulationOutcome
-from bot_engine.backtest.report_lines import Period, cagr, max_drawdown, result_line
+from bot_engine.backtest.report_lines import (
+    Period,
+    by_profit,
+    cagr,
+    max_drawdown,
+    pair_rows,
+    tag_rows,
+)
 from bot_engine.backtest.report_periods import daily_stats, periodic_breakdown, trading_stats
 from bot_engine.backtest.report_wallet import (
     DATETIME_PRINT,
@@ -139,19 +146,18 @@ def trade_frame(trades: list[dict[str, Any]]) -> pd.DataFrame:
 def strategy_block(outcome: SimulationOutcome) -> dict[str, Any]:
     """Freqtrade's ``result.json["strategy"][name]`` for one simulated strategy."""
     settings = {**SETTINGS_DEFAULTS, **outcome.settings}
-    start_balance = float(settings.get("starting_balance", settings.get("dry_run_wallet", 0)))
+    start_balance = _balance(settings)
     period = Period(outcome.backtest_start, outcome.backtest_end, start_balance)
     trades = trade_frame(outcome.trades)
-    timeframe = timedelta(seconds=timeframe_to_seconds(settings["timeframe"]))
-    candles = {pair: filled_candles(frame, timeframe) for pair, frame in outcome.candles.items()}
+    candles = _candles(outcome, settings)
     per_pair = pair_rows(trades, outcome.pairlist, period)
     closed_at_end = trades[trades["exit_reason"] == "force_exit"]
     pairs_only = [row for row in per_pair if row["key"] != "TOTAL"]
     block: dict[str, Any] = {
         "trades": outcome.trades,
         "locks": outcome.locks,
-        "best_pair": max(pairs_only, key=_by_profit) if len(per_pair) > 1 else None,
-        "worst_pair": min(pairs_only, key=_by_profit) if len(per_pair) > 1 else None,
+        "best_pair": max(pairs_only, key=by_profit) if len(per_pair) > 1 else None,
+        "worst_pair": min(pairs_only, key=by_profit) if len(per_pair) > 1 else None,
         "results_per_pair": per_pair,
         "results_per_enter_tag": tag_rows(trades, "enter_tag", period),
         "exit_reason_summary": tag_rows(trades, "exit_reason", period),
@@ -159,7 +165,7 @@ def strategy_block(outcome: SimulationOutcome) -> dict[str, Any]:
         "left_open_trades": pair_rows(closed_at_end, outcome.pairlist, period, skip_empty=True),
     }
     block.update(_totals(trades, outcome.trades, per_pair[-1], start_balance))
-    wallet = _wallet(outcome, trades, candles, settings, start_balance).totals()
+    wallet = _wallet(outcome, settings, trades, candles).totals()
     block["wallet_stats"] = wallet_stats(wallet, start_balance)
     block["profit_factor"] = per_pair[-1]["profit_factor"]
     block.update(_run_facts(outcome, settings, trades, candles, start_balance))
@@ -186,10 +192,7 @@ def strategy_block(outcome: SimulationOutcome) -> dict[str, Any]:
 
 def wallet_frame(outcome: SimulationOutcome) -> pd.DataFrame:
     """The run's wallet history as Freqtrade stores it (``..._<Strategy>_wallet.feather``)."""
-    settings = {**SETTINGS_DEFAULTS, **outcome.settings}
-    candles = _candles(outcome, settings)
-    trades = trade_frame(outcome.trades)
-    return _wallet(outcome, trades, candles, settings, _balance(settings)).frame()
+    return _wallet(outcome, {**SETTINGS_DEFAULTS, **outcome.settings}).frame()
 
 
 def market_change_frame(outcome: SimulationOutcome) -> pd.DataFrame:
@@ -211,71 +214,30 @@ def _candles(outcome: SimulationOutcome, settings: dict[str, Any]) -> dict[str, 
 
 def _wallet(
     outcome: SimulationOutcome,
-    trades: pd.DataFrame,
-    candles: dict[str, pd.DataFrame],
     settings: dict[str, Any],
-    start_balance: float,
+    trades: pd.DataFrame | None = None,
+    candles: dict[str, pd.DataFrame] | None = None,
 ) -> report_wallet.WalletArrays:
     """The outcome's wallet, built once: the result block and the export's feather both need
     it (a year of 20 pairs is seconds of work). Kept while the outcome lives."""
     key = id(outcome)
     if key not in _WALLETS:
-        _WALLETS[key] = _build_wallet(outcome, trades, candles, settings, start_balance)
+        _WALLETS[key] = report_wallet.wallet_arrays(
+            trade_frame(outcome.trades) if trades is None else trades,
+            outcome.trades,
+            _candles(outcome, settings) if candles is None else candles,
+            start=outcome.backtest_start,
+            end=outcome.backtest_end,
+            timeframe=timedelta(seconds=timeframe_to_seconds(settings["timeframe"])),
+            start_balance=_balance(settings),
+            still_open=outcome.still_open,
+            stake_currency=settings.get("stake_currency", "BTC"),
+        )
         weakref.finalize(outcome, _WALLETS.pop, key, None)
     return _WALLETS[key]
 
 
 _WALLETS: dict[int, report_wallet.WalletArrays] = {}
-
-
-def _build_wallet(
-    outcome: SimulationOutcome,
-    trades: pd.DataFrame,
-    candles: dict[str, pd.DataFrame],
-    settings: dict[str, Any],
-    start_balance: float,
-) -> report_wallet.WalletArrays:
-    return report_wallet.wallet_arrays(
-        trades,
-        outcome.trades,
-        candles,
-        start=outcome.backtest_start,
-        end=outcome.backtest_end,
-        timeframe=timedelta(seconds=timeframe_to_seconds(settings["timeframe"])),
-        start_balance=start_balance,
-        still_open=outcome.still_open,
-        stake_currency=settings.get("stake_currency", "BTC"),
-    )
-
-
-def pair_rows(
-    trades: pd.DataFrame, pairlist: list[str], period: Period, *, skip_empty: bool = False
-) -> list[dict[str, Any]]:
-    """A row per pair of the pairlist, best total profit first, then TOTAL."""
-    rows = []
-    for pair in pairlist:
-        group = trades[trades["pair"] == pair]
-        if skip_empty and group.empty:
-            continue
-        rows.append(result_line(group, pair, period))
-    rows.sort(key=_by_profit, reverse=True)
-    rows.append(result_line(trades, "TOTAL", period))
-    return rows
-
-
-def tag_rows(trades: pd.DataFrame, by: str | list[str], period: Period) -> list[dict[str, Any]]:
-    """A row per tag (or [enter tag, exit reason] pair), best total profit first, then TOTAL."""
-    rows = []
-    if len(trades):
-        for key, group in trades.groupby(by, sort=True):
-            rows.append(result_line(group, list(key) if isinstance(by, list) else key, period))
-    rows.sort(key=_by_profit, reverse=True)
-    rows.append(result_line(trades, "TOTAL", period))
-    return rows
-
-
-def _by_profit(row: dict[str, Any]) -> float:
-    return row["profit_total_abs"]
 
 
 def _totals(

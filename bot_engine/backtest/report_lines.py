@@ -173,6 +173,37 @@ def result_line(trades: pd.DataFrame, key: Any, period: Period) -> dict[str, Any
     }
 
 
+def pair_rows(
+    trades: pd.DataFrame, pairlist: list[str], period: Period, *, skip_empty: bool = False
+) -> list[dict[str, Any]]:
+    """A row per pair of the pairlist, best total profit first, then TOTAL."""
+    rows = []
+    for pair in pairlist:
+        group = trades[trades["pair"] == pair]
+        if skip_empty and group.empty:
+            continue
+        rows.append(result_line(group, pair, period))
+    rows.sort(key=by_profit, reverse=True)
+    rows.append(result_line(trades, "TOTAL", period))
+    return rows
+
+
+def tag_rows(trades: pd.DataFrame, by: str | list[str], period: Period) -> list[dict[str, Any]]:
+    """A row per tag (or [enter tag, exit reason] pair), best total profit first, then TOTAL."""
+    rows = []
+    if len(trades):
+        for key, group in trades.groupby(by, sort=True):
+            rows.append(result_line(group, list(key) if isinstance(by, list) else key, period))
+    rows.sort(key=by_profit, reverse=True)
+    rows.append(result_line(trades, "TOTAL", period))
+    return rows
+
+
+def by_profit(row: dict[str, Any]) -> float:
+    """Rows sort by total profit (Python's stable sort: ties keep their order)."""
+    return row["profit_total_abs"]
+
+
 def duration_text(minutes: pd.Series) -> str:
     """Mean duration as ``H:MM:SS`` (``1 day, 2:05:00`` past a day), whole minutes."""
     if minutes.empty:
