@@ -267,3 +267,20 @@ def position_from_fills(
         max_stake=max_stake,
         entries=entries,
     )
+
+
+def roi_exit_rate(
+    *,
+    amount: float,
+    open_rate: float,
+    fee_open: float,
+    fee_close: float,
+    roi: float,
+    leverage: float = 1.0,
+) -> float:
+    """The (long, spot) exit price at which the profit ratio, fees included, equals ``roi``:
+    where a backtest fills an ROI exit inside the candle."""
+    opened = open_trade_value(amount, open_rate, fee_open, is_short=False)
+    at_zero = close_trade_value(amount, 0.0, fee_close, is_short=False)
+    at_one = close_trade_value(amount, 1.0, fee_close, is_short=False)
+    return ((1.0 + roi / leverage) * opened - at_zero) / (at_one - at_zero)

@@ -17,8 +17,10 @@ from bot_engine.exchange.precision import TICK_SIZE, amount_to_precision, price_
 from bot_engine.trade_math import (
     close_trade_value,
     open_trade_value,
+    roi_exit_rate,
     round8,
     stop_price_on_tick,
+    stoploss_price,
 )
 
 _CTX = Context(prec=60)
@@ -288,10 +290,14 @@ class BacktestTrade:
 
     def calc_close_rate_for_roi(self, roi: float) -> float:
         """The exit price at which the profit ratio (fees included) equals ``roi``."""
-        opened = open_trade_value(self.amount, self.open_rate, self.fee_open, is_short=False)
-        at0 = close_trade_value(self.amount, 0.0, self.fee_close, is_short=False)
-        at1 = close_trade_value(self.amount, 1.0, self.fee_close, is_short=False)
-        return ((1.0 + roi / self.leverage) * opened - at0) / (at1 - at0)
+        return roi_exit_rate(
+            amount=self.amount,
+            open_rate=self.open_rate,
+            fee_open=self.fee_open,
+            fee_close=self.fee_close,
+            roi=roi,
+            leverage=self.leverage,
+        )
 
     def adjust_min_max_rates(self, high: float, low: float) -> None:
         self.max_rate = max(high, self.max_rate or self.open_rate)
@@ -316,7 +322,9 @@ class BacktestTrade:
         if stoploss is None or (initial and self.stop_loss):
             return
         stoploss = float(stoploss)  # a strategy's numpy float must not reach the Decimal maths
-        price = float(current_price) * (1 - abs(stoploss / (self.leverage or 1.0)))
+        price = stoploss_price(
+            float(current_price), stoploss, is_short=False, leverage=self.leverage or 1.0
+        )
         stop = stop_price_on_tick(price, self.price_precision)
         if self.initial_stop_loss_pct is None:
             self._set_stop(stop, stoploss)
