@@ -32,7 +32,9 @@ from bot_engine.selectors.columns import NAT, datetime_to_us
 logger = logging.getLogger(__name__)
 
 DAY_US = 86_400_000_000
-_recorded_day: dict[int, datetime] = {}  # bot id -> the last day this process saw recorded
+# (bot id, its config object) -> the last day this process saw recorded. The config object
+# tells a bot built anew (a restart in-process, a test's fresh database) from the one recorded.
+_recorded_day: dict[tuple[int, int], datetime] = {}
 
 
 def day_start(moment: datetime) -> datetime:
@@ -47,14 +49,15 @@ def wallet_history_record(
     Called by the engine every iteration: after the first call of a day it is a dict lookup.
     """
     day = day_start(now)
-    if _recorded_day.get(bot_id) == day:
+    key = (bot_id, id(config))
+    if _recorded_day.get(key) == day:
         return False
     try:
         stored = _record_day(bot_id=bot_id, config=config, day=day, now=now, rates=rates)
     except DatabaseError:
         logger.exception("Wallet history for %s not recorded; retried next iteration", day.date())
         return False
-    _recorded_day[bot_id] = day
+    _recorded_day[key] = day
     return stored
 
 

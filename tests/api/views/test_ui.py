@@ -7,14 +7,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
-import subprocess
-import sys
+from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
 import requests
+from django.core.management import call_command
 
-from tests.fixtures.api import REPO
 from tests.fixtures.frequi import INLINE_SCRIPT, fake_frequi, fake_frequi_zip
 from tests.fixtures.runbot import asgi_process, write_runbot_config
 
@@ -34,11 +33,8 @@ def server(tmp_path_factory):
 
 
 def install_ui(server, *args: str) -> None:
-    command = [sys.executable, "manage.py", "install_ui", "--userdir", str(server.user_data)]
-    done = subprocess.run(
-        [*command, *args], cwd=REPO, capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
+    """``manage.py install_ui`` in this process (the server reads the files from disk)."""
+    call_command("install_ui", "--userdir", str(server.user_data), *args, stdout=StringIO())
 
 
 def raw_get(server, path: str) -> str:
