@@ -56,8 +56,18 @@ def simulated(run: str) -> SimulationOutcome:
         timerange=spec["timerange"] or None,
         enable_protections="--enable-protections" in spec["flags"],
         datadir=CANDLES,
+        pairs=flag_values(spec["flags"], "--pairs"),
     )
     return simulate(load_config(folder / "config.json"), options)
+
+
+def flag_values(flags: list[str], name: str) -> tuple[str, ...] | None:
+    """The values after ``name`` up to the next flag (``--pairs A B``), None without it."""
+    if name not in flags:
+        return None
+    values = flags[flags.index(name) + 1 :]
+    ends = [i for i, value in enumerate(values) if value.startswith("--")]
+    return tuple(values[: ends[0]] if ends else values)
 
 
 def reference_block(run: str) -> dict[str, Any]:

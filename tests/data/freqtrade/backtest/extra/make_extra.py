@@ -56,6 +56,25 @@ RUNS = {
     "position-tools": ("ParityPositionTools", {}, [], "20180111-20180130"),
     "position-tools-market": ("ParityPositionTools", MARKET_ORDERS, [], "20180111-20180130"),
     "strategy-helpers": ("ParityStrategyHelpers", {}, [], "20180113-20180129"),
+    "sample-trailing-small-wallet": (
+        "SampleStrategy",
+        {
+            "trailing_stop": True,
+            "trailing_stop_positive": 0.01,
+            "trailing_stop_positive_offset": 0.02,
+            "trailing_only_offset_is_reached": True,
+            "dry_run_wallet": 0.05,
+            "stake_amount": 0.02,
+        },
+        [],
+        "20180111-20180130",
+    ),
+    "exit-rules-pairs": (
+        "ParityExitRules",
+        {"stake_amount": "unlimited", "max_open_trades": 10},
+        ["--pairs", "ZEC/BTC", "ETH/BTC", "ADA/BTC", "XLM/BTC"],
+        "20180111-20180125",
+    ),
     "strategy-helpers-dca-off": (
         "ParityStrategyHelpers",
         {"max_open_trades": 3, "stake_amount": 0.02, "dry_run_wallet": 0.1},
@@ -83,6 +102,8 @@ def run(name: str, strategy: str, changes: dict, flags: list[str], timerange: st
     with tempfile.TemporaryDirectory() as tmp:
         userdir, results = Path(tmp) / "user_data", Path(tmp) / "results"
         shutil.copytree(HERE / "strategies", userdir / "strategies")
+        # The bundled SampleStrategy (it keeps its tags in Freqtrade too)
+        shutil.copy(REPO / "user_data/strategies/sample_strategy.py", userdir / "strategies")
         results.mkdir()
         command = [
             sys.executable,
