@@ -51,6 +51,7 @@ STARTUP_TASKS = 4.0  # /background's first progress task counts the start-up in 
 
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
+_stopping = threading.Event()  # the server is exiting: its workers are stopped on purpose
 
 
 def backend() -> str:
@@ -87,8 +88,8 @@ def _local_pool() -> ProcessPoolExecutor:
 
 def _worker_died(job_id: str, future: Future) -> None:
     """A worker process that died (killed, out of memory) leaves its row to be marked here."""
-    if future.cancelled() or future.exception() is None:
-        return
+    if _stopping.is_set() or future.cancelled() or future.exception() is None:
+        return  # stopped with the server: mark_interrupted says so
     logger.error("Backtest job %s: its worker failed: %r", job_id, future.exception())
     _mark_ended(
         BacktestRun.objects.filter(job_id=job_id, status__in=ACTIVE_STATUSES),
@@ -98,11 +99,12 @@ def _worker_died(job_id: str, future: Future) -> None:
 
 
 def shutdown_local_pool() -> None:
-    """Stop the pool's workers now (the webserver is exiting): their jobs cannot finish, and
-    the next start marks them interrupted."""
+    """Stop the pool's workers now (the webserver is exiting): their jobs cannot finish; the
+    caller marks them interrupted (``mark_interrupted``)."""
     global _pool
     with _pool_lock:
         pool, _pool = _pool, None
+    _stopping.set()
     if pool is None:
         return
     processes = list((getattr(pool, "_processes", None) or {}).values())

@@ -44,10 +44,21 @@ class Command(runbot.Command):
         interrupted = jobs.mark_interrupted(config.bot_name)
         if interrupted:
             self.stdout.write(f"{interrupted} backtest job(s) interrupted by the last stop.")
-        bot_id = Bot.objects.filter(name=config.bot_name).values_list("pk", flat=True).first()
+        # The bot's row scopes roles (grant_role), the audit trail and the jobs in the admin;
+        # a webserver that never ran as a trading bot registers it here.
+        bot, _ = Bot.objects.get_or_create(
+            name=config.bot_name,
+            defaults={
+                "stake_currency": config.stake_currency,
+                "dry_run": config.dry_run,
+                "exchange": config.exchange.name,
+                "strategy": config.strategy,
+            },
+        )
         application = import_string(settings.ASGI_APPLICATION)
         self.stdout.write(f"Webserver mode: backtest jobs run on {jobs.backend()} workers.")
         try:
-            self._serve_api(config, application, bot_id or -1, listener)
+            self._serve_api(config, application, bot.pk, listener)
         finally:
             jobs.shutdown_local_pool()
+            jobs.mark_interrupted(config.bot_name)  # what the pool ran is cut short

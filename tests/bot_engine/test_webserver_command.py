@@ -1,0 +1,99 @@
+"""``manage.py webserver`` as a user runs it: a config it cannot serve, a restart while a
+backtest runs, and two callers' backtests running side by side in worker processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from tests.fixtures.runbot import REPO
+from tests.fixtures.webserver_backtest import (
+    SAMPLE_BODY,
+    Client,
+    webserver_process,
+    write_config,
+)
+
+pytestmark = pytest.mark.integration
+WHOLE_RANGE = {key: value for key, value in SAMPLE_BODY.items() if key != "timerange"}
+SIX_DAYS = {**SAMPLE_BODY, "timerange": "20180111-20180117"}
+
+
+def manage(*args: str, config) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TRADEPLANE_")}
+    if args[0] == "shell":  # no --config flag there: its variable, as manage.py sets it
+        clean["TRADEPLANE_CONFIG"] = str(config)
+        command = [sys.executable, "manage.py", *args]
+    else:
+        command = [sys.executable, "manage.py", *args, "--config", str(config)]
+    return subprocess.run(command, cwd=REPO, env=clean, capture_output=True, text=True, timeout=60)
+
+
+def wait_until_claimed(client: Client, timeout: float = 30) -> None:
+    """Until a worker process has the caller's job (its step is set)."""
+    deadline = time.monotonic() + timeout
+    while client.get("backtest")["step"] == "":
+        assert time.monotonic() < deadline, client.server.log()[-2000:]
+        time.sleep(0.05)
+
+
+def test_a_config_without_the_api_is_refused_in_one_line(tmp_path):
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    data = json.loads(config.read_text())
+    data["api_server"]["enabled"] = False
+    config.write_text(json.dumps(data))
+    done = manage("webserver", config=config)
+    assert done.returncode != 0
+    assert "api_server.enabled" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_restart_marks_the_job_it_cut_short_interrupted(tmp_path):
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with webserver_process(config, tmp_path / "first.log") as server:
+        client = Client(server)
+        client.start(WHOLE_RANGE)
+        wait_until_claimed(client)
+    with webserver_process(config, tmp_path / "second.log") as server:
+        client = Client(server)
+        body = client.get("backtest")
+        assert (body["status"], body["running"]) == ("error", False)
+        assert body["status_msg"].startswith("Backtest failed with Interrupted")
+        (job,) = client.get("background")
+        assert (job["status"], job["running"]) == ("failed", False)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: one worker")
+def test_two_callers_backtest_side_by_side(tmp_path):
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with webserver_process(config, tmp_path / "webserver.log") as server:
+        script = (
+            "from django.contrib.auth.models import User; "
+            "User.objects.create_user('alice', password='alice-Backtest-pass-1')"
+        )
+        assert manage("shell", "-c", script, config=config).returncode == 0
+        bot = json.loads(config.read_text())["bot_name"]
+        assert (
+            manage("grant_role", bot, "operator", "--user", "alice", config=config).returncode == 0
+        )
+        config_user, alice = Client(server), Client(server)
+        alice.session.auth = ("alice", "alice-Backtest-pass-1")
+        config_user.start(SIX_DAYS)
+        alice.start(SIX_DAYS)  # not refused: the other job is not alice's
+        both_running = False
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not both_running:
+            steps = [client.get("backtest") for client in (config_user, alice)]
+            both_running = all(body["running"] and body["step"] for body in steps)
+        assert both_running, "the two jobs never ran at the same time"
+        assert config_user.wait_until_done()["status"] == "ended"
+        assert alice.wait_until_done()["status"] == "ended"
+        history = config_user.get("backtest/history")
+        assert len(history) == 2
+        viewer = requests.get(f"{server.url}/api/v1/backtest", auth=("alice", "wrong"), timeout=10)
+        assert viewer.status_code == 401
