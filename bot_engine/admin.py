@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from bot_engine.models import (
     ApiKey,
     AuditEvent,
+    BacktestRun,
     Bot,
     BotRole,
     Order,
@@ -356,3 +357,26 @@ class PairLockAdmin(ReadOnlyAdmin):
     list_display = ("id", "bot", "pair", "side", "reason", "lock_time", "lock_end_time", "active")
     list_filter = (BOT_FILTER, "active", "side", "pair")
     search_fields = ("pair", "reason")
+
+
+@admin.register(BacktestRun)
+class BacktestRunAdmin(ReadOnlyAdmin):
+    """Backtest jobs: who started what, how far it got, its result (the API changes them)."""
+
+    list_display = (
+        "created_at",
+        "bot",
+        "strategy",
+        "status",
+        "progress",
+        "trade_count",
+        "created_by",
+        "actor",
+        "backend",
+        "filename",
+    )
+    list_filter = (BOT_FILTER, "status", "backend", "strategy")
+    search_fields = ("strategy", "filename", "actor", "=job_id")
+    date_hierarchy = "created_at"
+    list_select_related = ("bot", "created_by")
+    exclude = ("result",)  # megabytes of trades; the API's /backtest/history/result shows it
