@@ -17,6 +17,7 @@ from tests.fixtures.webserver_backtest import (
     INDEX,
     SAMPLE_BODY,
     SHORT_BODY,
+    USER,
     Client,
     recorded,
     recorded_status,
@@ -236,3 +237,15 @@ def _args(call: dict) -> dict:
 
 def _query(filename: str) -> dict:
     return {"filename": filename, "strategy": "SampleStrategy"}
+
+
+def test_starting_is_audited(bt_client, sample_run):
+    events = bt_client.get("audit", params={"limit": 500})["events"]
+    (started, *_) = [e for e in events if e["action"] == "backtest_start"][::-1]
+    assert (started["actor"], started["target"], started["outcome"]) == (
+        USER,
+        "SampleStrategy",
+        "ok",
+    )
+    refused = [e for e in events if e["action"] == "backtest" and e["status_code"] == 502]
+    assert refused and refused[0]["outcome"] == "failed"  # the second start, while running
