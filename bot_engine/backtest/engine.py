@@ -34,6 +34,7 @@ from bot_engine.strategy.safe_call import call_strategy
 logger = logging.getLogger(__name__)
 
 STOP_REQUESTED = "Stop requested"
+STOP_POLL_CANDLES = 16  # how often (in candles) the loop asks whether to stop
 
 
 class BacktestStopped(BotOperationError):
@@ -141,6 +142,9 @@ class Backtester:
     ) -> None:
         pairs = list(data)
         indexes = dict.fromkeys(pairs, 0)
+        # Plain lists for what every candle of every pair reads (numpy scalars are slower).
+        dates = {pair: arrays.dates.tolist() for pair, arrays in data.items()}
+        wanted = {pair: (arrays.enter & ~arrays.exit).tolist() for pair, arrays in data.items()}
         visited: dict[str, None] = {}
         total = max(1, int((end - start) / self.step))
         end_ns = int(end.timestamp()) * 10**9
@@ -148,8 +152,9 @@ class Backtester:
         now_ns = int(start.timestamp()) * 10**9 + step_ns
         done = 0
         slice_end, offset = self.slice_end, self.slice_offset
+        open_by_pair = self.ledger.open_by_pair
         while now_ns <= end_ns:
-            if should_stop is not None and should_stop():
+            if should_stop is not None and done % STOP_POLL_CANDLES == 0 and should_stop():
                 raise BacktestStopped(STOP_REQUESTED)
             now = datetime.fromtimestamp(now_ns // 10**9, UTC)
             self.ledger.now = now
@@ -158,18 +163,18 @@ class Backtester:
             order = list(dict.fromkeys([t.pair for t in self.ledger.open_trades] + pairs))
             can_enter = now_ns != end_ns
             for pair in order:
-                arrays = data[pair]
                 i = indexes[pair]
-                if i >= len(arrays) or arrays.dates[i] > now_ns:
+                pair_dates = dates[pair]
+                if i >= len(pair_dates) or pair_dates[i] > now_ns:
                     continue
                 indexes[pair] = i + 1
                 slice_end[pair] = offset + i + 1
-                visited.setdefault(pair, None)
-                open_trades = self.ledger.pair_trades(pair)
-                wants = arrays.enter[i] and not arrays.exit[i]
-                if not open_trades and not (wants and can_enter):
+                if pair not in visited:
+                    visited[pair] = None
+                wants = wanted[pair][i]
+                if not open_by_pair.get(pair) and not (wants and can_enter):
                     continue
-                self._pair_candle(pair, _row(arrays, i, now), now, wants, can_enter)
+                self._pair_candle(pair, _row(data[pair], i, now), now, wants, can_enter)
             done += 1
             if progress is not None and done % 500 == 0:
                 progress("backtest", min(done / total, 1.0), len(self.ledger.closed))

@@ -95,7 +95,24 @@ def monthly_ticks(candles: pd.DataFrame) -> pd.Series:
 
 
 def decimals(values: np.ndarray) -> np.ndarray:
-    """Decimals of each value written with 14 places, trailing zeros dropped."""
+    """Decimals of each value written with 14 places, trailing zeros dropped (Freqtrade's
+    reading of a candle's precision). Prices below 1 are read as integers of 1e-14 units (fast,
+    and exact: below 2**53); the others, and any within reach of a rounding tie, as text."""
+    values = np.asarray(values, dtype=float)
+    scaled = values * 1e14
+    units = np.rint(scaled)
+    unsure = (np.abs(values) >= 1) | (np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) < 0.05)
+    whole = units.astype(np.int64)
+    zeros = np.zeros(len(values), dtype=np.int64)
+    for places in range(1, 15):
+        zeros += whole % (10**places) == 0
+    result = 14 - zeros
+    if unsure.any():
+        result[unsure] = _decimals_as_text(values[unsure])
+    return result
+
+
+def _decimals_as_text(values: np.ndarray) -> np.ndarray:
     text = np.char.rstrip(np.char.mod("%.14f", values), "0")
     return np.char.str_len(text) - np.char.find(text, ".") - 1
 

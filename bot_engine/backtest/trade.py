@@ -173,6 +173,8 @@ class BacktestTrade:
     custom_data: dict[str, Any] = field(default_factory=dict)
     trading_mode: str = "spot"
     funding_fees: float = 0.0
+    _close_key: tuple | None = field(default=None, repr=False, compare=False)
+    _close_factor: Decimal = field(default=Decimal(0), repr=False, compare=False)
 
     # What strategies read
 
@@ -267,16 +269,28 @@ class BacktestTrade:
     def calc_profit_ratio(
         self, rate: float, amount: float | None = None, open_rate: float | None = None
     ) -> float:
-        closed = close_trade_value(amount or self.amount, rate, self.fee_close, is_short=False)
         if amount is None and open_rate is None:
             opened = self.open_trade_value
+            closed = self._close_value(rate)
         else:
+            closed = close_trade_value(amount or self.amount, rate, self.fee_close, is_short=False)
             opened = open_trade_value(
                 amount or self.amount, open_rate or self.open_rate, self.fee_open, is_short=False
             )
         if opened == 0.0:
             return 0.0
         return round((closed / opened - 1) * self.leverage, 8)
+
+    def _close_value(self, rate: float) -> float:
+        """``close_trade_value`` of the whole amount, with amount x (1 - fee) kept in decimal
+        (exact, so equal to trade_math's amount x rate - fees): called twice a candle."""
+        key = (self.amount, self.fee_close)
+        if self._close_key != key:
+            self._close_key = key
+            self._close_factor = _CTX.multiply(
+                to_decimal(self.amount), 1 - to_decimal(self.fee_close)
+            )
+        return float(_CTX.multiply(Decimal(repr(float(rate))), self._close_factor))
 
     def calc_profit(
         self, rate: float, amount: float | None = None, open_rate: float | None = None
