@@ -77,13 +77,16 @@ def tradeplane(datadir: Path, timerange: str | None, pairs: list[str] | None, pr
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     else:
         outcome = simulate(config, options)
+    simulated = time.perf_counter() - started
     try:
         from bot_engine.backtest.report import result_document
 
         result_document([outcome])
     except ImportError:  # the report module is another step of the pipeline
         pass
-    return time.perf_counter() - started, outcome
+    total = time.perf_counter() - started
+    print(f"  simulate {simulated:.2f} s, result document {total - simulated:.2f} s")
+    return total, outcome
 
 
 def freqtrade(executable: Path, tmp: Path) -> tuple[float, list[dict]]:
