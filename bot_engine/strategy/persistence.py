@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import operator
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,15 +38,21 @@ class BotBinding:
 
 _binding: BotBinding | None = None
 # A backtest's in-memory book (``backtest.ledger.Ledger``); while one is bound, every helper
-# answers from it instead of the bot's rows.
-_local: Any = None
+# answers from it instead of the bot's rows. Per thread: a backtest run in a thread next to a
+# running bot must not change what that bot's strategy sees.
+_backtests = threading.local()
 
 
 def bind_local(ledger: Any) -> Any:
-    """Answer from ``ledger`` (None: from the bound bot again); returns the previous one."""
-    global _local
-    previous, _local = _local, ledger
+    """Answer from ``ledger`` in this thread (None: from the bound bot again); returns the
+    previous one."""
+    previous = getattr(_backtests, "ledger", None)
+    _backtests.ledger = ledger
     return previous
+
+
+def _ledger() -> Any:
+    return getattr(_backtests, "ledger", None)
 
 
 def bind_bot(binding: BotBinding | None) -> None:
@@ -175,7 +182,7 @@ class Trade(metaclass=_TradeType):
         close_date: datetime | None = None,
     ) -> list[TradeRow]:
         """Trades filtered as Freqtrade does: dates strictly after the given ones."""
-        if _local is not None:
+        if (_local := _ledger()) is not None:
             return _local.get_trades_proxy(
                 pair=pair, is_open=is_open, open_date=open_date, close_date=close_date
             )
@@ -196,14 +203,14 @@ class Trade(metaclass=_TradeType):
 
     @staticmethod
     def get_open_trade_count() -> int:
-        if _local is not None:
+        if (_local := _ledger()) is not None:
             return len(_local.open_trades)
         return _trades().open().count()
 
     @staticmethod
     def get_trades(trade_filter: Any = None, include_orders: bool = True) -> TradeQueryResult:
         """Trades matching ``trade_filter``: one ``Trade.<column> <op> value`` or a list of them."""
-        if _local is not None:
+        if (_local := _ledger()) is not None:
             raise NotImplementedError("`Trade.get_trades()` not supported in backtesting mode.")
         rows = _trades()
         if trade_filter is not None:
@@ -214,7 +221,7 @@ class Trade(metaclass=_TradeType):
 
     @staticmethod
     def get_total_closed_profit() -> float:
-        if _local is not None:
+        if (_local := _ledger()) is not None:
             return float(_local.closed_profit)
         total = _trades().closed().aggregate(total=Sum("close_profit_abs"))["total"]
         return float(total or 0.0)
@@ -233,7 +240,7 @@ class PairLocks:
         side: str = "*",
     ) -> PairLock | None:
         """Lock ``pair`` ('*': all) until the candle boundary after ``until``."""
-        if _local is not None:
+        if (_local := _ledger()) is not None:
             return _local.lock(pair, until, reason, now=_local_now(now), side=side)
         if _binding is None:
             logger.warning("PairLocks.lock_pair(%s): no bot is running; nothing locked.", pair)
@@ -255,7 +262,7 @@ class PairLocks:
         pair: str | None, now: datetime | None = None, side: str | None = None
     ) -> list[PairLock]:
         """Active locks of ``pair`` (all pairs when empty); side '*' means all-side locks only."""
-        if _local is not None:
+        if (_local := _ledger()) is not None:
             found = _local.active_locks(pair or None, _local_now(now), None)
             if side is not None and side != "*":
                 return [lock for lock in found if lock.side in (side, "*")]
@@ -300,7 +307,7 @@ class PairLocks:
     @staticmethod
     def get_all_locks() -> list[PairLock]:
         """Every lock of the bot, expired and released ones included."""
-        if _local is not None:
+        if (_local := _ledger()) is not None:
             return list(_local.locks)
         if _binding is None:
             return []
@@ -308,7 +315,7 @@ class PairLocks:
 
     @staticmethod
     def _deactivate(found: Sequence[PairLock], now: datetime | None) -> None:
-        if _local is not None:
+        if (_local := _ledger()) is not None:
             _local.unlock(list(found), _local_now(now))
             return
         if _binding is None or not found:
