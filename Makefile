@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Test processes in parallel (pytest-xdist); each gets its own test database.
 PYTEST_WORKERS ?= auto
 
-.PHONY: setup run test lint format bench clean
+.PHONY: setup run webserver worker test lint format bench clean
 
 setup: $(STAMP)
 
@@ -19,6 +19,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py runbot $(ARGS)
+
+# Webserver mode (backtests from FreqUI) and a Celery worker for its jobs (api_server.redis_url;
+# the worker reads the config named by TRADEPLANE_CONFIG).
+webserver: setup
+	$(PY) manage.py webserver $(ARGS)
+
+worker: setup
+	$(PY) -m celery -A controlplane worker --loglevel info $(ARGS)
 
 test: setup lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
