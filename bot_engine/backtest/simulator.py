@@ -89,9 +89,10 @@ def simulate(
     )
     call_strategy(strategy, "bot_start", default=None)
     data = {}
-    for pair, frame in frames.items():
+    for number, (pair, frame) in enumerate(frames.items()):
         if should_stop is not None and should_stop():
             raise BacktestStopped(STOP_REQUESTED)
+        report("startup", number / len(frames), 0)
         analysed = analyse_pair(strategy, pair, frame)
         if analysed is not None:
             dp.analysed_frames[pair] = analysed
