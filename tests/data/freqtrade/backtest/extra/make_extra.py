@@ -69,6 +69,19 @@ RUNS = {
         [],
         "20180111-20180130",
     ),
+    "ema-plain-trailing": (
+        "EmaCrossStrategy",
+        {
+            "trailing_stop": True,
+            "stoploss": -0.03,
+            "minimal_roi": {"0": 0.05, "30": 0.02},
+            "ignore_roi_if_entry_signal": True,
+            "exit_profit_only": True,
+            "max_open_trades": 2,
+        },
+        [],
+        "20180118-",
+    ),
     "exit-rules-pairs": (
         "ParityExitRules",
         {"stake_amount": "unlimited", "max_open_trades": 10},
@@ -102,8 +115,9 @@ def run(name: str, strategy: str, changes: dict, flags: list[str], timerange: st
     with tempfile.TemporaryDirectory() as tmp:
         userdir, results = Path(tmp) / "user_data", Path(tmp) / "results"
         shutil.copytree(HERE / "strategies", userdir / "strategies")
-        # The bundled SampleStrategy (it keeps its tags in Freqtrade too)
-        shutil.copy(REPO / "user_data/strategies/sample_strategy.py", userdir / "strategies")
+        # The bundled strategies (SampleStrategy keeps its tags in Freqtrade too)
+        for bundled in ("sample_strategy.py", "ema_cross_strategy.py"):
+            shutil.copy(REPO / "user_data/strategies" / bundled, userdir / "strategies")
         results.mkdir()
         command = [
             sys.executable,
