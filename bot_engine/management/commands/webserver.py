@@ -22,16 +22,16 @@ from bot_engine.models import Bot
 class Command(runbot.Command):
     help = "Serve the REST API without trading (Freqtrade's webserver mode: backtests, history)."
 
+    def add_arguments(self, parser) -> None:
+        # Only what manage.py hands to the settings (and so to the API and the job workers):
+        # a backtest names its strategy in its request.
+        parser.add_argument("-c", "--config", default=None, help="config file (JSON)")
+        parser.add_argument("--db-url", default=None, help="database URL, overrides db_url")
+
     def handle(self, *args, **options) -> None:
         path = self._config_path(options["config"])
-        overrides = {
-            "db_url": options["db_url"],
-            "strategy": options["strategy"],
-            "strategy_path": options["strategy_path"],
-            "user_data_dir": options["user_data_dir"],
-        }
         try:
-            config = load_config(path, overrides=overrides)
+            config = load_config(path, overrides={"db_url": options["db_url"]})
         except ConfigError as exc:
             raise CommandError(f"Invalid configuration in {path}:\n{exc}") from None
         if not config.api_server.enabled:
