@@ -46,13 +46,15 @@ COUNTERS = (
 def simulated(run: str) -> SimulationOutcome:
     """The run simulated once per test session (several tests read it)."""
     if run in RUNS:
-        spec, folder, strategies = RUNS[run], REFERENCES / "runs" / run, REFERENCES
+        spec, folder = RUNS[run], REFERENCES / "runs" / run
+        strategies = REFERENCES / "strategies"
     else:
-        folder, strategies = EXTRA / "runs" / run, EXTRA
+        folder = EXTRA / "runs" / run
         spec = json.loads((folder / "result.json").read_text())["run"]
+        strategies = (EXTRA / spec.get("strategies", "strategies")).resolve()
     options = BacktestOptions(
         strategy=spec["strategy"],
-        strategy_path=strategies / "strategies",
+        strategy_path=strategies,
         timerange=spec["timerange"] or None,
         enable_protections="--enable-protections" in spec["flags"],
         datadir=CANDLES,

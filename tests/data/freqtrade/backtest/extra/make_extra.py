@@ -44,7 +44,8 @@ MARKET_ORDERS = {
     "entry_pricing": {"price_side": "other"},
     "exit_pricing": {"price_side": "other"},
 }
-# name -> (strategy, config changes, extra flags, timerange)
+# name -> (strategy, config changes, extra flags, timerange[, strategy folder])
+MAIN_STRATEGIES = "../strategies"  # FeatureTourStrategy's folder; it needs the 1h files too
 RUNS = {
     "exit-rules": (
         "ParityExitRules",
@@ -82,6 +83,13 @@ RUNS = {
         [],
         "20180118-",
     ),
+    "tour-late-start": (
+        "FeatureTourStrategy",
+        {"max_open_trades": 4},
+        ["--enable-protections"],
+        "20180116-20180126",
+        MAIN_STRATEGIES,
+    ),
     "exit-rules-pairs": (
         "ParityExitRules",
         {"stake_amount": "unlimited", "max_open_trades": 10},
@@ -107,17 +115,31 @@ def merged(base: dict, changes: dict) -> dict:
     return out
 
 
-def run(name: str, strategy: str, changes: dict, flags: list[str], timerange: str) -> None:
+def run(
+    name: str,
+    strategy: str,
+    changes: dict,
+    flags: list[str],
+    timerange: str,
+    strategies: str = "strategies",
+) -> None:
     config = merged(json.loads(BASE_CONFIG.read_text()), {**changes, "strategy": strategy})
     folder = HERE / "runs" / name
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.json").write_text(json.dumps(config, indent=4) + "\n")
     with tempfile.TemporaryDirectory() as tmp:
         userdir, results = Path(tmp) / "user_data", Path(tmp) / "results"
-        shutil.copytree(HERE / "strategies", userdir / "strategies")
+        shutil.copytree(HERE / strategies, userdir / "strategies")
+        datadir = CANDLES
+        if strategies == MAIN_STRATEGIES:  # Freqtrade reads @informative("1h") from files
+            datadir = Path(tmp) / "data"
+            shutil.copytree(CANDLES, datadir)
+            for hours in (HERE.parent / "data").glob("*-1h.feather"):
+                shutil.copy(hours, datadir)
         # The bundled strategies (SampleStrategy keeps its tags in Freqtrade too)
         for bundled in ("sample_strategy.py", "ema_cross_strategy.py"):
-            shutil.copy(REPO / "user_data/strategies" / bundled, userdir / "strategies")
+            if not (userdir / "strategies" / bundled).exists():
+                shutil.copy(REPO / "user_data/strategies" / bundled, userdir / "strategies")
         results.mkdir()
         command = [
             sys.executable,
@@ -130,7 +152,7 @@ def run(name: str, strategy: str, changes: dict, flags: list[str], timerange: st
             "--userdir",
             str(userdir),
             "--datadir",
-            str(CANDLES),
+            str(datadir),
             "--timerange",
             timerange,
             "--cache",
@@ -149,7 +171,12 @@ def run(name: str, strategy: str, changes: dict, flags: list[str], timerange: st
             )
             block = next(iter(json.loads(archive.read(member))["strategy"].values()))
     kept = {key: block[key] for key in KEEP}
-    kept["run"] = {"strategy": strategy, "flags": flags, "timerange": timerange}
+    kept["run"] = {
+        "strategy": strategy,
+        "flags": flags,
+        "timerange": timerange,
+        "strategies": strategies,
+    }
     (folder / "result.json").write_text(json.dumps(kept, indent=1) + "\n")
     print(name, len(block["trades"]), "trades", len(block["locks"]), "locks")
 
