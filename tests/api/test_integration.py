@@ -150,7 +150,7 @@ def test_scripts_rest_client(runbot_server):
     assert "version" in ft_rest_client.version()
     assert isinstance(ft_rest_client.status(), list)
     assert "whitelist" in ft_rest_client.whitelist()
-    assert ft_rest_client.available_pairs()["length"] == 5
+    assert ft_rest_client.available_pairs()["length"] == 10
     assert module.RestClient(runbot_server, API_USER, "wrong").count() == {"detail": "Unauthorized"}
 
 

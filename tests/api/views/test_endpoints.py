@@ -314,7 +314,7 @@ def test_strategy_endpoints(api, running_bot):
 
 def test_available_pairs_ignores_empty_query_values(api, running_bot):
     body = api.get("/api/v1/available_pairs?timeframe=&stake_currency=").json()
-    assert body["length"] == 5 and body["pair_interval"][0] == ["ADA/BTC", "5m", "spot"]
+    assert body["length"] == 10 and body["pair_interval"][0] == ["ADA/BTC", "5m", "spot"]
     assert api.get("/api/v1/available_pairs?timeframe=1h").json()["length"] == 0
 
 
