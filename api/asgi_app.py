@@ -11,7 +11,11 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
-from django.core.handlers.asgi import ASGIHandler
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import FileResponse
+from django.urls import set_script_prefix
 
 # Idle request threads kept for the next requests; a burst beyond this many at once gets
 # threads that end with their request.
@@ -62,6 +66,43 @@ class OneThreadASGIHandler(ASGIHandler):
 
     async def get_response_async(self, request):
         return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+    def _respond(self, request):
+        """On the request's thread: the response, closed already when its body is in memory."""
+        response = self.get_response(request)
+        response._handler_class = self.__class__
+        if not response.streaming:
+            response.close()  # request_finished (connection cleanup) here: one thread hop less
+        return response
+
+    async def handle(self, scope, receive, send) -> None:
+        """Django's ``handle`` with one trip to the request's thread for a whole answer.
+
+        Django's waits on a second task listening for a disconnect so that it can cancel an
+        *async* view; every view here is sync and runs to its end on its thread whatever the
+        client does (uvicorn drops what is sent after a disconnect), so the answer goes out
+        straight. Streaming responses (files, the UI) keep Django's own path.
+        """
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        set_script_prefix(get_script_prefix(scope))
+        await signals.request_started.asend(sender=self.__class__, scope=scope)
+        request, error_response = self.create_request(scope, body_file)
+        try:
+            if request is None:
+                await self.send_response(error_response, send)
+                await sync_to_async(error_response.close)()
+                return
+            response = await sync_to_async(self._respond, thread_sensitive=True)(request)
+            if isinstance(response, FileResponse):
+                response.block_size = self.chunk_size
+            await self.send_response(response, send)
+            if response.streaming:
+                await sync_to_async(response.close)()
+        finally:
+            body_file.close()
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
