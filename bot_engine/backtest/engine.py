@@ -18,10 +18,11 @@ from datetime import UTC, datetime, timedelta
 from bot_engine.backtest.entries import adjust_position, enter
 from bot_engine.backtest.exits import check_exit, place_exit, process_exit_order
 from bot_engine.backtest.ledger import Ledger
+from bot_engine.backtest.local_order import BacktestOrder
 from bot_engine.backtest.markets import BacktestMarket
 from bot_engine.backtest.orders import timed_out, try_fill
 from bot_engine.backtest.signals import PairArrays
-from bot_engine.backtest.trade import BacktestOrder, BacktestTrade
+from bot_engine.backtest.trade import BacktestTrade
 from bot_engine.config.model import BotConfig
 from bot_engine.data.timeframes import timeframe_to_minutes, timeframe_to_seconds
 from bot_engine.engine.rules import TradingRules

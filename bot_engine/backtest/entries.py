@@ -13,8 +13,9 @@ from typing import Any
 
 from bot_engine.backtest.exit_rules import ExitCheck
 from bot_engine.backtest.exits import exit_for, process_exit_order
+from bot_engine.backtest.local_order import div18, to_decimal
 from bot_engine.backtest.orders import new_order, similar_order, try_fill
-from bot_engine.backtest.trade import BacktestTrade, div18, to_decimal
+from bot_engine.backtest.trade import BacktestTrade
 from bot_engine.exchange.precision import TICK_SIZE, amount_to_precision, price_to_precision
 from bot_engine.strategy.enums import ExitType
 from bot_engine.strategy.safe_call import call_strategy

@@ -18,8 +18,9 @@ from bot_engine.backtest.exit_rules import (
     should_exit,
     stop_close_rate,
 )
+from bot_engine.backtest.local_order import BacktestOrder
 from bot_engine.backtest.orders import new_order, similar_order, try_fill
-from bot_engine.backtest.trade import BacktestOrder, BacktestTrade
+from bot_engine.backtest.trade import BacktestTrade
 from bot_engine.exchange.precision import TICK_SIZE, amount_to_precision, price_to_precision
 from bot_engine.strategy.enums import ExitType
 from bot_engine.strategy.safe_call import call_strategy

@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from bot_engine.backtest.exit_rules import adjust_stop
-from bot_engine.backtest.trade import BacktestOrder, BacktestTrade
+from bot_engine.backtest.local_order import BacktestOrder
+from bot_engine.backtest.trade import BacktestTrade
 from bot_engine.strategy.safe_call import call_strategy
 
 Backtester = Any  # engine.Backtester
