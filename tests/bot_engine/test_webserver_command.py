@@ -72,15 +72,14 @@ def test_a_restart_marks_the_job_it_cut_short_interrupted(tmp_path):
 def test_two_callers_backtest_side_by_side(tmp_path):
     config = write_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
     with webserver_process(config, tmp_path / "webserver.log") as server:
-        script = (
+        bot = json.loads(config.read_text())["bot_name"]
+        script = (  # grant_role's work, in the one Django start a second user costs here
             "from django.contrib.auth.models import User; "
-            "User.objects.create_user('alice', password='alice-Backtest-pass-1')"
+            "from bot_engine.models import Bot, Role; from bot_engine.services import access; "
+            "alice = User.objects.create_user('alice', password='alice-Backtest-pass-1'); "
+            f"access.role_grant(bot=Bot.objects.get(name='{bot}'), role=Role.OPERATOR, user=alice)"
         )
         assert manage("shell", "-c", script, config=config).returncode == 0
-        bot = json.loads(config.read_text())["bot_name"]
-        assert (
-            manage("grant_role", bot, "operator", "--user", "alice", config=config).returncode == 0
-        )
         config_user, alice = Client(server), Client(server)
         alice.session.auth = ("alice", "alice-Backtest-pass-1")
         config_user.start(SIX_DAYS)
