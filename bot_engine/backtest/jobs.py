@@ -23,7 +23,7 @@ from pathlib import Path
 import django
 from celery import current_app
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from bot_engine.backtest.options import BacktestOptions
@@ -91,11 +91,14 @@ def _worker_died(job_id: str, future: Future) -> None:
     if _stopping.is_set() or future.cancelled() or future.exception() is None:
         return  # stopped with the server: mark_interrupted says so
     logger.error("Backtest job %s: its worker failed: %r", job_id, future.exception())
-    _mark_ended(
-        BacktestRun.objects.filter(job_id=job_id, status__in=ACTIVE_STATUSES),
-        BacktestStatus.FAILED,
-        f"Worker process failed: {future.exception()!r}",
-    )
+    try:
+        _mark_ended(
+            BacktestRun.objects.filter(job_id=job_id, status__in=ACTIVE_STATUSES),
+            BacktestStatus.FAILED,
+            f"Worker process failed: {future.exception()!r}",
+        )
+    finally:
+        connection.close()  # the pool's own thread: its connection is not reused
 
 
 def shutdown_local_pool() -> None:
