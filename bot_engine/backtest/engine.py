@@ -230,9 +230,10 @@ class Backtester:
         if now <= order.order_date:
             return False
         is_entry = order.ft_order_side == "buy"
+        asked = {"is_entry": is_entry}  # adjust_order_price's own argument
         method = "adjust_order_price"
         if not _overrides(self.strategy, method):
-            method = "adjust_entry_price" if is_entry else "adjust_exit_price"
+            method, asked = ("adjust_entry_price" if is_entry else "adjust_exit_price"), {}
         wanted = call_strategy(
             self.strategy,
             method,
@@ -245,7 +246,7 @@ class Backtester:
             current_order_rate=order.price,
             entry_tag=trade.enter_tag,
             side="long",
-            is_entry=is_entry,
+            **asked,
         )
         if wanted == order.price:
             return False

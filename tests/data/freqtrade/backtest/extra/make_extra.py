@@ -90,6 +90,12 @@ RUNS = {
         "20180116-20180126",
         MAIN_STRATEGIES,
     ),
+    "order-adjust": (
+        "ParityOrderAdjust",
+        {"unfilledtimeout": {"entry": 30, "exit": 30, "exit_timeout_count": 0, "unit": "minutes"}},
+        [],
+        "20180111-20180130",
+    ),
     "exit-rules-pairs": (
         "ParityExitRules",
         {"stake_amount": "unlimited", "max_open_trades": 10},
