@@ -58,8 +58,8 @@ def to_arrays(pair: str, analysed: pd.DataFrame | None, candles: pd.DataFrame, s
     frame = analysed if analysed is not None else candles
     frame = frame.iloc[skip:]
     rows = len(frame)
-    enter = _flag(frame, "enter_long", rows) == 1
-    leave = _flag(frame, "exit_long", rows) != 0
+    enter = _is_one(frame, "enter_long", rows)
+    leave = _is_set(frame, "exit_long", rows)
     enter_tag = _tags(frame, "enter_tag", rows)
     exit_tag = _tags(frame, "exit_tag", rows)
     dates = pd.DatetimeIndex(frame["date"]).as_unit("ns").asi8
@@ -77,12 +77,33 @@ def to_arrays(pair: str, analysed: pd.DataFrame | None, candles: pd.DataFrame, s
     )
 
 
-def _flag(frame: pd.DataFrame, column: str, rows: int) -> np.ndarray:
-    """The signal column as floats, NaN (never set) as 0; unreadable values count as 0."""
+def _is_one(frame: pd.DataFrame, column: str, rows: int) -> np.ndarray:
+    """``value == 1`` per row, as Freqtrade tests an entry (the string "1" is not 1)."""
     if column not in frame.columns:
-        return np.zeros(rows)
-    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-    return np.nan_to_num(values, nan=0.0)
+        return np.zeros(rows, dtype=bool)
+    values = frame[column].to_numpy()
+    if values.dtype == object:
+        return np.array([_equals_one(v) for v in values.tolist()], dtype=bool)
+    return np.asarray(values == 1, dtype=bool)
+
+
+def _equals_one(value) -> bool:
+    try:
+        return bool(value == 1)
+    except (TypeError, ValueError):
+        return False
+
+
+def _is_set(frame: pd.DataFrame, column: str, rows: int) -> np.ndarray:
+    """A truthy exit flag per row (NaN, i.e. never set, is not), as Freqtrade reads exits."""
+    if column not in frame.columns:
+        return np.zeros(rows, dtype=bool)
+    values = frame[column].to_numpy()
+    if values.dtype == object:
+        return np.array([not pd.isna(v) and bool(v) for v in values.tolist()], dtype=bool)
+    if values.dtype.kind == "f":
+        return np.nan_to_num(values, nan=0.0) != 0
+    return np.asarray(values != 0, dtype=bool)
 
 
 def _tags(frame: pd.DataFrame, column: str, rows: int) -> list:
