@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot_engine.backtest.entries import adjust_position, enter
@@ -59,13 +59,14 @@ class Row:
 
 @dataclass
 class Counters:
+    """The run's counts Freqtrade reports beside the trades."""
+
     rejected_signals: int = 0
     timedout_entry_orders: int = 0
     timedout_exit_orders: int = 0
     canceled_trade_entries: int = 0
     canceled_entry_orders: int = 0
     replaced_entry_orders: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def _overrides(strategy: IStrategy, name: str) -> bool:
