@@ -96,6 +96,13 @@ RUNS = {
         [],
         "20180111-20180130",
     ),
+    "freqtrade-template": (
+        "SampleStrategy",
+        {},
+        [],
+        "20180111-20180130",
+        "../../../strategies/freqtrade_template",  # Freqtrade's own template, unchanged
+    ),
     "exit-rules-pairs": (
         "ParityExitRules",
         {"stake_amount": "unlimited", "max_open_trades": 10},
