@@ -70,6 +70,22 @@ def submit(run: BacktestRun) -> None:
     future.add_done_callback(functools.partial(_worker_died, job_id))
 
 
+WARM_WORKERS = 2  # started with the webserver; the others (up to one per core) on demand
+
+
+def warm_up() -> None:
+    """Start a couple of pool workers now, in the background: the first backtests then do
+    not wait for a new interpreter, Django and the simulator's imports (seconds)."""
+    if backend() == LOCAL:
+        pool = _local_pool()
+        for _ in range(min(WARM_WORKERS, os.cpu_count() or 1)):
+            pool.submit(_import_simulator)
+
+
+def _import_simulator() -> None:
+    from bot_engine.backtest import export, report, simulator  # noqa: F401
+
+
 def _local_pool() -> ProcessPoolExecutor:
     global _pool
     with _pool_lock:

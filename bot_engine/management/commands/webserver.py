@@ -57,6 +57,7 @@ class Command(runbot.Command):
         )
         application = import_string(settings.ASGI_APPLICATION)
         self.stdout.write(f"Webserver mode: backtest jobs run on {jobs.backend()} workers.")
+        jobs.warm_up()
         try:
             self._serve_api(config, application, bot.pk, listener)
         finally:
