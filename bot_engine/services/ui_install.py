@@ -68,7 +68,7 @@ def ui_install_from_path(*, user_data_dir: Path, source: Path, version: str | No
     if source.stat().st_size > MAX_ARCHIVE_BYTES:
         raise UiInstallError(f"{source}: larger than {MAX_ARCHIVE_BYTES // 2**20} MiB")
     data = source.read_bytes()
-    return _install(user_data_dir, lambda staging: _unzip(data, staging), version or source.stem)
+    return _install(user_data_dir, lambda staging: _unzip(data, staging), version)
 
 
 def ui_install_download(*, user_data_dir: Path, version: str | None) -> InstalledUi:
@@ -96,11 +96,14 @@ def _install(user_data_dir: Path, fill, version: str | None) -> InstalledUi:
         files = fill(staging)
         if not (staging / "index.html").is_file():
             raise UiInstallError("not a FreqUI build: no index.html at its top level")
-        (staging / VERSION_FILE).write_text(version or "unknown")
+        # No version given: the one a copied install carries, else "unknown".
+        carried = staging / VERSION_FILE
+        version = version or (carried.read_text().strip() if carried.is_file() else "unknown")
+        carried.write_text(version)
         _swap_in(staging, installed_dir(user_data_dir))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return InstalledUi(installed_dir(user_data_dir), version or "unknown", files)
+    return InstalledUi(installed_dir(user_data_dir), version, files)
 
 
 def _swap_in(staging: Path, target: Path) -> None:

@@ -33,7 +33,9 @@ def test_installs_a_release_zip_then_replaces_it_with_a_folder(tmp_path):
     assert (installed / "assets" / "index-aaa111.js").is_file()
     assert (installed / ".uiversion").read_text() == "2.1.0"
 
-    install(user_data, "--from", str(fake_frequi(tmp_path / "dist", "bbb222")))
+    dist = fake_frequi(tmp_path / "dist", "bbb222")
+    (dist / ".uiversion").write_text("2.2.0")  # an earlier install's folder carries its version
+    assert "FreqUI 2.2.0 installed" in install(user_data, "--from", str(dist))
     assert 'data-build="bbb222"' in served_build(user_data)
     # The old build's files are gone, not mixed into the new one; no staging folder is left.
     assert not (installed / "assets" / "index-aaa111.js").exists()
