@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import mimetypes
 import re
 from pathlib import Path
 
@@ -26,6 +27,17 @@ from bot_engine.services.ui_install import installed_dir, installed_version
 # browser may keep them for a year; everything else (index.html) is revalidated on each load.
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
+# A host's own mime.types can map these wrongly (Freqtrade forces .js for the same reason); a
+# module script served with another type is refused by the browser.
+for _type, _suffix in (
+    ("text/javascript", ".js"),
+    ("text/javascript", ".mjs"),
+    ("text/css", ".css"),
+    ("font/woff2", ".woff2"),
+    ("application/json", ".map"),
+    ("application/manifest+json", ".webmanifest"),
+):
+    mimetypes.add_type(_type, _suffix)
 INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 
 
