@@ -147,6 +147,12 @@ def cross_field_errors(config: Mapping[str, Any]) -> list[str]:
             "api_server.CORS_origins: '*' is not allowed (the API sends credentialed CORS "
             "headers); list the origins, like 'http://localhost:3000'"
         )
+    pairlists = config.get("pairlists")
+    if isinstance(pairlists, list):
+        # Each handler's parameters: a typo stops the start, naming its key.
+        from bot_engine.pairlists.params import config_errors
+
+        errors += config_errors(pairlists)
     return errors
 
 

@@ -157,7 +157,8 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "required": ["method"],
-                "properties": {"method": {"const": "StaticPairList"}},
+                # Which methods and parameters: bot_engine/pairlists/params.py checks them.
+                "properties": {"method": {"type": "string"}},
                 # pairlist handlers take their own parameters; don't warn about them
                 "additionalProperties": True,
             },
@@ -224,7 +225,7 @@ MESSAGES: dict[str, str] = {
     "exchange.replay.speed": "must be a number >= 0 (0 = as fast as possible)",
     "exchange.replay.start": "must be a date like '20180110' or '20180110-0830'",
     "pairlists": 'must be a non-empty list like [{"method": "StaticPairList"}]',
-    "pairlists.*.method": "only 'StaticPairList' is supported",
+    "pairlists.*.method": "must be a pairlist handler name like 'VolumePairList'",
     **{f"order_types.{key}": "must be 'limit' or 'market'" for key in ORDER_TYPE_KEYS},
     "order_types.stoploss_on_exchange": _MUST_BE_BOOL,
     "order_types.stoploss_on_exchange_interval": "must be a number of seconds >= 0",

@@ -77,7 +77,22 @@ ERROR_CASES = [
     ("exchange.pair_whitelist", "ETH/BTC", "exchange.pair_whitelist: must be a list of pairs"),
     ("max_open_trades", -2, "max_open_trades: must be an integer >= -1 (-1 means unlimited)"),
     ("max_open_trades", 2.5, "max_open_trades: must be an integer >= -1"),
-    ("pairlists", [{"method": "VolumePairList"}], "pairlists.0.method: only 'StaticPairList'"),
+    ("pairlists", [{"method": "Nope"}], "pairlists.0.method: unknown pairlist handler 'Nope'"),
+    (
+        "pairlists",
+        [{"method": "VolumePairList", "number_assets": "ten"}],
+        "pairlists.0.number_assets: must be a number",
+    ),
+    (
+        "pairlists",
+        [{"method": "StaticPairList"}, {"method": "ShuffleFilter", "shuffle_frequency": "day"}],
+        "pairlists.1.shuffle_frequency: must be one of 'candle', 'iteration'",
+    ),
+    (
+        "pairlists",
+        [{"method": "AgeFilter"}],
+        "pairlists.0.method: the first handler must generate a pairlist",
+    ),
     ("pairlists", [], "pairlists: must be a non-empty list"),
     ("timeframe", "7m", "timeframe: must be one of 1m, 3m, 5m"),
     ("initial_state", "sleeping", "initial_state: must be one of running, stopped, paused"),
@@ -159,7 +174,7 @@ def test_all_errors_reported_at_once(tmp_path):
     config = base_config()
     config.update(stake_amount=0, timeframe="2m", initial_state="off", max_open_trades="3")
     config["api_server"]["listen_port"] = 99999
-    config["pairlists"] = [{"method": "StaticPairList"}, {"method": "AgeFilter"}]
+    config["pairlists"] = [{"method": "StaticPairList"}, {"method": "FooFilter"}]
     lines = load_errors(tmp_path, config)
     keys = [line.split(":")[0] for line in lines]
     assert keys == sorted(
