@@ -72,6 +72,11 @@ class BacktestTrade:
     # What strategies read
 
     @property
+    def trade_id(self) -> int:
+        """The trade's number (the engine's trade rows call it so; Freqtrade's ``id``)."""
+        return self.id
+
+    @property
     def open_date_utc(self) -> datetime:
         return self.open_date
 

@@ -45,7 +45,8 @@ MARKET_ORDERS = {
     "exit_pricing": {"price_side": "other"},
 }
 # name -> (strategy, config changes, extra flags, timerange[, strategy folder])
-MAIN_STRATEGIES = "../strategies"  # FeatureTourStrategy's folder; it needs the 1h files too
+MAIN_STRATEGIES = "../strategies"  # FeatureTourStrategy's folder
+TEST_STRATEGIES = "../../../strategies"  # tests/data/strategies: the engine's test strategies
 RUNS = {
     "exit-rules": (
         "ParityExitRules",
@@ -101,8 +102,33 @@ RUNS = {
         {},
         [],
         "20180111-20180130",
-        "../../../strategies/freqtrade_template",  # Freqtrade's own template, unchanged
+        f"{TEST_STRATEGIES}/freqtrade_template",  # Freqtrade's own template, unchanged
     ),
+    **{
+        f"tests-{name.lower()}": (name, {}, [], "20180111-20180130", f"{TEST_STRATEGIES}/{folder}")
+        for folder, names in (
+            (
+                "parity",
+                (
+                    "ParityInformativeDecorator",
+                    "ParityInformativeMerge",
+                    "ParityTagAppend",
+                ),
+            ),
+            (
+                "callbacks",
+                (
+                    "CustomDataStrategy",
+                    "CustomPricesStrategy",
+                    "CustomStoplossStrategy",
+                    "DcaStrategy",
+                    "OrderCallbacksStrategy",
+                    "StakeSkipStrategy",
+                ),
+            ),
+        )
+        for name in names
+    },
     "exit-rules-pairs": (
         "ParityExitRules",
         {"stake_amount": "unlimited", "max_open_trades": 10},
@@ -143,12 +169,11 @@ def run(
     with tempfile.TemporaryDirectory() as tmp:
         userdir, results = Path(tmp) / "user_data", Path(tmp) / "results"
         shutil.copytree(HERE / strategies, userdir / "strategies")
-        datadir = CANDLES
-        if strategies == MAIN_STRATEGIES:  # Freqtrade reads @informative("1h") from files
-            datadir = Path(tmp) / "data"
-            shutil.copytree(CANDLES, datadir)
-            for hours in (HERE.parent / "data").glob("*-1h.feather"):
-                shutil.copy(hours, datadir)
+        # Freqtrade reads informative 1h candles from files: the 5m ones and the 1h ones
+        datadir = Path(tmp) / "data"
+        shutil.copytree(CANDLES, datadir)
+        for hours in (HERE.parent / "data").glob("*-1h.feather"):
+            shutil.copy(hours, datadir)
         # The bundled strategies (SampleStrategy keeps its tags in Freqtrade too)
         for bundled in ("sample_strategy.py", "ema_cross_strategy.py"):
             if not (userdir / "strategies" / bundled).exists():
@@ -190,8 +215,17 @@ def run(
         "timerange": timerange,
         "strategies": strategies,
     }
-    (folder / "result.json").write_text(json.dumps(kept, indent=1) + "\n")
+    (folder / "result.json").write_text(compact(kept))
     print(name, len(block["trades"]), "trades", len(block["locks"]), "locks")
+
+
+def compact(kept: dict) -> str:
+    """The kept block as JSON with one trade (and one lock) per line: small, and readable."""
+    lines = [json.dumps({k: v for k, v in kept.items() if k not in ("trades", "locks")})[:-1]]
+    for key in ("trades", "locks"):
+        rows = ",\n".join(json.dumps(row, separators=(",", ":")) for row in kept[key])
+        lines.append(f', "{key}": [\n{rows}\n]')
+    return "".join(lines) + "}\n"
 
 
 def main() -> None:
