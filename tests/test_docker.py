@@ -15,7 +15,7 @@ import yaml
 DOCKER = Path(__file__).resolve().parents[1] / "docker"
 SERVICE_KEYS = {
     "build", "image", "restart", "environment", "volumes", "ports", "depends_on", "command",
-    "healthcheck", "entrypoint", "env_file", "user",
+    "healthcheck", "entrypoint", "env_file", "user", "profiles",
 }  # fmt: skip
 PINNED_IMAGE = re.compile(r"^[\w./-]+:\d+(\.\d+)+[\w.-]*(@sha256:[0-9a-f]{64})?$")
 
@@ -45,7 +45,7 @@ def test_compose_file_is_well_formed():
     compose = yaml.safe_load((DOCKER / "compose.yml").read_text())
     assert set(compose) <= {"name", "services", "volumes", "networks"}
     services = compose["services"]
-    assert set(services) == {"bot", "postgres", "redis"}
+    assert set(services) == {"bot", "postgres", "redis", "webserver", "worker"}
     named_volumes = set(compose.get("volumes") or {})
     for name, service in services.items():
         assert set(service) <= SERVICE_KEYS, (name, set(service) - SERVICE_KEYS)
@@ -61,3 +61,5 @@ def test_compose_file_is_well_formed():
     assert services["bot"]["ports"] == ["127.0.0.1:8080:8080"]
     assert services["bot"]["environment"]["TRADEPLANE_DB_URL"].startswith("postgresql://")
     assert "ports" not in services["postgres"] and "ports" not in services["redis"]
+    assert services["webserver"]["ports"] == ["127.0.0.1:8081:8080"]
+    assert services["worker"]["entrypoint"][:4] == ["celery", "-A", "controlplane", "worker"]
