@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bot_engine.data.candles import COLUMNS, load_candles
+from bot_engine.data.candles import COLUMNS, available_data, load_candles
 from bot_engine.data.gaps import fill_gaps
 from bot_engine.data.resample import can_resample
 from bot_engine.data.timeframes import timeframe_to_seconds
@@ -56,13 +56,34 @@ def trim(frame: pd.DataFrame, timerange: Timerange, timeframe: str, startup: int
     return fill_gaps(frame[keep].reset_index(drop=True), timeframe)
 
 
-def load_pairs(data_dir: Path, pairs: Sequence[str], timeframe: str) -> dict[str, pd.DataFrame]:
-    """Every stored candle of each pair that has a file (the market derivation reads them all)."""
+@dataclass(frozen=True)
+class StoredPair:
+    """A pair's stored candles at the backtest's timeframe, and the finest stored ones they
+    are (or could be) built from, which the market list is derived from."""
+
+    candles: pd.DataFrame
+    source: pd.DataFrame
+
+
+def load_pairs(data_dir: Path, pairs: Sequence[str], timeframe: str) -> dict[str, StoredPair]:
+    """Every stored candle of each pair; a timeframe with no file of its own is built from a
+    finer stored one (a 1h backtest on 5m files)."""
+    stored: dict[str, list[str]] = {}
+    for pair, stored_timeframe, candle_type in available_data(data_dir):
+        if candle_type == "spot":
+            stored.setdefault(pair, []).append(stored_timeframe)
     loaded = {}
     for pair in pairs:
-        frame = load_candles(data_dir, pair, timeframe)
-        if not frame.empty:
-            loaded[pair] = frame
+        usable = [tf for tf in stored.get(pair, []) if can_resample(tf, timeframe)]
+        if not usable:
+            continue
+        finest = min(usable, key=timeframe_to_seconds)
+        source = load_candles(data_dir, pair, finest)
+        candles = source if finest == timeframe else load_candles(data_dir, pair, timeframe)
+        if candles.empty:
+            candles = build_coarser(source, timeframe)
+        if not candles.empty:
+            loaded[pair] = StoredPair(candles=candles, source=source)
     if not loaded:
         raise NoCandleData(NO_DATA)
     return loaded

@@ -68,11 +68,13 @@ def simulate(
     startup = int(strategy.startup_candle_count or 0)
     fee = _fee(config, options)
     stored = load_pairs(data_dir, pairs, timeframe)
-    frames = {p: trim(stored[p], timerange, timeframe, startup) for p in stored}
+    frames = {p: trim(stored[p].candles, timerange, timeframe, startup) for p in stored}
     frames = {p: f for p, f in frames.items() if len(f) > startup}
     if not frames:
         raise NoCandleData("No data left after adjusting for startup candles.")
-    markets = {p: with_monthly_ticks(derive_market(p, stored[p], fee), frames[p]) for p in frames}
+    markets = {
+        p: with_monthly_ticks(derive_market(p, stored[p].source, fee), frames[p]) for p in frames
+    }
     dp = BacktestDataProvider(
         config.raw,
         timeframe=timeframe,
@@ -80,7 +82,7 @@ def simulate(
         pairs=list(frames),
         timerange=timerange,
         startup=startup,
-        base_frames=stored,
+        base_frames={pair: found.candles for pair, found in stored.items()},
     )
     strategy.dp = dp
     ledger = Ledger(config, timeframe, wallet=config.dry_run_wallet)

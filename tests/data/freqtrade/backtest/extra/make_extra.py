@@ -129,6 +129,7 @@ RUNS = {
         )
         for name in names
     },
+    "ema-1h": ("EmaCrossStrategy", {"timeframe": "1h"}, [], "20180112-20180129"),
     "exit-rules-pairs": (
         "ParityExitRules",
         {"stake_amount": "unlimited", "max_open_trades": 10},
