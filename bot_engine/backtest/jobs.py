@@ -17,6 +17,7 @@ import os
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from bot_engine.models import ACTIVE_STATUSES, BacktestRun, BacktestStatus
 logger = logging.getLogger(__name__)
 
 LOCAL, CELERY = "local", "celery"
+BACKTEST = "backtest"  # the job category of a backtest (analyses: analysis_jobs.py)
 TASK_NAME = "tradeplane.backtest.run"  # bot_engine/backtest/tasks.py
 STOP_REQUESTED = "Stop requested"  # Freqtrade's words for an aborted backtest
 INTERRUPTED = "Interrupted: the process running it stopped before it finished"
@@ -66,8 +68,20 @@ def submit(run: BacktestRun) -> None:
         # By name: the worker registers the task (tasks.py); this process needs only the app.
         current_app.send_task(TASK_NAME, args=[job_id])
         return
-    future = _local_pool().submit(run_job, job_id)
+    try:
+        future = _local_pool().submit(run_job, job_id)
+    except BrokenProcessPool:  # a worker died (killed, out of memory): the pool is unusable
+        _discard_pool()
+        future = _local_pool().submit(run_job, job_id)
     future.add_done_callback(functools.partial(_worker_died, job_id))
+
+
+def _discard_pool() -> None:
+    global _pool
+    with _pool_lock:
+        broken, _pool = _pool, None
+    if broken is not None:
+        broken.shutdown(wait=False, cancel_futures=True)
 
 
 WARM_WORKERS = 2  # started with the webserver; the others (up to one per core) on demand
@@ -179,6 +193,12 @@ def run_job(job_id: str) -> None:
     if run is None:
         return
     tracker = Tracker(run.pk)
+    if run.job_category != BACKTEST:
+        # lookahead_analysis / recursive_analysis: same row, queue and tracker, own runner.
+        from bot_engine.backtest import analysis_jobs
+
+        analysis_jobs.run_claimed(run, tracker)
+        return
     try:
         finished = execute(run, options_from_body(run.options), tracker)
     except Exception as exc:

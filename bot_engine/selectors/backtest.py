@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from bot_engine.backtest.jobs import results_directory
+from bot_engine.backtest.jobs import BACKTEST, results_directory
 from bot_engine.config.model import BotConfig
 from bot_engine.exceptions import TradeplaneError
 from bot_engine.models import BacktestRun, BacktestStatus
@@ -38,13 +38,17 @@ def owned_by(actor: Actor) -> Q:
 
 def current_job(bot_name: str, actor: Actor) -> BacktestRun | None:
     """The caller's current job: the latest one they started and did not reset."""
-    rows = BacktestRun.objects.filter(owned_by(actor), bot_name=bot_name, dismissed=False)
+    rows = BacktestRun.objects.filter(
+        owned_by(actor), bot_name=bot_name, dismissed=False, job_category=BACKTEST
+    )
     return rows.order_by("-created_at", "-id").first()
 
 
 def history_rows(bot_name: str) -> QuerySet[BacktestRun]:
     """Finished runs whose result files exist, newest first (``/backtest/history``)."""
-    rows = BacktestRun.objects.filter(bot_name=bot_name, status=BacktestStatus.SUCCESS)
+    rows = BacktestRun.objects.filter(
+        bot_name=bot_name, status=BacktestStatus.SUCCESS, job_category=BACKTEST
+    )
     return rows.exclude(filename="").order_by("-started_at", "-id")
 
 

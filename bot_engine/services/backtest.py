@@ -51,7 +51,10 @@ def backtest_start(*, config: BotConfig, body: dict[str, Any]) -> BacktestRun:
     who = current_actor()
     with transaction.atomic():
         mine = BacktestRun.objects.filter(
-            selectors.owned_by(who), bot_name=config.bot_name, dismissed=False
+            selectors.owned_by(who),
+            bot_name=config.bot_name,
+            dismissed=False,
+            job_category=jobs.BACKTEST,
         )
         if mine.filter(status__in=ACTIVE_STATUSES).exists():
             raise BotOperationError(ALREADY_RUNNING)

@@ -1,0 +1,67 @@
+"""Starting lookahead- and recursive-analysis jobs (API §2.6 ``/lookahead_analysis``,
+``/recursive_analysis``) and reading them back.
+
+The job is a ``BacktestRun`` row of its own ``job_category``, queued like a backtest
+(``bot_engine.backtest.jobs.submit``) and audited; a caller runs one analysis of each kind at
+a time (Freqtrade's "Analysis is already running.").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from bot_engine.backtest import jobs
+from bot_engine.backtest.analysis_jobs import CATEGORIES
+from bot_engine.config.model import BotConfig
+from bot_engine.exceptions import BotOperationError
+from bot_engine.models import ACTIVE_STATUSES, BacktestRun, BacktestStatus
+from bot_engine.selectors import backtest as selectors
+from bot_engine.services.audit import current_actor
+from bot_engine.services.backtest import _audit, _bot_id, _submit
+
+ALREADY_RUNNING = "Analysis is already running."
+
+
+def analysis_start(*, config: BotConfig, category: str, body: dict[str, Any]) -> BacktestRun:
+    """Queue the analysis ``body`` (validated by the API) of ``category``."""
+    if category not in CATEGORIES:
+        raise ValueError(f"no analysis named {category!r}")
+    who = current_actor()
+    with transaction.atomic():
+        mine = BacktestRun.objects.filter(
+            selectors.owned_by(who), bot_name=config.bot_name, job_category=category
+        )
+        if mine.filter(status__in=ACTIVE_STATUSES).exists():
+            raise BotOperationError(ALREADY_RUNNING)
+        run = BacktestRun.objects.create(
+            job_category=category,
+            created_by_id=who.user_id,
+            actor=who.name[:150],
+            bot_id=_bot_id(config),
+            bot_name=config.bot_name,
+            config_files=[str(config.path.resolve())] if config.path else [],
+            strategy=body["strategy"],
+            options=body,
+            backend=jobs.backend(),
+            step="startup",
+        )
+        _audit(config, who, f"{category}_start", body["strategy"], {"job_id": str(run.job_id)})
+        transaction.on_commit(lambda: _submit(run))
+    return run
+
+
+def analysis_job(*, config: BotConfig, category: str, job_id: str) -> BacktestRun:
+    """The analysis job ``job_id`` of ``category``; ``BacktestNotFound`` when there is none."""
+    run = selectors.background_job(config.bot_name, job_id)
+    if run.job_category != category:
+        raise selectors.BacktestNotFound(selectors.JOB_NOT_FOUND)
+    return run
+
+
+def analysis_status(run: BacktestRun) -> str:
+    """Freqtrade's words for the job: running, error or ended."""
+    if run.status in ACTIVE_STATUSES:
+        return "running"
+    return "ended" if run.status == BacktestStatus.SUCCESS else "error"
