@@ -65,7 +65,12 @@ class StoredPair:
     source: pd.DataFrame
 
 
-def load_pairs(data_dir: Path, pairs: Sequence[str], timeframe: str) -> dict[str, StoredPair]:
+def load_pairs(data_dir: Path, pairs: Sequence[str], timeframe: str) -> dict[str, pd.DataFrame]:
+    """Every stored candle of each pair at ``timeframe`` (see ``load_stored``)."""
+    return {pair: found.candles for pair, found in load_stored(data_dir, pairs, timeframe).items()}
+
+
+def load_stored(data_dir: Path, pairs: Sequence[str], timeframe: str) -> dict[str, StoredPair]:
     """Every stored candle of each pair; a timeframe with no file of its own is built from a
     finer stored one (a 1h backtest on 5m files)."""
     stored: dict[str, list[str]] = {}

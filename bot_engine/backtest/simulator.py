@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from bot_engine.backtest.data import BacktestDataProvider, Timerange, load_pairs, trim
+from bot_engine.backtest.data import BacktestDataProvider, Timerange, load_stored, trim
 from bot_engine.backtest.engine import STOP_REQUESTED, Backtester, BacktestStopped
 from bot_engine.backtest.ledger import BacktestWallets, Ledger
 from bot_engine.backtest.markets import derive_market, with_monthly_ticks
@@ -67,7 +67,7 @@ def simulate(
     timerange = Timerange.parse(options.timerange)
     startup = int(strategy.startup_candle_count or 0)
     fee = _fee(config, options)
-    stored = load_pairs(data_dir, pairs, timeframe)
+    stored = load_stored(data_dir, pairs, timeframe)
     frames = {p: trim(stored[p].candles, timerange, timeframe, startup) for p in stored}
     frames = {p: f for p, f in frames.items() if len(f) > startup}
     if not frames:
