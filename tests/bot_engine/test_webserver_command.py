@@ -1,5 +1,5 @@
-"""``manage.py webserver`` as a user runs it: a config it cannot serve, a restart while a
-backtest runs, and two callers' backtests running side by side in worker processes."""
+"""``manage.py webserver`` as a user runs it: a config it cannot serve, a worker killed and a
+restart while backtests run, and two callers' backtests side by side in worker processes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 import requests
 
@@ -53,21 +54,6 @@ def test_a_config_without_the_api_is_refused_in_one_line(tmp_path):
     assert "api_server.enabled" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_a_restart_marks_the_job_it_cut_short_interrupted(tmp_path):
-    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
-    with webserver_process(config, tmp_path / "first.log") as server:
-        client = Client(server)
-        client.start(WHOLE_RANGE)
-        wait_until_claimed(client)
-    with webserver_process(config, tmp_path / "second.log") as server:
-        client = Client(server)
-        body = client.get("backtest")
-        assert (body["status"], body["running"]) == ("error", False)
-        assert body["status_msg"].startswith("Backtest failed with Interrupted")
-        (job,) = client.get("background")
-        assert (job["status"], job["running"]) == ("failed", False)
-
-
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: one worker")
 def test_two_callers_backtest_side_by_side(tmp_path):
     config = write_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
@@ -95,3 +81,25 @@ def test_two_callers_backtest_side_by_side(tmp_path):
         assert a_start < b_end and b_start < a_end, "the two jobs did not run at the same time"
         viewer = requests.get(f"{server.url}/api/v1/backtest", auth=("alice", "wrong"), timeout=10)
         assert viewer.status_code == 401
+
+
+def test_a_dead_worker_fails_its_job_and_a_restart_marks_the_cut_job_interrupted(tmp_path):
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with webserver_process(config, tmp_path / "first.log") as server:
+        client = Client(server)
+        client.start(WHOLE_RANGE)
+        wait_until_claimed(client)
+        for worker in psutil.Process(server.process.pid).children(recursive=True):
+            worker.kill()  # the pool's processes (as the kernel's OOM killer would)
+        body = client.wait_until_done()
+        assert body["status"] == "error" and "Worker process failed" in body["status_msg"]
+        client.start(WHOLE_RANGE)  # a new pool runs it ...
+        wait_until_claimed(client)
+    # ... until the server stops
+    with webserver_process(config, tmp_path / "second.log") as server:
+        client = Client(server)
+        body = client.get("backtest")
+        assert (body["status"], body["running"]) == ("error", False)
+        assert body["status_msg"].startswith("Backtest failed with Interrupted")
+        jobs = client.get("background")
+        assert [(job["status"], job["running"]) for job in jobs] == [("failed", False)] * 2
