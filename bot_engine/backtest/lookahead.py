@@ -18,14 +18,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from bot_engine.backtest.analysis_frames import StrategyFrames
 from bot_engine.backtest.options import BacktestOptions
-from bot_engine.backtest.simulator import simulate
 from bot_engine.config.model import BotConfig
+
+if TYPE_CHECKING:
+    from bot_engine.backtest.analysis_frames import StrategyFrames
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +119,10 @@ def analyse_lookahead(
     should_stop: Callable[[], bool] | None = None,
 ) -> LookaheadResult:
     """Freqtrade's lookahead-analysis of ``options.strategy`` over ``options.timerange``."""
+    # Imported here: the webserver checks requests with this module, never simulates.
+    from bot_engine.backtest.analysis_frames import StrategyFrames
+    from bot_engine.backtest.simulator import simulate
+
     report = progress or (lambda step, fraction, count: None)
     config = test_config(config, request)
     options = test_options(options)
