@@ -150,7 +150,7 @@ def cross_field_errors(config: Mapping[str, Any]) -> list[str]:
     pairlists = config.get("pairlists")
     if isinstance(pairlists, list):
         # Each handler's parameters: a typo stops the start, naming its key.
-        from bot_engine.pairlists.params import config_errors
+        from bot_engine.pairlists.registry import config_errors
 
         errors += config_errors(pairlists)
     return errors

@@ -10,6 +10,7 @@ from django.db.models import Max, Min
 
 from bot_engine.config.model import BotConfig
 from bot_engine.edge.positioning import EdgePositioning, edge_from_history
+from bot_engine.engine import pairlist
 from bot_engine.engine.book import TradeBook
 from bot_engine.engine.data_provider import attach_data_provider
 from bot_engine.engine.rules import TradingRules
@@ -95,7 +96,7 @@ def build_exchange(config: BotConfig, timeframe: str, resume: datetime | None) -
             raise ConfigError("exchange.name: the replay exchange only trades in dry_run mode")
         data = ReplayExchange(
             data_dir=config.data_dir,
-            pairs=list(config.exchange.pair_whitelist),
+            pairs=pairlist.replay_pairs(config),
             timeframe=timeframe,
             speed=config.exchange.replay.speed,
             stake_currency=config.stake_currency,

@@ -115,13 +115,12 @@ class Engine:
     def iteration(self) -> None:
         bot = self.bot
         now = bot.exchange.now()
-        markets = bot.exchange.markets()
-        bot.whitelist = pairlist.active_whitelist(
-            bot.config.exchange.pair_whitelist if not bot.whitelist_override else bot.whitelist,
-            bot.blacklist,
-            markets,
-            bot.config.stake_currency,
-        )
+        if bot.whitelist_override:
+            bot.whitelist = pairlist.active_whitelist(
+                bot.whitelist, bot.blacklist, bot.exchange.markets(), bot.config.stake_currency
+            )
+        else:  # the config's pairlist chain (each handler honours its refresh_period)
+            bot.whitelist = pairlist.refresh_whitelist(bot)
         bot.book.refresh()
         if bot.edge is not None and bot.edge.due():  # runs on its own thread (edge/)
             pairs = bot.config.exchange.pair_whitelist

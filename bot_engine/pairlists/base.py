@@ -50,6 +50,7 @@ class PairlistContext:
     bot_id: int | None = None  # PerformanceFilter: whose closed trades; None = no trades
     live: bool = True  # Freqtrade ignores ShuffleFilter's seed in dry-run/live
     candle_timeframe: str = "5m"  # ShuffleFilter's "candle" frequency
+    config: Any = None  # the BotConfig the chain was built from (a reload builds a new one)
     _tickers: dict[str, TickerInfo] = field(default_factory=dict)
 
     def now(self) -> datetime:

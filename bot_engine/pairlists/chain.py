@@ -9,8 +9,7 @@ from typing import Any
 
 from bot_engine.exceptions import ConfigError
 from bot_engine.pairlists.base import PairlistContext, PairlistHandler, blacklisted
-from bot_engine.pairlists.params import config_errors
-from bot_engine.pairlists.registry import HANDLERS
+from bot_engine.pairlists.registry import HANDLERS, config_errors
 
 logger = logging.getLogger(__name__)
 

@@ -1,19 +1,14 @@
 """Pairlist handler parameters: Freqtrade's declarations (``/pairlists/available``'s ``params``)
 and their checks, naming the config key of a bad value (``pairlists.1.number_assets: ...``).
 
-Pure data and functions: the config loader imports this module to check ``pairlists`` at load.
+Pure data and functions; ``registry.config_errors`` applies them to a config's ``pairlists``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-
-UNKNOWN_METHOD = "unknown pairlist handler '{method}'; available: {available}"
-FIRST_MUST_GENERATE = (
-    "the first handler must generate a pairlist (one of {generators}), not {method}"
-)
 
 
 @dataclass(frozen=True)
@@ -107,36 +102,4 @@ def check_params(entry: Mapping[str, Any], params: Mapping[str, Param], prefix: 
             problem = param.problem(entry[key])
             if problem:
                 errors.append(f"{prefix}.{key}: {problem}")
-    return errors
-
-
-def config_errors(pairlists: Sequence[Any] | None) -> list[str]:
-    """Every problem of a config's ``pairlists`` (methods, order, parameters), one per line."""
-    from bot_engine.pairlists.registry import HANDLERS, lookback_problem
-
-    if not pairlists:
-        return []
-    errors = []
-    generators = sorted(n for n, h in HANDLERS.items() if h.is_pairlist_generator)
-    for index, entry in enumerate(pairlists):
-        prefix = f"pairlists.{index}"
-        if not isinstance(entry, Mapping):
-            continue  # the schema reports it
-        method = entry.get("method")
-        handler = HANDLERS.get(method) if isinstance(method, str) else None
-        if handler is None:
-            available = ", ".join(sorted(HANDLERS))
-            errors.append(
-                f"{prefix}.method: " + UNKNOWN_METHOD.format(method=method, available=available)
-            )
-            continue
-        if index == 0 and not handler.is_pairlist_generator:
-            errors.append(
-                f"{prefix}.method: "
-                + FIRST_MUST_GENERATE.format(generators=", ".join(generators), method=method)
-            )
-        errors += check_params(entry, handler.params, prefix)
-        problem = lookback_problem(handler, entry)
-        if problem:
-            errors.append(f"{prefix}: {problem}")
     return errors

@@ -1,8 +1,9 @@
-"""The handlers Tradeplane offers, by Freqtrade name (``/pairlists/available``)."""
+"""The handlers Tradeplane offers, by Freqtrade name (``/pairlists/available``), and the check
+of a config's ``pairlists`` against them (the config loader calls ``config_errors``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot_engine.pairlists.base import PairlistHandler, lookback_check
@@ -16,6 +17,7 @@ from bot_engine.pairlists.filters import (
     SpreadFilter,
 )
 from bot_engine.pairlists.generators import PercentChangePairList, StaticPairList, VolumePairList
+from bot_engine.pairlists.params import check_params
 from bot_engine.pairlists.ranges import RangeStabilityFilter, VolatilityFilter
 
 HANDLERS: dict[str, type[PairlistHandler]] = {
@@ -56,3 +58,39 @@ def available_pairlists() -> list[dict[str, Any]]:
         }
         for name, handler in sorted(HANDLERS.items())
     ]
+
+
+UNKNOWN_METHOD = "unknown pairlist handler '{method}'; available: {available}"
+FIRST_MUST_GENERATE = (
+    "the first handler must generate a pairlist (one of {generators}), not {method}"
+)
+
+
+def config_errors(pairlists: Sequence[Any] | None) -> list[str]:
+    """Every problem of a config's ``pairlists`` (methods, order, parameters), one per line."""
+    if not pairlists:
+        return []
+    errors = []
+    generators = sorted(n for n, h in HANDLERS.items() if h.is_pairlist_generator)
+    for index, entry in enumerate(pairlists):
+        prefix = f"pairlists.{index}"
+        if not isinstance(entry, Mapping):
+            continue  # the schema reports it
+        method = entry.get("method")
+        handler = HANDLERS.get(method) if isinstance(method, str) else None
+        if handler is None:
+            available = ", ".join(sorted(HANDLERS))
+            errors.append(
+                f"{prefix}.method: " + UNKNOWN_METHOD.format(method=method, available=available)
+            )
+            continue
+        if index == 0 and not handler.is_pairlist_generator:
+            errors.append(
+                f"{prefix}.method: "
+                + FIRST_MUST_GENERATE.format(generators=", ".join(generators), method=method)
+            )
+        errors += check_params(entry, handler.params, prefix)
+        problem = lookback_problem(handler, entry)
+        if problem:
+            errors.append(f"{prefix}: {problem}")
+    return errors
