@@ -50,6 +50,8 @@ def backtest_start(*, config: BotConfig, body: dict[str, Any]) -> BacktestRun:
     Freqtrade's refusal while the caller's current one still runs."""
     who = current_actor()
     with transaction.atomic():
+        # One start at a time per bot (PostgreSQL row lock): two quick clicks make one job.
+        list(Bot.objects.select_for_update().filter(name=config.bot_name).values_list("pk"))
         mine = BacktestRun.objects.filter(
             selectors.owned_by(who),
             bot_name=config.bot_name,
