@@ -8,6 +8,7 @@ tags (kept: they assign their tag columns). Trade-for-trade parity with Freqtrad
 from __future__ import annotations
 
 import itertools
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from bot_engine.backtest.simulator import BacktestStopped, simulate
 from bot_engine.config.loader import load_config
 from bot_engine.data.gaps import fill_gaps
 from bot_engine.exceptions import StrategyError
+from bot_engine.strategy import persistence
 
 ROOT = Path(__file__).resolve().parents[3]
 CONFIG = ROOT / "tests/data/freqtrade/backtest/runs/sample/config.json"
@@ -112,3 +114,64 @@ def test_informative_hours_are_built_like_freqtrades_files(pair):
     columns = ["open", "high", "low", "close"]
     assert (built[columns].to_numpy() == stored[columns].to_numpy()).all()
     assert np.allclose(built["volume"], stored["volume"], rtol=1e-12)
+
+
+PROBE = """
+from freqtrade.persistence import PairLocks, Trade
+from freqtrade.strategy import IStrategy
+
+
+class ProxyProbe(IStrategy):
+    timeframe = "5m"
+    minimal_roi = {"0": 0.01}
+    stoploss = -0.02
+    seen = []
+
+    def populate_indicators(self, dataframe, metadata):
+        return dataframe
+
+    def populate_entry_trend(self, dataframe, metadata):
+        dataframe["enter_long"] = (dataframe["close"] < dataframe["open"]).astype(int)
+        return dataframe
+
+    def populate_exit_trend(self, dataframe, metadata):
+        dataframe["exit_long"] = 0
+        return dataframe
+
+    def confirm_trade_entry(self, pair, current_time, **kwargs):
+        opened = Trade.get_trades_proxy(is_open=True)
+        closed = Trade.get_trades_proxy(is_open=False)
+        mine = Trade.get_trades_proxy(pair=pair, close_date=current_time)
+        self.seen.append(
+            (current_time, len(opened), len(closed), Trade.get_open_trade_count(), len(mine))
+        )
+        return True
+"""
+
+
+@pytest.mark.django_db
+def test_strategies_see_the_backtests_own_trades_and_no_database_is_asked(
+    config, tmp_path, django_assert_num_queries
+):
+    (tmp_path / "probe.py").write_text(PROBE)
+    with django_assert_num_queries(0):
+        outcome = simulate(
+            config,
+            BacktestOptions(
+                strategy="ProxyProbe", strategy_path=tmp_path, timerange=SHORT, datadir=CANDLES
+            ),
+        )
+    assert persistence.Trade.get_trades_proxy() == []  # nothing bound after the run
+    modules = list(sys.modules.values())
+    seen = next(vars(m)["ProxyProbe"] for m in modules if "ProxyProbe" in vars(m)).seen
+    assert len(seen) >= len(outcome.trades) > 10
+    dates = [(t["open_date"], t["close_date"]) for t in outcome.trades]
+    for when, opened, closed, counted, later_closes in seen:
+        stamp = when.isoformat(sep=" ")
+        assert opened == counted <= 5  # max_open_trades
+        assert later_closes == 0  # no trade of the pair closed after "now"
+        # Every trade entered before this candle is there, open or closed.
+        assert (
+            sum(o < stamp for o, _ in dates) <= opened + closed <= sum(o <= stamp for o, _ in dates)
+        )
+        assert sum(c < stamp for _, c in dates) <= closed <= sum(c <= stamp for _, c in dates)
