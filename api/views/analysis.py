@@ -32,7 +32,12 @@ class _AnalysisStart(ActsForCaller, APIView):
         problem = self.problem(body)
         if problem:
             raise DetailError(problem, status.HTTP_400_BAD_REQUEST)
-        run = services.analysis_start(config=webserver_config(), category=self.category, body=body)
+        try:
+            run = services.analysis_start(
+                config=webserver_config(), category=self.category, body=body
+            )
+        except services.AnalysisRefused as exc:
+            raise DetailError(str(exc), status.HTTP_400_BAD_REQUEST) from None
         return Response(bodies.started(run))
 
     def problem(self, body: dict) -> str | None:

@@ -15,13 +15,17 @@ from django.db import transaction
 from bot_engine.backtest import jobs
 from bot_engine.backtest.analysis_jobs import CATEGORIES
 from bot_engine.config.model import BotConfig
-from bot_engine.exceptions import BotOperationError
+from bot_engine.exceptions import TradeplaneError
 from bot_engine.models import ACTIVE_STATUSES, BacktestRun, BacktestStatus
 from bot_engine.selectors import backtest as selectors
 from bot_engine.services.audit import current_actor
 from bot_engine.services.backtest import _audit, _bot_id, _submit
 
 ALREADY_RUNNING = "Analysis is already running."
+
+
+class AnalysisRefused(TradeplaneError):
+    """The caller's analysis of this kind still runs (the API answers 400)."""
 
 
 def analysis_start(*, config: BotConfig, category: str, body: dict[str, Any]) -> BacktestRun:
@@ -34,7 +38,7 @@ def analysis_start(*, config: BotConfig, category: str, body: dict[str, Any]) ->
             selectors.owned_by(who), bot_name=config.bot_name, job_category=category
         )
         if mine.filter(status__in=ACTIVE_STATUSES).exists():
-            raise BotOperationError(ALREADY_RUNNING)
+            raise AnalysisRefused(ALREADY_RUNNING)
         run = BacktestRun.objects.create(
             job_category=category,
             created_by_id=who.user_id,
