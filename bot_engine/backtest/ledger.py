@@ -111,6 +111,13 @@ class Ledger:
             stake = min(stake, available) if max_open_trades else 0.0
         else:
             stake = float(stake_amount)
+        raw = self.config.raw
+        if raw.get("amend_last_stake_amount"):
+            # The last slot takes what is left, if that is at least this share of a stake.
+            if available > stake * float(raw.get("last_stake_amount_min_ratio", 0.5)):
+                stake = min(stake, available)
+            else:
+                stake = 0.0
         if available < stake:
             return None
         return max(stake, 0.0)

@@ -129,6 +129,12 @@ RUNS = {
         )
         for name in names
     },
+    "sample-amend-last-stake": (
+        "SampleStrategy",
+        {"dry_run_wallet": 0.05, "stake_amount": 0.018, "amend_last_stake_amount": True},
+        [],
+        "20180111-20180130",
+    ),
     "ema-1h": ("EmaCrossStrategy", {"timeframe": "1h"}, [], "20180112-20180129"),
     "exit-rules-pairs": (
         "ParityExitRules",
