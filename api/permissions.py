@@ -103,6 +103,10 @@ ROUTE_ROLES: dict[str, str | dict[str, str]] = {
     "background": VIEWER,
     "background_job": {"GET": VIEWER, "DELETE": OPERATOR},
     "background_clear": OPERATOR,
+    "lookahead_analysis": {"POST": OPERATOR},
+    "lookahead_analysis_job": VIEWER,
+    "recursive_analysis": {"POST": OPERATOR},
+    "recursive_analysis_job": VIEWER,
 }
 NO_DECISION = "This endpoint has no role decision; nobody may call it."
 FORBIDDEN = "Your role on bot '{bot}' ({role}) does not allow this; it needs {needed}."

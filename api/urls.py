@@ -12,6 +12,7 @@ from api import schema  # noqa: F401  (registers the OpenAPI auth extensions)
 from api.auth.views import TokenLoginView, TokenLogoutView, TokenRefreshView
 from api.proxy import bot_api
 from api.views import (
+    analysis,
     audit,
     background,
     backtest,
@@ -150,6 +151,19 @@ urlpatterns = [
     ),
     path(
         V1 + "background/<str:jobid>", background.BackgroundJobView.as_view(), name="background_job"
+    ),
+    # API 2.49: lookahead- and recursive-analysis jobs (webserver mode)
+    path(V1 + "lookahead_analysis", analysis.LookaheadView.as_view(), name="lookahead_analysis"),
+    path(
+        V1 + "lookahead_analysis/<str:jobid>",
+        analysis.LookaheadJobView.as_view(),
+        name="lookahead_analysis_job",
+    ),
+    path(V1 + "recursive_analysis", analysis.RecursiveView.as_view(), name="recursive_analysis"),
+    path(
+        V1 + "recursive_analysis/<str:jobid>",
+        analysis.RecursiveJobView.as_view(),
+        name="recursive_analysis_job",
     ),
     path(
         V1 + "openapi.json",

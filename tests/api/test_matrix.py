@@ -98,6 +98,10 @@ ENDPOINTS = [
     ("get", "/api/v1/background/nojob", None),
     ("delete", "/api/v1/background/nojob", None),
     ("delete", "/api/v1/background/clear", None),
+    ("post", "/api/v1/lookahead_analysis", {"strategy": "S"}),
+    ("get", "/api/v1/lookahead_analysis/nojob", None),
+    ("post", "/api/v1/recursive_analysis", {"strategy": "S"}),
+    ("get", "/api/v1/recursive_analysis/nojob", None),
     ("get", "/api/v1/audit", None),
     ("get", "/api/v1/portfolio", None),
 ]
@@ -112,6 +116,11 @@ NOT_OK = {
     "DELETE /api/v1/trades/1/open-order": 502,
     "POST /api/v1/trades/1/reload": 502,
     "GET /api/v1/edge": 502,
+    # analysis jobs: webserver mode only, like the backtests
+    "POST /api/v1/lookahead_analysis": 503,
+    "GET /api/v1/lookahead_analysis/nojob": 503,
+    "POST /api/v1/recursive_analysis": 503,
+    "GET /api/v1/recursive_analysis/nojob": 503,
 }
     **{
         f"{method.upper()} {path.split('?')[0]}": 503

@@ -107,6 +107,8 @@ EXPECTED: dict[tuple[str, str], str] = {
             "backtest_wallet",
             "background",
             "background_job",
+            "lookahead_analysis_job",
+            "recursive_analysis_job",
         ]
     },
     ("POST", "backtest"): "operator",
@@ -116,6 +118,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("DELETE", "backtest_history_file"): "operator",
     ("DELETE", "background_job"): "operator",
     ("DELETE", "background_clear"): "operator",
+    ("POST", "lookahead_analysis"): "operator",
+    ("POST", "recursive_analysis"): "operator",
 EXTRA = [
     ("get", "/api/v1/audit", None),
     ("get", "/api/v1/portfolio", None),
@@ -167,6 +171,11 @@ WEBSERVER_ANSWERS: dict[tuple[str, str], int] = {
         ]
     },
     ("GET", "backtest_wallet"): 400,
+    # analysis jobs: no timerange (lookahead) / no such strategy file, no such job
+    ("POST", "lookahead_analysis"): 400,
+    ("POST", "recursive_analysis"): 200,
+    ("GET", "lookahead_analysis_job"): 404,
+    ("GET", "recursive_analysis_job"): 404,
 NOT_ROLE_ROUTES = {"rest_framework", "swagger-ui", "bot_api", None}
 
 
