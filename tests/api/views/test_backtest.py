@@ -195,6 +195,21 @@ def test_abort_stops_the_running_job(bt_client):
     assert (job["status"], job["running"], job["error"]) == ("failed", False, "Stop requested")
 
 
+def test_a_job_is_deleted_from_background_once_finished(bt_client):
+    bt_client.wait_until_done()
+    bt_client.start({key: value for key, value in SAMPLE_BODY.items() if key != "timerange"})
+    job_id = bt_client.get("background")[-1]["job_id"]
+    running = bt_client.call("DELETE", f"background/{job_id}")
+    assert (running.status_code, running.json()) == (400, {"detail": "Job is still running."})
+    bt_client.get("backtest/abort")
+    bt_client.wait_until_done()
+    deleted = bt_client.call("DELETE", f"background/{job_id}")
+    assert deleted.status_code == 200
+    assert (deleted.json()["job_id"], deleted.json()["status"]) == (job_id, "failed")
+    assert job_id not in [job["job_id"] for job in bt_client.get("background")]
+    assert bt_client.call("GET", f"background/{job_id}").status_code == 404
+
+
 def test_clear_drops_finished_jobs_but_keeps_the_history(bt_client, sample_run):
     bt_client.wait_until_done()
     history = bt_client.get("backtest/history")
