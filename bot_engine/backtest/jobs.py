@@ -194,10 +194,8 @@ def run_job(job_id: str) -> None:
         return
     tracker = Tracker(run.pk)
     if run.job_category != BACKTEST:
-        # lookahead_analysis / recursive_analysis: same row, queue and tracker, own runner.
-        from bot_engine.backtest import analysis_jobs
-
-        analysis_jobs.run_claimed(run, tracker)
+        # Other categories: same row, queue and tracker, their own runner.
+        _runner(run.job_category)(run, tracker)
         return
     try:
         finished = execute(run, options_from_body(run.options), tracker)
@@ -230,6 +228,17 @@ def run_job(job_id: str) -> None:
         progress_tasks=tracker.tasks("backtest", 1.0),
         finished_at=timezone.now(),
     )  # one UPDATE: the result and the row's state commit together
+
+
+def _runner(category: str):
+    """The function that runs a claimed job of ``category`` (other than a backtest)."""
+    if category == "pairlist":  # /pairlists/evaluate
+        from bot_engine.pairlists.evaluation import run_claimed
+    elif category == "download_data":  # /download_data
+        from bot_engine.data.download_job import run_claimed
+    else:  # lookahead_analysis / recursive_analysis
+        from bot_engine.backtest.analysis_jobs import run_claimed
+    return run_claimed
 
 
 @dataclass(frozen=True)
