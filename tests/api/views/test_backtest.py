@@ -168,6 +168,19 @@ def test_delete_removes_one_run_from_the_history(bt_client, sample_run, bt_folde
     assert not (bt_folder / "user_data" / "backtest_results" / f"{name}.zip").exists()
 
 
+def test_the_history_is_served_from_the_stored_jobs(bt_client, bt_folder):
+    bt_client.wait_until_done()
+    bt_client.start(SHORT_BODY)
+    name = bt_client.wait_until_done()["backtest_result"]["metadata"]["SampleStrategy"]["filename"]
+    for path in (bt_folder / "user_data" / "backtest_results").glob(f"{name}*"):
+        path.unlink()  # Freqtrade's copy gone: the row still answers
+    assert name in [entry["filename"] for entry in bt_client.get("backtest/history")]
+    result = bt_client.get("backtest/history/result", params=_query(name))
+    assert result["status"] == "ended" and result["backtest_result"]["strategy"]["SampleStrategy"]
+    series = bt_client.call("GET", f"backtest/history/{name}/market_change")
+    assert (series.status_code, series.json()) == (404, {"detail": "File not found."})
+
+
 def test_reset_then_idle_answers(bt_client):
     bt_client.wait_until_done()
     assert bt_client.call("DELETE", "backtest").json() == recorded("backtest_reset")
