@@ -134,10 +134,17 @@ def analyse_lookahead(
     full = simulate(config, options, should_stop=should_stop)
     trades = full.trades
     if len(trades) < request.minimum_trade_amount:
+        # Freqtrade counts the signals checked (none yet), not the trades found.
         result.failed = (
-            f"too few trades caught ({len(trades)}/{request.minimum_trade_amount}).Test failed."
+            f"too few trades caught ({result.total_signals}/{request.minimum_trade_amount})"
+            ".Test failed."
         )
-        logger.info("Lookahead analysis of %s: %s", result.strategy, result.failed)
+        logger.info(
+            "Lookahead analysis of %s: %d trades, fewer than the minimum %d",
+            result.strategy,
+            len(trades),
+            request.minimum_trade_amount,
+        )
         return result
     end = _ms(full.backtest_end)
     baseline: dict[str, pd.DataFrame] = {}

@@ -96,3 +96,17 @@ def test_targeted_below_minimum_is_refused():
 def test_unknown_strategy_is_refused_in_one_line():
     with pytest.raises(CommandError, match="--strategy"):
         _run("recursive_analysis", "--strategy", "NoSuchStrategy")
+
+
+def test_fewer_trades_than_the_minimum_fail_counting_no_signal():
+    # CleanEmaStrategy makes 58 trades here; Freqtrade's message counts the signals checked.
+    out, _ = _run(
+        "lookahead_analysis",
+        "--strategy",
+        "CleanEmaStrategy",
+        "--minimum-trade-amount",
+        "100",
+        "--targeted-trade-amount",
+        "100",
+    )
+    assert "too few trades caught (0/100).Test failed." in out
