@@ -38,6 +38,13 @@ for _type, _suffix in (
     ("application/manifest+json", ".webmanifest"),
 ):
     mimetypes.add_type(_type, _suffix)
+# FreqUI's components fetch the icons it does not bundle from Iconify's public API at run time
+# (seen in Chromium against the real build): without these, its buttons lose their icons and
+# the console fills with refused fetches. Only icons are fetched there; offline they just fail.
+ICON_APIS = " ".join(
+    f"https://{host}"
+    for host in ("api.iconify.design", "api2.iconify.design", "api.simplesvg.com", "api.unisvg.com")
+)
 INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 
 
@@ -89,8 +96,8 @@ def ui_content_security_policy(request: HttpRequest, index_html: bytes) -> str:
 
     Scripts: the UI's own files, plus exactly the inline scripts its ``index.html`` carries (by
     hash, so no other inline script runs). Styles: its components set style attributes and
-    inject <style> at run time. connect-src names this host's websocket URLs as well as 'self':
-    older browsers do not count ws:// as 'self'.
+    inject <style> at run time. connect-src names this host's websocket URLs as well as 'self'
+    (older browsers do not count ws:// as 'self'), and Iconify's API for the icons.
     """
     hashes = [
         "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
@@ -105,7 +112,7 @@ def ui_content_security_policy(request: HttpRequest, index_html: bytes) -> str:
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data: blob:",
             "font-src 'self' data:",
-            f"connect-src 'self' ws://{host} wss://{host}",
+            f"connect-src 'self' ws://{host} wss://{host} {ICON_APIS}",
             "worker-src 'self' blob:",
             "object-src 'none'",
             "base-uri 'self'",
