@@ -107,6 +107,11 @@ ROUTE_ROLES: dict[str, str | dict[str, str]] = {
     "lookahead_analysis_job": VIEWER,
     "recursive_analysis": {"POST": OPERATOR},
     "recursive_analysis_job": VIEWER,
+    # pairlist evaluation and downloads (webserver mode): starting a job is operating
+    "list_pairlists": VIEWER,
+    "pairlists_evaluate": {"POST": OPERATOR},
+    "pairlists_evaluate_get": VIEWER,
+    "download_data": {"POST": OPERATOR},
 }
 NO_DECISION = "This endpoint has no role decision; nobody may call it."
 FORBIDDEN = "Your role on bot '{bot}' ({role}) does not allow this; it needs {needed}."

@@ -18,10 +18,12 @@ from api.views import (
     backtest,
     candles,
     control,
+    download,
     errors,
     exchanges,
     info,
     metrics,
+    pairlists,
     pairs,
     portfolio,
     stats,
@@ -165,6 +167,23 @@ urlpatterns = [
         analysis.RecursiveJobView.as_view(),
         name="recursive_analysis_job",
     ),
+    # §2.5 pairlist configurator and Download data (webserver mode): jobs like a backtest
+    path(
+        V1 + "pairlists/available",
+        pairlists.PairlistsAvailableView.as_view(),
+        name="list_pairlists",
+    ),
+    path(
+        V1 + "pairlists/evaluate",
+        pairlists.PairlistsEvaluateView.as_view(),
+        name="pairlists_evaluate",
+    ),
+    path(
+        V1 + "pairlists/evaluate/<str:jobid>",
+        pairlists.PairlistsEvaluateJobView.as_view(),
+        name="pairlists_evaluate_get",
+    ),
+    path(V1 + "download_data", download.DownloadDataView.as_view(), name="download_data"),
     path(
         V1 + "openapi.json",
         SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]),
