@@ -208,6 +208,14 @@ def _roi_as_configured(config: BotConfig, strategy: IStrategy) -> dict[str, floa
     return {str(k): float(v) for k, v in roi.items()}
 
 
+def _still_open(trade) -> dict[str, Any]:
+    """A trade the run could not close at its end (its force-exit order did not fill), with
+    its filled orders only: the report keeps its stake in the wallet, as Freqtrade does."""
+    row = trade.to_result()
+    row["orders"] = [order.to_result() for order in trade.select_filled_orders()]
+    return row
+
+
 def _outcome(
     config, options, strategy, rules, backtester, frames, startup, start, end, started
 ) -> SimulationOutcome:
@@ -257,6 +265,7 @@ def _outcome(
     return SimulationOutcome(
         strategy_name=strategy.get_strategy_name(),
         trades=[trade.to_result() for trade in ledger.closed],
+        still_open=[_still_open(trade) for trade in ledger.open_trades],
         locks=[lock.to_result() for lock in ledger.locks],
         backtest_start=start,
         backtest_end=end,

@@ -157,3 +157,16 @@ def test_the_backtest_range_is_freqtrades():
     assert int(outcome.backtest_start.timestamp() * 1000) == block["backtest_start_ts"]
     assert int(outcome.backtest_end.timestamp() * 1000) == block["backtest_end_ts"]
     assert outcome.pairlist == block["pairlist"]
+
+
+@pytest.mark.parametrize("run", list(RUNS))
+def test_trades_left_open_at_the_end_are_those_freqtrade_could_not_close(run):
+    # A force exit priced 1 ulp under the last candle's raw low does not fill: the trade stays
+    # open, out of the trade list, its stake still in the wallet (Freqtrade's final balance).
+    outcome, block = simulated(run), reference_block(run)
+    profit = sum(t["profit_abs"] for t in outcome.trades)
+    held = sum(t["stake_amount"] for t in outcome.still_open)
+    assert math.isclose(block["final_balance"], block["dry_run_wallet"] + profit - held)
+    assert [t["pair"] for t in outcome.still_open] == (
+        ["XLM/BTC"] if run == "sample-fullrange" else []
+    )
