@@ -1,8 +1,10 @@
 """Starting pairlist evaluations and data downloads (webserver mode, contract §2.5) as jobs.
 
 Each is a ``BacktestRun`` row of its own ``job_category`` (``pairlist``, ``download_data``),
-queued like a backtest (``bot_engine.backtest.jobs``) and audited. As in Freqtrade, one of each
-kind runs at a time per bot: a second start while one is queued or running is refused.
+queued like a backtest (``bot_engine.backtest.jobs``) and audited. As Freqtrade, a caller runs
+one of each kind at a time (a second start while theirs is queued or running is refused with
+Freqtrade's words); different callers' jobs run side by side, as their backtests do (a download
+replaces each candle file atomically, so two of them never leave a torn file).
 """
 
 from __future__ import annotations
@@ -57,7 +59,9 @@ def _start(
 ) -> BacktestRun:
     who = current_actor()
     with transaction.atomic():
-        rows = BacktestRun.objects.filter(bot_name=config.bot_name, job_category=category)
+        rows = BacktestRun.objects.filter(
+            selectors.owned_by(who), bot_name=config.bot_name, job_category=category
+        )
         if rows.filter(status__in=ACTIVE_STATUSES).exists():
             raise JobRefused(refusal)
         run = BacktestRun.objects.create(
