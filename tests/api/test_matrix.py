@@ -102,6 +102,14 @@ ENDPOINTS = [
     ("get", "/api/v1/lookahead_analysis/nojob", None),
     ("post", "/api/v1/recursive_analysis", {"strategy": "S"}),
     ("get", "/api/v1/recursive_analysis/nojob", None),
+    ("get", "/api/v1/pairlists/available", None),
+    (
+        "post",
+        "/api/v1/pairlists/evaluate",
+        {"pairlists": [{"method": "StaticPairList"}], "blacklist": [], "stake_currency": "BTC"},
+    ),
+    ("get", "/api/v1/pairlists/evaluate/nojob", None),
+    ("post", "/api/v1/download_data", {"pairs": ["ETH/BTC"], "days": 1}),
     ("get", "/api/v1/audit", None),
     ("get", "/api/v1/portfolio", None),
 ]
@@ -121,6 +129,10 @@ NOT_OK = {
     "GET /api/v1/lookahead_analysis/nojob": 503,
     "POST /api/v1/recursive_analysis": 503,
     "GET /api/v1/recursive_analysis/nojob": 503,
+    "GET /api/v1/pairlists/available": 503,
+    "POST /api/v1/pairlists/evaluate": 503,
+    "GET /api/v1/pairlists/evaluate/nojob": 503,
+    "POST /api/v1/download_data": 503,
 }
     **{
         f"{method.upper()} {path.split('?')[0]}": 503

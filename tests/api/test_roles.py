@@ -109,6 +109,8 @@ EXPECTED: dict[tuple[str, str], str] = {
             "background_job",
             "lookahead_analysis_job",
             "recursive_analysis_job",
+            "list_pairlists",
+            "pairlists_evaluate_get",
         ]
     },
     ("POST", "backtest"): "operator",
@@ -120,6 +122,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("DELETE", "background_clear"): "operator",
     ("POST", "lookahead_analysis"): "operator",
     ("POST", "recursive_analysis"): "operator",
+    ("POST", "pairlists_evaluate"): "operator",
+    ("POST", "download_data"): "operator",
 EXTRA = [
     ("get", "/api/v1/audit", None),
     ("get", "/api/v1/portfolio", None),
@@ -176,6 +180,7 @@ WEBSERVER_ANSWERS: dict[tuple[str, str], int] = {
     ("POST", "recursive_analysis"): 200,
     ("GET", "lookahead_analysis_job"): 404,
     ("GET", "recursive_analysis_job"): 404,
+    ("GET", "pairlists_evaluate_get"): 404,
 NOT_ROLE_ROUTES = {"rest_framework", "swagger-ui", "bot_api", None}
 
 
