@@ -110,3 +110,61 @@ def test_fewer_trades_than_the_minimum_fail_counting_no_signal():
         "100",
     )
     assert "too few trades caught (0/100).Test failed." in out
+
+
+@pytest.fixture(scope="module")
+def tour_flags(tmp_path_factory) -> list[str]:
+    """FeatureTourStrategy's run: its config, its file, the 5m candles beside the 1h ones."""
+    data = tmp_path_factory.mktemp("data-5m-1h")
+    backtest = ROOT / "tests" / "data" / "freqtrade" / "backtest"
+    for source in [*CANDLES.glob("*-5m.feather"), *(backtest / "data").glob("*-1h.feather")]:
+        (data / source.name).symlink_to(source)
+    return [
+        "--config",
+        str(backtest / "runs" / "tour" / "config.json"),
+        "--strategy-path",
+        str(backtest / "strategies"),
+        "--datadir",
+        str(data),
+        "--timerange",
+        "20180115-20180120",
+        "--strategy",
+        "FeatureTourStrategy",
+    ]
+
+
+def test_informative_callbacks_strategy_lookahead_equals_freqtrades(tour_flags, tmp_path):
+    # One entry of 20 is not made on the cut candles (Freqtrade's verdict: biased, no column).
+    csv = tmp_path / "tour.csv"
+    out = io.StringIO()
+    call_command(
+        "lookahead_analysis",
+        *tour_flags,
+        "--minimum-trade-amount",
+        "5",
+        "--targeted-trade-amount",
+        "20",
+        "--lookahead-analysis-exportfilename",
+        str(csv),
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert out.getvalue() == (RECORDED / "lookahead-FeatureTourStrategy.txt").read_text()
+    assert csv.read_text() == (RECORDED / "lookahead-FeatureTourStrategy.csv").read_text()
+
+
+def test_informative_strategy_recursive_equals_freqtrades(tour_flags):
+    out = io.StringIO()
+    call_command(
+        "recursive_analysis",
+        *tour_flags,
+        "--pairs",
+        "ETH/BTC",
+        "--startup-candle",
+        "50",
+        "200",
+        "500",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert out.getvalue() == (RECORDED / "recursive-FeatureTourStrategy.txt").read_text()
