@@ -66,10 +66,9 @@ class AgeFilter(PairlistHandler):
     def _old_enough(self, pair: str) -> bool:
         low, high = int(self.option("min_days_listed")), self.entry.get("max_days_listed")
         window = int(high or low) + 1
+        # Freqtrade asks for the daily candles since that many days before today's open and
+        # drops the day in progress: at most ``window`` closed days count.
         days = len(self.context.candles(pair, "1d", window))
-        # Freqtrade counts the day in progress too: a pair with a price now has it.
-        if self.context.ticker(pair).last is not None:
-            days += 1
         ok = days >= low and (not high or days <= high)
         if not ok:
             logger.info("Removed %s from whitelist: listed %d days (%s-%s)", pair, days, low, high)

@@ -41,8 +41,10 @@ class _RangeFilter(PairlistHandler):
         return kept
 
     def candles(self, pair: str):
+        """The last ``period + 1`` closed candles: a change over N candles needs N + 1 (what
+        Freqtrade fetches for a lookback)."""
         timeframe, count = lookback(self.entry, self.params)
-        frame = self.context.candles(pair, timeframe, count)
+        frame = self.context.candles(pair, timeframe, count + 1)
         return None if frame.empty else frame
 
     def value(self, pair: str) -> float | None:

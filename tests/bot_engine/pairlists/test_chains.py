@@ -111,10 +111,13 @@ def test_price_filter(exchange):
 
 
 def test_age_filter_counts_days_listed(exchange):
-    # The data starts on 10 January: 20 days listed by the 30th (21 with the day in progress).
+    # The data starts on 10 January 04:55: 11 January is its first whole day, so by the 30th
+    # 19 days are listed (the day in progress does not count, as in Freqtrade).
     chain = [{"method": "StaticPairList"}, {"method": "AgeFilter", "min_days_listed": 10}]
     assert evaluate(exchange, chain) == PAIRS
-    chain[1]["min_days_listed"] = 25
+    chain[1]["min_days_listed"] = 19
+    assert evaluate(exchange, chain) == PAIRS
+    chain[1]["min_days_listed"] = 20
     assert evaluate(exchange, chain) == []
     early = replay(datetime(2018, 1, 14, tzinfo=UTC))
     chain[1]["min_days_listed"] = 10
@@ -125,7 +128,7 @@ def test_range_stability_and_volatility_filters(exchange):
     def daily(pair):
         frame = pd.read_feather(DATA / f"{pair.replace('/', '_')}-5m.feather")
         days = frame.set_index("date").resample("1D").agg({"high": "max", "low": "min"})
-        return days.loc["2018-01-25":"2018-01-29"]
+        return days.loc["2018-01-24":"2018-01-29"]  # 5 + 1 closed days: a change over 5
 
     def rate(pair):
         days = daily(pair)
