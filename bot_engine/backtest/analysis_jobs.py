@@ -2,7 +2,8 @@
 
 A ``BacktestRun`` whose ``job_category`` is ``lookahead_analysis`` or ``recursive_analysis``
 goes through the same queue (local process pool or Celery, ``jobs.submit``) and is claimed by
-``jobs.run_job``, which hands it here. The result (Freqtrade's shape) is stored on the row in
+``jobs.run_job``, which hands it here (this module does not import ``jobs``: it is the one
+that calls). The result (Freqtrade's shape) is stored on the row in
 one UPDATE with its status, and ``/background`` lists it like a backtest.
 """
 
@@ -14,7 +15,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from bot_engine.backtest import jobs
 from bot_engine.backtest.options import BacktestOptions
 from bot_engine.config.loader import load_config
 from bot_engine.models import BacktestRun, BacktestStatus
@@ -23,6 +23,12 @@ logger = logging.getLogger(__name__)
 
 LOOKAHEAD, RECURSIVE = "lookahead_analysis", "recursive_analysis"
 CATEGORIES = (LOOKAHEAD, RECURSIVE)
+# jobs.py's words (not imported: jobs.run_job is what calls this module)
+STOP_REQUESTED = "Stop requested"
+STRATEGY_NOT_LOADED = (
+    "Impossible to load Strategy '{name}'. "
+    "This class does not exist or contains Python code errors."
+)
 
 
 def options_from_body(body: dict[str, Any]) -> BacktestOptions:
@@ -36,12 +42,13 @@ def options_from_body(body: dict[str, Any]) -> BacktestOptions:
     )
 
 
-def execute(run: BacktestRun, tracker: jobs.Tracker) -> dict[str, Any]:
-    """Run the row's analysis in this (worker) process; its result dict."""
+def execute(run: BacktestRun, tracker: Any) -> dict[str, Any]:
+    """Run the row's analysis in this (worker) process; its result dict. ``tracker`` is the
+    backtest jobs' ``Tracker`` (progress and abort on the row)."""
     config = load_config(Path(run.config_files[0]))
     body = run.options or {}
     options = options_from_body(body)
-    jobs._check_strategy(config, options.strategy)
+    _check_strategy(config, options.strategy)
     if run.job_category == LOOKAHEAD:
         from bot_engine.backtest import lookahead
 
@@ -70,12 +77,24 @@ def execute(run: BacktestRun, tracker: jobs.Tracker) -> dict[str, Any]:
     return found.as_dict()
 
 
-def run_claimed(run: BacktestRun, tracker: jobs.Tracker) -> None:
-    """The claimed (running) analysis row: run it, store its result or why it failed."""
+def _check_strategy(config, name: str) -> None:
+    from bot_engine.engine.factory import strategy_dirs
+    from bot_engine.exceptions import StrategyError
+    from bot_engine.strategy.loader import strategy_source
+
+    try:
+        strategy_source(name, strategy_dirs(config))
+    except StrategyError:
+        raise StrategyError(STRATEGY_NOT_LOADED.format(name=name)) from None
+
+
+def run_claimed(run: BacktestRun, tracker: Any) -> None:
+    """The claimed (running) analysis row, handed over by ``jobs.run_job`` with its
+    ``Tracker``: run it, store its result or why it failed."""
     try:
         result = execute(run, tracker)
     except Exception as exc:
-        message = jobs.STOP_REQUESTED if tracker.stop_seen else (str(exc) or type(exc).__name__)
+        message = STOP_REQUESTED if tracker.stop_seen else (str(exc) or type(exc).__name__)
         if not tracker.stop_seen:
             logger.warning("Analysis job %s failed: %s", run.job_id, message, exc_info=True)
         BacktestRun.objects.filter(pk=run.pk, status=BacktestStatus.RUNNING).update(

@@ -34,22 +34,22 @@ def bot_config(tmp_path):
 
 
 @pytest.fixture
-def operator(webserver, served_bot):
+def analysis_operator(webserver, served_bot):
     return jwt_client(make_user("op", bot=served_bot, role="operator"))
 
 
-def test_lookahead_job_starts_runs_and_answers_freqtrades_result(operator):
-    started = operator.post("/api/v1/lookahead_analysis", LOOKAHEAD, format="json")
+def test_lookahead_job_starts_runs_and_answers_freqtrades_result(analysis_operator):
+    started = analysis_operator.post("/api/v1/lookahead_analysis", LOOKAHEAD, format="json")
     assert started.status_code == 200, started.content
     assert started.json()["status"] == "Analysis started"
     job_id = started.json()["job_id"]
-    running = operator.get(f"/api/v1/lookahead_analysis/{job_id}").json()
+    running = analysis_operator.get(f"/api/v1/lookahead_analysis/{job_id}").json()
     assert (running["status"], running["running"]) == ("running", True)
-    again = operator.post("/api/v1/lookahead_analysis", LOOKAHEAD, format="json")
+    again = analysis_operator.post("/api/v1/lookahead_analysis", LOOKAHEAD, format="json")
     assert (again.status_code, again.json()) == (400, {"detail": "Analysis is already running."})
 
     jobs.run_job(job_id)  # what the worker does (on commit, outside this test's transaction)
-    ended = operator.get(f"/api/v1/lookahead_analysis/{job_id}").json()
+    ended = analysis_operator.get(f"/api/v1/lookahead_analysis/{job_id}").json()
     assert (ended["status"], ended["running"]) == ("ended", False)
     result = ended["result"]
     assert (result["strategy"], result["has_bias"], result["total_signals"]) == (
@@ -58,21 +58,23 @@ def test_lookahead_job_starts_runs_and_answers_freqtrades_result(operator):
         3,
     )
     assert "future_close" in result["biased_indicators"]
-    (listed,) = operator.get("/api/v1/background").json()
+    (listed,) = analysis_operator.get("/api/v1/background").json()
     assert (listed["job_id"], listed["job_category"]) == (job_id, "lookahead_analysis")
-    assert operator.get("/api/v1/backtest/history").json() == []
+    assert analysis_operator.get("/api/v1/backtest/history").json() == []
     assert AuditEvent.objects.filter(action="lookahead_analysis_start").count() == 1
 
 
-def test_recursive_job_answers_the_differences_per_startup_count(operator):
+def test_recursive_job_answers_the_differences_per_startup_count(analysis_operator):
     body = {**RECURSIVE, "startup_candle": [20, 500]}
-    job_id = operator.post("/api/v1/recursive_analysis", body, format="json").json()["job_id"]
+    job_id = analysis_operator.post("/api/v1/recursive_analysis", body, format="json").json()[
+        "job_id"
+    ]
     jobs.run_job(job_id)
-    result = operator.get(f"/api/v1/recursive_analysis/{job_id}").json()["result"]
+    result = analysis_operator.get(f"/api/v1/recursive_analysis/{job_id}").json()["result"]
     assert (result["startup_candles"], result["strategy_scc"]) == ([10, 20, 500], 10)
     assert {"ema_long", "rsi"} <= set(result["results"])
     # a job of the other kind is not found under this name
-    assert operator.get(f"/api/v1/lookahead_analysis/{job_id}").status_code == 404
+    assert analysis_operator.get(f"/api/v1/lookahead_analysis/{job_id}").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -83,8 +85,8 @@ def test_recursive_job_answers_the_differences_per_startup_count(operator):
         ({**LOOKAHEAD, "timerange": "2018-bad"}, None),
     ],
 )
-def test_bad_lookahead_requests_are_400_and_start_nothing(operator, body, detail):
-    refused = operator.post("/api/v1/lookahead_analysis", body, format="json")
+def test_bad_lookahead_requests_are_400_and_start_nothing(analysis_operator, body, detail):
+    refused = analysis_operator.post("/api/v1/lookahead_analysis", body, format="json")
     assert refused.status_code == 400, refused.content
     if detail:
         assert detail in refused.json()["detail"]

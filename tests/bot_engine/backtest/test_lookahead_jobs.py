@@ -20,7 +20,7 @@ RANGE = "20180115-20180116"
 
 
 @pytest.fixture
-def job_config(tmp_path):
+def analysis_job_config(tmp_path):
     path = write_config(tmp_path, "sqlite:///unused.sqlite")
     for source in STRATEGIES.glob("*.py"):
         shutil.copy(source, tmp_path / "user_data" / "strategies" / source.name)
@@ -40,10 +40,10 @@ def run_job(config_path, category: str, body: dict) -> BacktestRun:
     return run
 
 
-def test_lookahead_job_stores_the_biased_verdict(job_config):
+def test_lookahead_job_stores_the_biased_verdict(analysis_job_config):
     body = {"strategy": "PeekStrategy", "timerange": RANGE}
     run = run_job(
-        job_config,
+        analysis_job_config,
         "lookahead_analysis",
         {**body, "minimum_trade_amount": 2, "targeted_trade_amount": 3},
     )
@@ -59,9 +59,9 @@ def test_lookahead_job_stores_the_biased_verdict(job_config):
     assert run not in selectors.history_rows(BOT)
 
 
-def test_recursive_job_stores_the_differences_per_indicator(job_config):
+def test_recursive_job_stores_the_differences_per_indicator(analysis_job_config):
     body = {"strategy": "RecursiveEmaStrategy", "timerange": RANGE, "startup_candle": [20, 500]}
-    run = run_job(job_config, "recursive_analysis", body)
+    run = run_job(analysis_job_config, "recursive_analysis", body)
     assert run.status == BacktestStatus.SUCCESS
     result = run.result
     assert (result["startup_candles"], result["strategy_scc"]) == ([10, 20, 500], 10)
@@ -69,7 +69,7 @@ def test_recursive_job_stores_the_differences_per_indicator(job_config):
     assert result["results"]["ema_long"]["500"] != 0  # an EMA 200 still moves at 500 candles
 
 
-def test_an_unknown_strategy_fails_the_job_with_freqtrades_message(job_config):
-    run = run_job(job_config, "recursive_analysis", {"strategy": "NoSuchStrategy"})
+def test_an_unknown_strategy_fails_the_job_with_freqtrades_message(analysis_job_config):
+    run = run_job(analysis_job_config, "recursive_analysis", {"strategy": "NoSuchStrategy"})
     assert run.status == BacktestStatus.FAILED
     assert "Impossible to load Strategy 'NoSuchStrategy'" in run.error

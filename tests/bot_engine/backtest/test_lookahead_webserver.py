@@ -16,7 +16,7 @@ STRATEGIES = ROOT / "tests" / "data" / "strategies" / "lookahead"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
+def analysis_webserver(tmp_path_factory):
     folder = tmp_path_factory.mktemp("analysis")
     config = write_config(folder, f"sqlite:///{folder / 'db.sqlite'}")
     for source in STRATEGIES.glob("*.py"):
@@ -35,7 +35,8 @@ def wait(client: Client, path: str, timeout: float = 90) -> dict:
     raise AssertionError(f"{path} still running: {client.server.log()[-3000:]}")
 
 
-def test_both_analyses_run_side_by_side_in_the_workers(client):
+def test_both_analyses_run_side_by_side_in_the_workers(analysis_webserver):
+    client = analysis_webserver
     lookahead = client.call(
         "POST",
         "lookahead_analysis",
