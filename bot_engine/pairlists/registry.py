@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot_engine.pairlists.base import PairlistHandler, lookback_check
+from bot_engine.data.timeframes import timeframe_to_seconds
+from bot_engine.pairlists.base import PairlistHandler, lookback, lookback_check
 from bot_engine.pairlists.filters import (
     AgeFilter,
     OffsetFilter,
@@ -41,10 +42,26 @@ HANDLERS: dict[str, type[PairlistHandler]] = {
 _RANGE_REQUIRED = {"RangeStabilityFilter", "VolatilityFilter"}
 
 
+# Generators whose list, built from a lookback, must not be refreshed within one of its candles.
+_REFRESH_COVERS_LOOKBACK = {"VolumePairList", "PercentChangePairList"}
+REFRESH_TOO_SHORT = (
+    "refresh_period of {refresh:g} seconds is smaller than one {timeframe} candle; "
+    "set it to at least {seconds}"
+)
+
+
 def lookback_problem(handler: type[PairlistHandler], entry: Mapping[str, Any]) -> str | None:
     if "lookback_period" not in handler.params:
         return None
-    return lookback_check(entry, required=handler.name in _RANGE_REQUIRED)
+    problem = lookback_check(entry, required=handler.name in _RANGE_REQUIRED)
+    if problem or handler.name not in _REFRESH_COVERS_LOOKBACK:
+        return problem
+    timeframe, period = lookback(entry, handler.params)
+    refresh = entry.get("refresh_period", handler.params["refresh_period"].default)
+    seconds = timeframe_to_seconds(timeframe)
+    if period > 0 and isinstance(refresh, int | float) and refresh < seconds:
+        return REFRESH_TOO_SHORT.format(refresh=refresh, timeframe=timeframe, seconds=seconds)
+    return None
 
 
 def available_pairlists() -> list[dict[str, Any]]:

@@ -224,6 +224,11 @@ def test_volume_pairlist_keeps_its_list_for_refresh_period():
             "pairlists.0: lookback_days and lookback_period are both set",
         ),
         (
+            [{"method": "VolumePairList", "lookback_days": 2}],
+            "pairlists.0: refresh_period of 1800 seconds is smaller than one 1d candle; "
+            "set it to at least 86400",
+        ),
+        (
             [
                 {"method": "StaticPairList"},
                 {"method": "VolatilityFilter", "lookback_timeframe": "1x"},
