@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pandas as pd
@@ -81,3 +82,20 @@ def test_a_bad_handler_parameter_stops_the_start_naming_the_key(tmp_path):
     )
     with pytest.raises(ConfigError, match=r"pairlists\.1\.min_price: must be a number"):
         load_config(path)
+
+
+def test_a_reloaded_config_brings_its_own_chain(volume_bot):
+    bot = volume_bot
+    engine = Engine(bot)
+    engine.iteration()
+    assert bot.current_whitelist() == ["ETH/BTC", "ETC/BTC", "ADA/BTC"]
+    bot.config = replace(
+        bot.config,
+        pairlists=(
+            {"method": "VolumePairList", "number_assets": 3},
+            {"method": "OffsetFilter", "offset": 1},
+        ),
+    )  # what reload_config does with the re-read file
+    engine.iteration()
+    assert bot.current_whitelist() == ["ETC/BTC", "ADA/BTC"]
+    assert bot.pairlist_chain.name_list == ["VolumePairList", "OffsetFilter"]
