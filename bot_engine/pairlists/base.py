@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 TICKER_TIMEFRAME = "5m"  # the 24h ticker values are built from a day of these candles
 TICKER_CANDLES = 24 * 60 // 5
+# Seconds of the exchange's clock a pair's ticker is reused (Freqtrade caches its tickers for
+# 10 minutes too): a filter chain then reads a live exchange once per pair per 10 minutes.
+TICKER_TTL = 600.0
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class PairlistContext:
     live: bool = True  # Freqtrade ignores ShuffleFilter's seed in dry-run/live
     candle_timeframe: str = "5m"  # ShuffleFilter's "candle" frequency
     config: Any = None  # the BotConfig the chain was built from (a reload builds a new one)
-    _tickers: dict[str, TickerInfo] = field(default_factory=dict)
+    _tickers: dict[str, tuple[float, TickerInfo]] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.exchange.now()
@@ -70,11 +73,13 @@ class PairlistContext:
             return pd.DataFrame()
 
     def ticker(self, pair: str) -> TickerInfo:
-        """The 24h ticker of ``pair``, once per refresh: price from the exchange's ticker,
+        """The 24h ticker of ``pair`` (kept ``TICKER_TTL``): price from the exchange's ticker,
         volume and change from the last day of candles (what an exchange's 24h ticker says)."""
-        if pair not in self._tickers:
-            self._tickers[pair] = self._build_ticker(pair)
-        return self._tickers[pair]
+        now = self.now().timestamp()
+        kept = self._tickers.get(pair)
+        if kept is None or now >= kept[0]:
+            kept = self._tickers[pair] = (now + TICKER_TTL, self._build_ticker(pair))
+        return kept[1]
 
     def _build_ticker(self, pair: str) -> TickerInfo:
         try:

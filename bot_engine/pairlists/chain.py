@@ -37,7 +37,6 @@ class PairlistChain:
 
     def refresh(self) -> list[str]:
         """The whitelist now: each handler caches what its ``refresh_period`` allows."""
-        self.context._tickers.clear()  # tickers are read once per refresh, as Freqtrade
         first, *rest = self.handlers
         pairs = first.generate()
         for handler in rest:
