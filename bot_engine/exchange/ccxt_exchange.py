@@ -119,6 +119,13 @@ class CcxtExchange(Exchange):
             timestamp=_from_ms(raw.get("timestamp")) or self.now(),
         )
 
+    def fetch_tickers_24h(self) -> dict[str, dict[str, float | None]]:
+        """Every market's 24 h ticker in one request (pairlists rank by them): last, bid, ask,
+        quoteVolume and percentage, as ccxt reports them."""
+        raw = self._read("fetch_tickers", lambda: self._client.fetch_tickers())
+        keys = ("last", "bid", "ask", "quoteVolume", "percentage")
+        return {symbol: {k: _num(t.get(k)) for k in keys} for symbol, t in raw.items()}
+
     def fetch_order_book(self, pair: str, limit: int) -> dict:
         return self._read(
             f"fetch_order_book {pair}", lambda: self._client.fetch_order_book(pair, limit=limit)

@@ -55,6 +55,7 @@ class PairlistContext:
     candle_timeframe: str = "5m"  # ShuffleFilter's "candle" frequency
     config: Any = None  # the BotConfig the chain was built from (a reload builds a new one)
     _tickers: dict[str, tuple[float, TickerInfo]] = field(default_factory=dict)
+    _listed: tuple[float, Mapping[str, Mapping[str, float | None]]] | None = None
 
     def now(self) -> datetime:
         return self.exchange.now()
@@ -82,6 +83,16 @@ class PairlistContext:
         return kept[1]
 
     def _build_ticker(self, pair: str) -> TickerInfo:
+        tickers = self._exchange_tickers()
+        if tickers is not None:  # the exchange's word; a pair it does not list has no ticker
+            listed = tickers.get(pair, {})
+            return TickerInfo(
+                listed.get("last"),
+                listed.get("bid"),
+                listed.get("ask"),
+                listed.get("quoteVolume"),
+                listed.get("percentage"),
+            )
         try:
             quote = self.exchange.fetch_ticker(pair)
             last, bid, ask = quote.last, quote.bid, quote.ask
@@ -95,6 +106,22 @@ class PairlistContext:
         close = last if last is not None else float(day["close"].iloc[-1])
         change = (close - first_open) / first_open * 100 if first_open > 0 else None
         return TickerInfo(last, bid, ask, volume, change)
+
+    def _exchange_tickers(self) -> Mapping[str, Mapping[str, float | None]] | None:
+        """A live exchange's own 24 h tickers, all in one request per ``TICKER_TTL`` (ccxt);
+        None where the exchange has none (the replay: tickers come from its candles)."""
+        source = getattr(self.exchange, "data", self.exchange)  # dry-run wraps the exchange
+        fetch = getattr(source, "fetch_tickers_24h", None)
+        if fetch is None:
+            return None
+        now = self.now().timestamp()
+        if self._listed is None or now >= self._listed[0]:
+            try:
+                self._listed = (now + TICKER_TTL, fetch())
+            except ExchangeError as exc:
+                logger.warning("Pairlist: no tickers from the exchange: %s", exc)
+                self._listed = (now + TICKER_TTL, {})
+        return self._listed[1]
 
 
 def typical_price(candles: pd.DataFrame) -> pd.Series:

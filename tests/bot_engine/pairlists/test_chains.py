@@ -240,3 +240,28 @@ def test_volume_pairlist_keeps_its_list_for_refresh_period():
 def test_bad_config_names_the_key(exchange, pairlists, message):
     with pytest.raises(ConfigError, match=message.replace(".", r"\.")):
         evaluate(exchange, pairlists)
+
+
+def test_an_exchange_with_its_own_tickers_is_asked_once_for_all_pairs():
+    class ListedTickers(ReplayExchange):
+        """A live exchange's shape: its 24h tickers in one request (ccxt's fetch_tickers)."""
+
+        calls = 0
+
+        def fetch_tickers_24h(self):
+            self.calls += 1
+            volumes = {"LTC/BTC": 900.0, "TRX/BTC": 800.0, "ZEC/BTC": 700.0}
+            return {
+                pair: {"last": 0.01, "bid": 0.01, "ask": 0.01, "quoteVolume": volume}
+                for pair, volume in volumes.items()
+            }
+
+    exchange = ListedTickers(
+        data_dir=DATA, pairs=PAIRS, timeframe="5m", speed=0, stake_currency="BTC", start=END
+    )
+    chain = [{"method": "VolumePairList", "number_assets": 2, "refresh_period": 0}]
+    ctx = PairlistContext(exchange=exchange, stake_currency="BTC")
+    built = PairlistChain(chain, ctx)
+    assert built.refresh() == ["LTC/BTC", "TRX/BTC"]  # the exchange's volumes, not candles'
+    assert built.refresh() == ["LTC/BTC", "TRX/BTC"]
+    assert exchange.calls == 1  # one request for every pair, kept 10 minutes
