@@ -26,12 +26,12 @@ EVALUATE = {
 
 
 @pytest.fixture
-def operator(webserver, served_bot):
+def pairlist_operator(webserver, served_bot):
     return jwt_client(make_user("op", bot=served_bot, role="operator"))
 
 
-def test_available_is_freqtrades_body_for_the_handlers_offered(operator):
-    response = operator.get("/api/v1/pairlists/available")
+def test_available_is_freqtrades_body_for_the_handlers_offered(pairlist_operator):
+    response = pairlist_operator.get("/api/v1/pairlists/available")
     assert response.status_code == 200
     mine = response.json()["pairlists"]
     names = [entry["name"] for entry in mine]
@@ -42,20 +42,20 @@ def test_available_is_freqtrades_body_for_the_handlers_offered(operator):
         assert list(entry) == list(theirs[entry["name"]])  # key order too
 
 
-def test_evaluate_runs_a_job_and_answers_the_whitelist(operator):
-    started = operator.post("/api/v1/pairlists/evaluate", EVALUATE, format="json")
+def test_evaluate_runs_a_job_and_answers_the_whitelist(pairlist_operator):
+    started = pairlist_operator.post("/api/v1/pairlists/evaluate", EVALUATE, format="json")
     assert started.status_code == 200, started.content
     body = started.json()
     assert body["status"] == "Pairlist evaluation started in background."
     job_id = body["job_id"]
-    pending = operator.get(f"/api/v1/pairlists/evaluate/{job_id}")
+    pending = pairlist_operator.get(f"/api/v1/pairlists/evaluate/{job_id}")
     assert (pending.status_code, pending.json()) == (400, {"detail": "Job not finished yet."})
-    again = operator.post("/api/v1/pairlists/evaluate", EVALUATE, format="json")
+    again = pairlist_operator.post("/api/v1/pairlists/evaluate", EVALUATE, format="json")
     assert again.status_code == 400
     assert again.json() == {"detail": "Pairlist evaluation is already running."}
 
     jobs.run_job(job_id)  # what the worker does once the start commits
-    done = operator.get(f"/api/v1/pairlists/evaluate/{job_id}")
+    done = pairlist_operator.get(f"/api/v1/pairlists/evaluate/{job_id}")
     assert done.status_code == 200
     # 24h volume at the data's end: ETH, ADA, XLM (blacklisted), ETC, LTC, NXT, DASH; NXT goes
     # (one 1e-8 tick is 0.033 % of its 3.0e-5 BTC price, above low_price_ratio).
@@ -68,7 +68,7 @@ def test_evaluate_runs_a_job_and_answers_the_whitelist(operator):
             "method": ["VolumePairList", "AgeFilter", "PriceFilter"],
         },
     }
-    (listed,) = operator.get("/api/v1/background").json()
+    (listed,) = pairlist_operator.get("/api/v1/background").json()
     assert listed == {
         "job_id": job_id,
         "job_category": "pairlist",
@@ -82,7 +82,7 @@ def test_evaluate_runs_a_job_and_answers_the_whitelist(operator):
     assert event.after["pairlists"] == EVALUATE["pairlists"]
 
 
-def test_a_failed_evaluation_answers_the_reason(operator):
+def test_a_failed_evaluation_answers_the_reason(pairlist_operator):
     body = {
         **EVALUATE,
         "pairlists": [
@@ -90,9 +90,11 @@ def test_a_failed_evaluation_answers_the_reason(operator):
             {"method": "SpreadFilter", "max_spread_ratio": "x"},
         ],
     }
-    job_id = operator.post("/api/v1/pairlists/evaluate", body, format="json").json()["job_id"]
+    job_id = pairlist_operator.post("/api/v1/pairlists/evaluate", body, format="json").json()[
+        "job_id"
+    ]
     jobs.run_job(job_id)
-    done = operator.get(f"/api/v1/pairlists/evaluate/{job_id}")
+    done = pairlist_operator.get(f"/api/v1/pairlists/evaluate/{job_id}")
     assert done.json() == {
         "error": "pairlists.1.max_spread_ratio: must be a number",
         "status": "failed",
@@ -100,13 +102,18 @@ def test_a_failed_evaluation_answers_the_reason(operator):
     }
 
 
-def test_unknown_job_and_bad_bodies(operator):
-    missing = operator.get("/api/v1/pairlists/evaluate/0f0e7a4c-0000-4000-8000-000000000000")
+def test_unknown_job_and_bad_bodies(pairlist_operator):
+    missing = pairlist_operator.get(
+        "/api/v1/pairlists/evaluate/0f0e7a4c-0000-4000-8000-000000000000"
+    )
     assert (missing.status_code, missing.json()) == (404, {"detail": "Job not found."})
-    assert operator.get("/api/v1/pairlists/evaluate/nojob").status_code == 404
+    assert pairlist_operator.get("/api/v1/pairlists/evaluate/nojob").status_code == 404
     no_stake = {k: v for k, v in EVALUATE.items() if k != "stake_currency"}
-    assert operator.post("/api/v1/pairlists/evaluate", no_stake, format="json").status_code == 422
-    listed = operator.post(
+    assert (
+        pairlist_operator.post("/api/v1/pairlists/evaluate", no_stake, format="json").status_code
+        == 422
+    )
+    listed = pairlist_operator.post(
         "/api/v1/pairlists/evaluate", {**EVALUATE, "pairlists": "Volume"}, format="json"
     )
     assert listed.status_code == 422

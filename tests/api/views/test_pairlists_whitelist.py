@@ -13,7 +13,7 @@ from tests.fixtures.api import config_dict
 
 
 @pytest.fixture
-def volume_bot(db):
+def volume_api_bot(db):
     exchange = {**config_dict()["exchange"], "pair_whitelist": [], "replay": {"speed": 0}}
     exchange["replay"]["start"] = "20180115-0100"
     config = build_config(
@@ -33,7 +33,7 @@ def volume_bot(db):
     runtime.register(None)
 
 
-def test_whitelist_reports_the_chain_and_its_handlers(volume_bot, client_basic):
+def test_whitelist_reports_the_chain_and_its_handlers(volume_api_bot, client_basic):
     body = client_basic.get("/api/v1/whitelist").json()
     # 01:00 on 15 January: by 24h volume ETH, ETC, ADA, XLM; the two below 0.001 BTC go.
     assert body == {

@@ -28,7 +28,7 @@ def replay(start: datetime = END) -> ReplayExchange:
 
 
 @pytest.fixture(scope="module")
-def exchange() -> ReplayExchange:
+def end_replay() -> ReplayExchange:
     return replay()
 
 
@@ -54,9 +54,9 @@ def last_close(pair: str) -> float:
     return float(day_of_candles(pair)["close"].iloc[-1])
 
 
-def test_static_pairlist_is_the_configured_whitelist_minus_blacklist(exchange):
+def test_static_pairlist_is_the_configured_whitelist_minus_blacklist(end_replay):
     pairs = evaluate(
-        exchange,
+        end_replay,
         [{"method": "StaticPairList"}],
         whitelist=("ETH/BTC", "ETH/USDT", "LTC/BTC", "XMR/BTC"),
         blacklist=("X.*/BTC",),
@@ -64,15 +64,15 @@ def test_static_pairlist_is_the_configured_whitelist_minus_blacklist(exchange):
     assert pairs == ["ETH/BTC", "LTC/BTC"]  # no ETH/USDT market, XMR blacklisted by regex
 
 
-def test_volume_pairlist_ranks_by_24h_quote_volume(exchange):
+def test_volume_pairlist_ranks_by_24h_quote_volume(end_replay):
     expected = sorted(PAIRS, key=quote_volume, reverse=True)
-    assert evaluate(exchange, [{"method": "VolumePairList", "number_assets": 5}]) == expected[:5]
+    assert evaluate(end_replay, [{"method": "VolumePairList", "number_assets": 5}]) == expected[:5]
     assert expected[:3] == ["ETH/BTC", "ADA/BTC", "XLM/BTC"]
 
 
-def test_volume_pairlist_min_value_and_blacklist(exchange):
+def test_volume_pairlist_min_value_and_blacklist(end_replay):
     pairs = evaluate(
-        exchange,
+        end_replay,
         [{"method": "VolumePairList", "number_assets": 20, "min_value": 500}],
         blacklist=("ADA/BTC",),
     )
@@ -84,47 +84,47 @@ def test_volume_pairlist_min_value_and_blacklist(exchange):
     assert pairs == ["ETH/BTC", "XLM/BTC", "ETC/BTC", "LTC/BTC"]
 
 
-def test_percent_change_pairlist_sorts_by_24h_change(exchange):
+def test_percent_change_pairlist_sorts_by_24h_change(end_replay):
     def change(pair):
         day = day_of_candles(pair)
         return (last_close(pair) - day["open"].iloc[0]) / day["open"].iloc[0]
 
-    pairs = evaluate(exchange, [{"method": "PercentChangePairList", "number_assets": 3}])
+    pairs = evaluate(end_replay, [{"method": "PercentChangePairList", "number_assets": 3}])
     assert pairs == sorted(PAIRS, key=change, reverse=True)[:3]
     ascending = evaluate(
-        exchange,
+        end_replay,
         [{"method": "PercentChangePairList", "number_assets": 3, "sort_direction": "asc"}],
     )
     assert ascending == sorted(PAIRS, key=change)[:3]
 
 
-def test_price_filter(exchange):
+def test_price_filter(end_replay):
     cheap = {p for p in PAIRS if last_close(p) < 0.001}
     assert cheap == {"ADA/BTC", "NXT/BTC", "TRX/BTC", "XLM/BTC"}
     chain = [{"method": "StaticPairList"}, {"method": "PriceFilter", "min_price": 0.001}]
-    assert evaluate(exchange, chain) == [p for p in PAIRS if p not in cheap]
+    assert evaluate(end_replay, chain) == [p for p in PAIRS if p not in cheap]
     # One 1e-8 tick is more than 0.03 % of the price only below 3.33e-5 BTC: NXT (3.0e-5).
     chain = [{"method": "StaticPairList"}, {"method": "PriceFilter", "low_price_ratio": 0.0003}]
-    assert evaluate(exchange, chain) == [p for p in PAIRS if p != "NXT/BTC"]
+    assert evaluate(end_replay, chain) == [p for p in PAIRS if p != "NXT/BTC"]
     chain = [{"method": "StaticPairList"}, {"method": "PriceFilter", "max_price": 0.03}]
-    assert evaluate(exchange, chain) == [p for p in PAIRS if last_close(p) <= 0.03]
+    assert evaluate(end_replay, chain) == [p for p in PAIRS if last_close(p) <= 0.03]
 
 
-def test_age_filter_counts_days_listed(exchange):
+def test_age_filter_counts_days_listed(end_replay):
     # The data starts on 10 January 04:55: 11 January is its first whole day, so by the 30th
     # 19 days are listed (the day in progress does not count, as in Freqtrade).
     chain = [{"method": "StaticPairList"}, {"method": "AgeFilter", "min_days_listed": 10}]
-    assert evaluate(exchange, chain) == PAIRS
+    assert evaluate(end_replay, chain) == PAIRS
     chain[1]["min_days_listed"] = 19
-    assert evaluate(exchange, chain) == PAIRS
+    assert evaluate(end_replay, chain) == PAIRS
     chain[1]["min_days_listed"] = 20
-    assert evaluate(exchange, chain) == []
+    assert evaluate(end_replay, chain) == []
     early = replay(datetime(2018, 1, 14, tzinfo=UTC))
     chain[1]["min_days_listed"] = 10
     assert evaluate(early, chain) == []
 
 
-def test_range_stability_and_volatility_filters(exchange):
+def test_range_stability_and_volatility_filters(end_replay):
     def daily(pair):
         frame = pd.read_feather(DATA / f"{pair.replace('/', '_')}-5m.feather")
         days = frame.set_index("date").resample("1D").agg({"high": "max", "low": "min"})
@@ -138,52 +138,54 @@ def test_range_stability_and_volatility_filters(exchange):
         {"method": "StaticPairList"},
         {"method": "RangeStabilityFilter", "lookback_days": 5, "min_rate_of_change": 0.15},
     ]
-    kept = evaluate(exchange, chain)
+    kept = evaluate(end_replay, chain)
     assert kept == [p for p in PAIRS if rate(p) >= 0.15]
     assert 0 < len(kept) < len(PAIRS)
     chain[1]["sort_direction"] = "desc"
-    assert evaluate(exchange, chain) == sorted(kept, key=rate, reverse=True)
+    assert evaluate(end_replay, chain) == sorted(kept, key=rate, reverse=True)
 
     chain = [
         {"method": "StaticPairList"},
         {"method": "VolatilityFilter", "lookback_days": 5, "sort_direction": "asc"},
     ]
-    calm_first = evaluate(exchange, chain)
+    calm_first = evaluate(end_replay, chain)
     assert sorted(calm_first) == PAIRS
     chain[1]["max_volatility"] = 0.05
-    assert evaluate(exchange, chain) == [p for p in calm_first if p in evaluate(exchange, chain)]
-    assert len(evaluate(exchange, chain)) < len(PAIRS)
+    assert evaluate(end_replay, chain) == [
+        p for p in calm_first if p in evaluate(end_replay, chain)
+    ]
+    assert len(evaluate(end_replay, chain)) < len(PAIRS)
 
 
-def test_spread_and_precision_filters_keep_replay_pairs(exchange):
+def test_spread_and_precision_filters_keep_replay_pairs(end_replay):
     # The replay quotes bid = ask = last on a 1e-8 grid: no spread, room for any stoploss.
     chain = [
         {"method": "StaticPairList"},
         {"method": "SpreadFilter", "max_spread_ratio": 0.001},
         {"method": "PrecisionFilter"},
     ]
-    assert evaluate(exchange, chain, stoploss=-0.10) == PAIRS
+    assert evaluate(end_replay, chain, stoploss=-0.10) == PAIRS
 
 
-def test_shuffle_filter_seed_outside_live_and_per_candle_in_live(exchange):
+def test_shuffle_filter_seed_outside_live_and_per_candle_in_live(end_replay):
     chain = [{"method": "StaticPairList"}, {"method": "ShuffleFilter", "seed": 42}]
     expected = list(PAIRS)
     random.Random(42).shuffle(expected)  # Freqtrade's generator: the same order for a seed
-    assert evaluate(exchange, chain, live=False) == expected
-    ctx = PairlistContext(exchange=exchange, stake_currency="BTC", whitelist=tuple(PAIRS))
+    assert evaluate(end_replay, chain, live=False) == expected
+    ctx = PairlistContext(exchange=end_replay, stake_currency="BTC", whitelist=tuple(PAIRS))
     live = PairlistChain(chain, ctx)
     first = live.refresh()
     assert sorted(first) == PAIRS
     assert live.refresh() == first  # same candle: same order
 
 
-def test_offset_filter(exchange):
+def test_offset_filter(end_replay):
     chain = [
         {"method": "VolumePairList", "number_assets": 10},
         {"method": "OffsetFilter", "offset": 2, "number_assets": 3},
     ]
-    ranked = evaluate(exchange, [{"method": "VolumePairList", "number_assets": 10}])
-    assert evaluate(exchange, chain) == ranked[2:5]
+    ranked = evaluate(end_replay, [{"method": "VolumePairList", "number_assets": 10}])
+    assert evaluate(end_replay, chain) == ranked[2:5]
 
 
 def test_volume_pairlist_keeps_its_list_for_refresh_period():
@@ -237,9 +239,9 @@ def test_volume_pairlist_keeps_its_list_for_refresh_period():
         ),
     ],
 )
-def test_bad_config_names_the_key(exchange, pairlists, message):
+def test_bad_config_names_the_key(end_replay, pairlists, message):
     with pytest.raises(ConfigError, match=message.replace(".", r"\.")):
-        evaluate(exchange, pairlists)
+        evaluate(end_replay, pairlists)
 
 
 def test_an_exchange_with_its_own_tickers_is_asked_once_for_all_pairs():

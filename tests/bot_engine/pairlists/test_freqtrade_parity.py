@@ -17,15 +17,15 @@ CHAINS = json.loads((RECORDED / "chains.json").read_text())["chains"]
 
 
 @pytest.fixture(scope="module")
-def exchange():
+def parity_replay():
     return replay()  # the stored candles at 2018-01-30 05:00, Freqtrade's recorded moment
 
 
 @pytest.mark.parametrize("name", sorted(CHAINS))
-def test_whitelist_is_freqtrades(exchange, name):
+def test_whitelist_is_freqtrades(parity_replay, name):
     recorded = CHAINS[name]
     context = PairlistContext(
-        exchange=exchange,
+        exchange=parity_replay,
         stake_currency="BTC",
         whitelist=tuple(PAIRS),
         blacklist=tuple(recorded["blacklist"]),

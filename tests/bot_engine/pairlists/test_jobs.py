@@ -20,19 +20,21 @@ PAIRS += ["NXT/BTC", "TRX/BTC", "XLM/BTC", "XMR/BTC", "ZEC/BTC"]
 
 
 @pytest.fixture
-def config():
+def served_config():
     return build_config(config_dict(), path=None)
 
 
-def start_and_run(start, config, body, django_capture_on_commit_callbacks) -> BacktestRun:
+def start_and_run(start, served_config, body, django_capture_on_commit_callbacks) -> BacktestRun:
     with django_capture_on_commit_callbacks(execute=False):  # no pool: run it right here
-        run = start(config=config, body=body)
+        run = start(config=served_config, body=body)
     jobs.run_job(str(run.job_id))
     run.refresh_from_db()
     return run
 
 
-def test_evaluation_job_stores_the_chains_whitelist(config, django_capture_on_commit_callbacks):
+def test_evaluation_job_stores_the_chains_whitelist(
+    served_config, django_capture_on_commit_callbacks
+):
     body = {
         "pairlists": [
             {"method": "VolumePairList", "number_assets": 6},
@@ -43,7 +45,7 @@ def test_evaluation_job_stores_the_chains_whitelist(config, django_capture_on_co
         "stake_currency": "BTC",
     }
     run = start_and_run(
-        services.pairlist_evaluate_start, config, body, django_capture_on_commit_callbacks
+        services.pairlist_evaluate_start, served_config, body, django_capture_on_commit_callbacks
     )
     assert run.job_category == "pairlist" and run.status == BacktestStatus.SUCCESS
     # At the end of the data: 24h volume ETH, ADA, XLM, (ETC blacklisted), LTC, NXT, DASH.
@@ -54,44 +56,49 @@ def test_evaluation_job_stores_the_chains_whitelist(config, django_capture_on_co
         "length": 3,
         "whitelist": by_volume,
     }
-    assert run in selectors.background_jobs(config.bot_name)
-    assert run not in selectors.history_rows(config.bot_name)
+    assert run in selectors.background_jobs(served_config.bot_name)
+    assert run not in selectors.history_rows(served_config.bot_name)
 
 
-def test_a_second_evaluation_waits_for_the_first(config, django_capture_on_commit_callbacks):
+def test_a_second_evaluation_waits_for_the_first(served_config, django_capture_on_commit_callbacks):
     body = {"pairlists": [{"method": "StaticPairList"}], "blacklist": [], "stake_currency": "BTC"}
     with django_capture_on_commit_callbacks(execute=False):
-        run = services.pairlist_evaluate_start(config=config, body=body)
+        run = services.pairlist_evaluate_start(config=served_config, body=body)
         with pytest.raises(services.JobRefused, match="Pairlist evaluation is already running."):
-            services.pairlist_evaluate_start(config=config, body=body)
+            services.pairlist_evaluate_start(config=served_config, body=body)
     with pytest.raises(services.JobRefused, match="Job not finished yet."):
-        services.pairlist_evaluation(config=config, job_id=str(run.job_id))
+        services.pairlist_evaluation(config=served_config, job_id=str(run.job_id))
     jobs.run_job(str(run.job_id))
-    assert services.pairlist_evaluation(config=config, job_id=str(run.job_id)).result["length"] == 5
+    assert (
+        services.pairlist_evaluation(config=served_config, job_id=str(run.job_id)).result["length"]
+        == 5
+    )
 
 
-def test_a_bad_chain_fails_in_the_job_naming_the_key(config, django_capture_on_commit_callbacks):
+def test_a_bad_chain_fails_in_the_job_naming_the_key(
+    served_config, django_capture_on_commit_callbacks
+):
     body = {
         "pairlists": [{"method": "VolumePairList", "number_assets": "many"}],
         "blacklist": [],
         "stake_currency": "BTC",
     }
     run = start_and_run(
-        services.pairlist_evaluate_start, config, body, django_capture_on_commit_callbacks
+        services.pairlist_evaluate_start, served_config, body, django_capture_on_commit_callbacks
     )
     assert run.status == BacktestStatus.FAILED
     assert run.error == "pairlists.0.number_assets: must be a number"
 
 
 def test_download_offline_fails_in_the_job_with_the_reason(
-    config, django_capture_on_commit_callbacks, monkeypatch
+    served_config, django_capture_on_commit_callbacks, monkeypatch
 ):
     # Offline, whatever the machine: every request goes to a proxy port nobody listens on.
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     body = {"pairs": ["ETH/BTC"], "timeframes": ["5m"], "days": 2}
     run = start_and_run(
-        services.download_data_start, config, body, django_capture_on_commit_callbacks
+        services.download_data_start, served_config, body, django_capture_on_commit_callbacks
     )
     assert run.job_category == "download_data"
     assert run.status == BacktestStatus.FAILED

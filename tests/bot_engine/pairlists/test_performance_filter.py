@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def exchange():
+def performance_replay():
     return replay()
 
 
@@ -39,27 +39,29 @@ def run(exchange, bot, entry):
     return PairlistChain([{"method": "StaticPairList"}, entry], context).refresh()
 
 
-def test_pairs_ranked_by_their_closed_trades(exchange):
+def test_pairs_ranked_by_their_closed_trades(performance_replay):
     bot = make_bot_row()
     long_ago = datetime(2018, 1, 20, tzinfo=UTC)
     trade(bot, 1, "XMR/BTC", 0.05, long_ago)  # +5 %: first
     trade(bot, 2, "ETH/BTC", 0.02, long_ago)
     trade(bot, 3, "ETH/BTC", 0.02, END - timedelta(minutes=30))  # ETH: +4 % over 2 trades
     trade(bot, 4, "ADA/BTC", -0.03, END - timedelta(minutes=20))  # a loser: last
-    ranked = run(exchange, bot, {"method": "PerformanceFilter"})
+    ranked = run(performance_replay, bot, {"method": "PerformanceFilter"})
     untraded = [p for p in PAIRS if p not in {"XMR/BTC", "ETH/BTC", "ADA/BTC"}]
     assert ranked == ["XMR/BTC", "ETH/BTC", *untraded, "ADA/BTC"]
-    assert run(exchange, bot, {"method": "PerformanceFilter", "min_profit": 0.0}) == [
+    assert run(performance_replay, bot, {"method": "PerformanceFilter", "min_profit": 0.0}) == [
         "XMR/BTC",
         "ETH/BTC",
         *untraded,
     ]
     # The last hour only: ETH's recent +2 % first, ADA's loss last, XMR counts as untraded.
-    recent = run(exchange, bot, {"method": "PerformanceFilter", "minutes": 60})
+    recent = run(performance_replay, bot, {"method": "PerformanceFilter", "minutes": 60})
     assert recent[0] == "ETH/BTC" and recent[-1] == "ADA/BTC"
     assert recent[1:-1] == [p for p in PAIRS if p not in {"ETH/BTC", "ADA/BTC"}]
 
 
-def test_no_trades_keeps_the_order(exchange):
+def test_no_trades_keeps_the_order(performance_replay):
     bot = make_bot_row()
-    assert run(exchange, bot, {"method": "PerformanceFilter", "min_profit": 0.01}) == PAIRS
+    assert (
+        run(performance_replay, bot, {"method": "PerformanceFilter", "min_profit": 0.01}) == PAIRS
+    )
