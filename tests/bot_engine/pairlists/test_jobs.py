@@ -3,16 +3,21 @@ function (``jobs.run_job``, what a pool process or Celery worker calls)."""
 
 from __future__ import annotations
 
+import json
 import random
+from datetime import UTC, datetime
 
 import pytest
 
 from bot_engine.backtest import jobs
 from bot_engine.config.builder import build_config
+from bot_engine.config.loader import load_config
+from bot_engine.data.candles import load_candles
 from bot_engine.models import BacktestRun, BacktestStatus
 from bot_engine.selectors import backtest as selectors
 from bot_engine.services import pairlists as services
 from tests.fixtures.api import config_dict
+from tests.fixtures.binance_klines import FIVE_MINUTES_MS, SPOT_ONLY
 
 pytestmark = pytest.mark.django_db
 PAIRS = ["ADA/BTC", "DASH/BTC", "ETC/BTC", "ETH/BTC", "LTC/BTC"]
@@ -103,3 +108,33 @@ def test_download_offline_fails_in_the_job_with_the_reason(
     assert run.job_category == "download_data"
     assert run.status == BacktestStatus.FAILED
     assert run.error.startswith("Could not reach binance: "), run.error
+
+
+def test_download_job_stores_the_candles_with_progress(
+    tmp_path, binance_klines, django_capture_on_commit_callbacks
+):
+    # Binance's HTTP answered from a candle table (tests/fixtures/binance_klines.py).
+    start_ms = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp() * 1000)
+    binance_klines.candles[("ETHBTC", "5m")] = [start_ms + k * FIVE_MINUTES_MS for k in range(600)]
+    exchange = {
+        "name": "binance",
+        "ccxt_config": {**SPOT_ONLY, "enableRateLimit": False},
+        "pair_whitelist": ["ETH/BTC"],
+    }
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config_dict(exchange=exchange, user_data_dir=str(tmp_path))))
+    config = load_config(path)
+    body = {"pairs": ["ETH/BTC"], "timeframes": ["5m"], "timerange": "20240101-20240102"}
+    run = start_and_run(
+        services.download_data_start, config, body, django_capture_on_commit_callbacks
+    )
+    assert (run.status, run.error) == (BacktestStatus.SUCCESS, "")
+    stored = load_candles(tmp_path / "data" / "binance", "ETH/BTC", "5m")
+    assert len(stored) == 288  # one day of 5m candles
+    assert run.progress_tasks["0"] == {
+        "progress": 1.0,
+        "total": 1.0,
+        "description": "Downloading data",
+    }
+    assert run.progress_tasks["1"]["description"] == "ETH/BTC 5m"
+    assert run.progress_tasks["1"]["progress"] == run.progress_tasks["1"]["total"] == 288.0
