@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.db.models import Count, Sum
 
 from bot_engine.data.timeframes import timeframe_to_seconds
+from bot_engine.exceptions import ConfigError
 from bot_engine.exchange.base import Market
 from bot_engine.pairlists.base import PairlistHandler
 from bot_engine.pairlists.params import Param, _number
@@ -75,16 +76,31 @@ class AgeFilter(PairlistHandler):
         return ok
 
 
+NO_STOPLOSS = (
+    "PrecisionFilter can only work with stoploss defined. Please add the stoploss key to your "
+    "configuration (overwrites eventual strategy settings)."
+)  # Freqtrade's words
+
+
 class PrecisionFilter(PairlistHandler):
     name = "PrecisionFilter"
     description = "Filters low-value coins which would not allow setting stoplosses."
     params = {}
     needs_tickers = True
 
+    def __init__(self, entry, context) -> None:
+        super().__init__(entry, context)
+        # A bot always has one (the config's or the strategy's); an evaluation job only when
+        # the webserver's config sets it, as in Freqtrade.
+        if context.stoploss is None:
+            raise ConfigError(NO_STOPLOSS)
+
     def keep(self, pair: str) -> bool:
         last = self.context.ticker(pair).last
-        if last is None or self.context.stoploss is None:
-            return last is not None
+        if last is None:
+            return False
+        if not self.context.stoploss:
+            return True  # a stoploss of 0: nothing to check (Freqtrade disables the filter)
         market = self.context.markets().get(pair)
         stop_price = last * (1 - abs(self.context.stoploss))
         stop = price_up(market, stop_price)

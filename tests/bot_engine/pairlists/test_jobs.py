@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -138,3 +139,25 @@ def test_download_job_stores_the_candles_with_progress(
     }
     assert run.progress_tasks["1"]["description"] == "ETH/BTC 5m"
     assert run.progress_tasks["1"]["progress"] == run.progress_tasks["1"]["total"] == 288.0
+
+
+def test_precision_filter_needs_the_configs_stoploss(
+    served_config, django_capture_on_commit_callbacks
+):
+    # The webserver's config sets no stoploss (the strategy's is unknown there): Freqtrade's
+    # refusal, inside the job.
+    body = {
+        "pairlists": [{"method": "StaticPairList"}, {"method": "PrecisionFilter"}],
+        "blacklist": [],
+        "stake_currency": "BTC",
+    }
+    run = start_and_run(
+        services.pairlist_evaluate_start, served_config, body, django_capture_on_commit_callbacks
+    )
+    assert run.status == BacktestStatus.FAILED
+    assert run.error.startswith("PrecisionFilter can only work with stoploss defined.")
+    with_stoploss = replace(served_config, stoploss=-0.1)
+    run = start_and_run(
+        services.pairlist_evaluate_start, with_stoploss, body, django_capture_on_commit_callbacks
+    )
+    assert run.status == BacktestStatus.SUCCESS and run.result["length"] == 5
