@@ -89,9 +89,6 @@ ROUTE_ROLES: dict[str, str | dict[str, str]] = {
     "list_exchanges": VIEWER,
     "list_hyperoptloss": VIEWER,
     "list_freqaimodels": VIEWER,
-    "audit": ADMIN,
-    "portfolio": AUTHENTICATED,  # covers only the bots the caller may see
-    "metrics": VIEWER,
     # backtests (webserver mode): starting, stopping and deleting runs are trading actions
     "backtest": {"GET": VIEWER, "POST": OPERATOR, "DELETE": OPERATOR},
     "backtest_abort": OPERATOR,
@@ -112,6 +109,9 @@ ROUTE_ROLES: dict[str, str | dict[str, str]] = {
     "pairlists_evaluate": {"POST": OPERATOR},
     "pairlists_evaluate_get": VIEWER,
     "download_data": {"POST": OPERATOR},
+    "audit": ADMIN,
+    "portfolio": AUTHENTICATED,  # covers only the bots the caller may see
+    "metrics": VIEWER,
 }
 NO_DECISION = "This endpoint has no role decision; nobody may call it."
 FORBIDDEN = "Your role on bot '{bot}' ({role}) does not allow this; it needs {needed}."

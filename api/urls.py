@@ -115,12 +115,6 @@ urlpatterns = [
     path(V1 + "hyperoptloss", exchanges.HyperoptLossView.as_view(), name="list_hyperoptloss"),
     path(V1 + "hyperopt-loss", exchanges.HyperoptLossView.as_view(), name="list_hyperoptloss"),
     path(V1 + "freqaimodels", exchanges.FreqaiModelsView.as_view(), name="list_freqaimodels"),
-    # Tradeplane only: the audit trail
-    path(V1 + "audit", audit.AuditView.as_view(), name="audit"),
-    # Tradeplane only: every visible bot's figures; Prometheus metrics (outside /api/v1)
-    path(V1 + "portfolio", portfolio.PortfolioView.as_view(), name="portfolio"),
-    path("metrics", metrics.MetricsView.as_view(), name="metrics"),
-    # schema, browsable-API session login
     # §2.6 backtesting and background jobs (webserver mode)
     path(V1 + "backtest", backtest.BacktestView.as_view(), name="backtest"),
     path(V1 + "backtest/abort", backtest.BacktestAbortView.as_view(), name="backtest_abort"),
@@ -184,6 +178,12 @@ urlpatterns = [
         name="pairlists_evaluate_get",
     ),
     path(V1 + "download_data", download.DownloadDataView.as_view(), name="download_data"),
+    # Tradeplane only: the audit trail
+    path(V1 + "audit", audit.AuditView.as_view(), name="audit"),
+    # Tradeplane only: every visible bot's figures; Prometheus metrics (outside /api/v1)
+    path(V1 + "portfolio", portfolio.PortfolioView.as_view(), name="portfolio"),
+    path("metrics", metrics.MetricsView.as_view(), name="metrics"),
+    # schema, browsable-API session login
     path(
         V1 + "openapi.json",
         SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]),

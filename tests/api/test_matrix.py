@@ -83,7 +83,6 @@ ENDPOINTS = [
     ("get", "/api/v1/hyperoptloss", None),
     ("get", "/api/v1/hyperopt-loss", None),
     ("get", "/api/v1/freqaimodels", None),
-    # Tradeplane only
     # webserver mode only (503 here; tests/api/views/test_backtest*.py serve them)
     ("get", "/api/v1/backtest", None),
     ("delete", "/api/v1/backtest", None),
@@ -110,6 +109,7 @@ ENDPOINTS = [
     ),
     ("get", "/api/v1/pairlists/evaluate/nojob", None),
     ("post", "/api/v1/download_data", {"pairs": ["ETH/BTC"], "days": 1}),
+    # Tradeplane only
     ("get", "/api/v1/audit", None),
     ("get", "/api/v1/portfolio", None),
 ]
@@ -133,12 +133,12 @@ NOT_OK = {
     "POST /api/v1/pairlists/evaluate": 503,
     "GET /api/v1/pairlists/evaluate/nojob": 503,
     "POST /api/v1/download_data": 503,
-}
     **{
         f"{method.upper()} {path.split('?')[0]}": 503
         for method, path, _ in ENDPOINTS
         if "/back" in path
     },
+}
 LIST_ANSWERS = {
     "/api/v1/status",
     "/api/v1/performance",
@@ -169,8 +169,8 @@ def test_table_covers_every_api_route():
             continue
         probe = route.replace("<str:tradeid>", "1").replace("<str:lockid>", "1")
         probe = probe.replace("<str:strategy>", "SampleStrategy")
-        assert probe in called, f"{route} is not in the matrix"
         probe = probe.replace("<str:file>", "nofile").replace("<str:jobid>", "nojob")
+        assert probe in called, f"{route} is not in the matrix"
 
 
 @pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS, ids=IDS)

@@ -95,7 +95,6 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "openapi"): PUBLIC,
     ("GET", "ui_version"): PUBLIC,  # FreqUI's files and version, public as in Freqtrade
     ("GET", "ui"): PUBLIC,
-}
     # backtests (webserver mode): reading is viewing, starting/stopping/deleting is operating
     **{
         ("GET", name): "viewer"
@@ -124,6 +123,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "recursive_analysis"): "operator",
     ("POST", "pairlists_evaluate"): "operator",
     ("POST", "download_data"): "operator",
+}
 EXTRA = [
     ("get", "/api/v1/audit", None),
     ("get", "/api/v1/portfolio", None),
@@ -162,7 +162,6 @@ WEBSERVER_ANSWERS: dict[tuple[str, str], int] = {
         ("GET", name): 404 for name in ["trade", "list_open_trades_custom_data", "list_custom_data"]
     },
     **{("GET", name): 502 for name in ["health", "edge", "plot_config"]},
-}
     **{
         (method, name): 404
         for method, name in [
@@ -181,6 +180,7 @@ WEBSERVER_ANSWERS: dict[tuple[str, str], int] = {
     ("GET", "lookahead_analysis_job"): 404,
     ("GET", "recursive_analysis_job"): 404,
     ("GET", "pairlists_evaluate_get"): 404,
+}
 NOT_ROLE_ROUTES = {"rest_framework", "swagger-ui", "bot_api", None}
 
 
