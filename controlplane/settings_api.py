@@ -57,7 +57,7 @@ SIMPLE_JWT = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tradeplane REST API",
     "DESCRIPTION": "Freqtrade-compatible control API of a Tradeplane bot.",
-    "VERSION": "2.34",
+    "VERSION": "2.50",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -27,8 +27,10 @@ class StatusMsgSchema(serializers.Serializer):
     status = serializers.CharField()
 
 
-# Advertise only what is implemented (§5.1): 2.34 = entries/exits/mix_tags and everything below.
-API_VERSION = 2.34
+# Advertise only what is implemented (§5.1). 2.50 = Freqtrade 2026.9's whole route table: force exit
+# at a price (2.45), strategy parameters (2.47), historic_balance and backtest wallets (2.48),
+# lookahead/recursive analyses and job deletion (2.49), timeranges to the minute (2.50).
+API_VERSION = 2.50
 STAKE_DECIMALS = {"BTC": 8, "ETH": 5}
 ORDER_TYPE_KEYS = (
     "entry",
