@@ -35,7 +35,9 @@ def refresh_pair(bot: RunningBot, pair: str) -> AnalysedFrame | None:
         # dp.get_pair_dataframe(pair) in strategy code answers from this fetch, not another.
         bot.strategy.dp.remember(pair, bot.timeframe, candles)
     cached = bot.dataframes.get(pair)
-    newest = candles["date"].array[-1]
+    if cached is not None and cached.source is candles:
+        return cached  # the replay serves the same window until a candle closes: nothing new
+    newest = candles["date"].iat[-1]  # iat: a quarter of .array[-1]'s cost, every tick
     if cached is not None and cached.newest_candle == newest:
         return cached
     frame = call_strategy(
@@ -48,7 +50,10 @@ def refresh_pair(bot: RunningBot, pair: str) -> AnalysedFrame | None:
         # good analysis stays for the API; the next candle is analysed afresh.
         if cached is not None:
             bot.dataframes[pair] = AnalysedFrame(
-                frame=cached.frame, analysed_at=cached.analysed_at, newest_candle=newest
+                frame=cached.frame,
+                analysed_at=cached.analysed_at,
+                newest_candle=newest,
+                source=candles,
             )
         return None
     analysed = AnalysedFrame(
@@ -56,6 +61,7 @@ def refresh_pair(bot: RunningBot, pair: str) -> AnalysedFrame | None:
         analysed_at=datetime.now(UTC),
         newest_candle=newest,
         signal=signal,
+        source=candles,
     )
     bot.dataframes[pair] = analysed
     events.publish({"type": "new_candle", "data": [pair, bot.timeframe, "spot"]})
@@ -73,7 +79,12 @@ def current_candle(bot: RunningBot) -> datetime:
 
 
 def _last(frame, column: str):
-    return frame[column].array[-1] if column in frame.columns else None
+    if column not in frame.columns:
+        return None
+    values = frame[column]
+    if values.ndim > 1:  # a strategy that concats its own tag column: Freqtrade reads the first
+        values = values.iloc[:, 0]
+    return values.iat[-1]
 
 
 def _is_one(value) -> bool:

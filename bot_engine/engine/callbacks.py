@@ -14,6 +14,7 @@ import math
 from datetime import datetime
 from typing import Any
 
+from bot_engine import trade_math
 from bot_engine.engine import analysis
 from bot_engine.engine.state import RunningBot
 from bot_engine.models import Order, Trade
@@ -137,7 +138,11 @@ def apply_custom_stoploss(
     ratio = finite_number(answer)
     if not ratio:  # None, NaN, 0: keep the stop where it is
         return False
-    new_stop = rate * (1 - abs(ratio) / (trade.leverage or 1.0))
+    new_stop = trade_math.stop_on_tick(
+        rate * (1 - abs(ratio) / (trade.leverage or 1.0)),
+        trade.price_precision,
+        trade.precision_mode_price,
+    )
     if new_stop == trade.stop_loss or (new_stop < trade.stop_loss and not after_fill):
         return False
     trade.stop_loss = new_stop

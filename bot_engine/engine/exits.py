@@ -7,10 +7,12 @@ from datetime import datetime
 
 from django.db import transaction
 
+from bot_engine import trade_math
 from bot_engine.engine import analysis, callbacks, locks, pricing
 from bot_engine.engine.orders import record_exit_order
 from bot_engine.engine.state import RunningBot
 from bot_engine.exceptions import BotOperationError, ExchangeError
+from bot_engine.exchange.dry_run import DryRunExchange
 from bot_engine.models import Trade
 from bot_engine.strategy.enums import ExitType
 from bot_engine.strategy.safe_call import call_strategy
@@ -38,7 +40,11 @@ def update_stoploss(bot: RunningBot, trade: Trade, rate: float, profit: float) -
     distance = rules.stoploss
     if rules.trailing_stop_positive is not None and profit > offset:
         distance = rules.trailing_stop_positive
-    new_stop = rate * (1 - abs(distance) / trade.leverage)
+    new_stop = trade_math.stop_on_tick(
+        rate * (1 - abs(distance) / trade.leverage),
+        trade.price_precision,
+        trade.precision_mode_price,
+    )
     if new_stop <= trade.stop_loss:
         return False
     trade.stop_loss = new_stop
@@ -47,15 +53,26 @@ def update_stoploss(bot: RunningBot, trade: Trade, rate: float, profit: float) -
     return True
 
 
-def exit_reason_for(bot: RunningBot, trade: Trade, rate: float, now: datetime) -> str | None:
-    """Freqtrade's order: exit signal, stoploss, ROI, then a trailing stop."""
+def roi_price(trade: Trade, roi: float) -> float:
+    """The rate at which the trade's profit after both fees equals ``roi``."""
+    return trade.open_rate * (1 + trade.fee_open) * (1 + roi) / (1 - trade.fee_close)
+
+
+def exit_reason_for(
+    bot: RunningBot, trade: Trade, rate: float, now: datetime
+) -> tuple[str | None, float | None]:
+    """Freqtrade's order: exit signal, stoploss, ROI, then a trailing stop.
+
+    Returns the exit reason and, for the stops and ROI, the price level that was reached: the
+    exit fills there when the market moved through it since the last tick.
+    """
     rules = bot.rules
     profit = trade.calc_profit_ratio(rate)
     signal = analysis.last_signal(bot.dataframes.get(trade.pair))
     stop_hit = rate <= trade.stop_loss
     wants_exit = rules.use_exit_signal and signal["exit_long"] and not signal["enter_long"]
     if wants_exit and (not rules.exit_profit_only or profit > rules.exit_profit_offset):
-        return signal.get("exit_tag") or EXIT_SIGNAL
+        return signal.get("exit_tag") or EXIT_SIGNAL, None
     # Before the stoploss, as in Freqtrade; a raising custom_exit counts as None, so the
     # stoploss and ROI below still close the trade.
     custom = call_strategy(
@@ -70,17 +87,17 @@ def exit_reason_for(bot: RunningBot, trade: Trade, rate: float, now: datetime) -
         current_profit=profit,
     )
     if custom:
-        return str(custom)[:64] if isinstance(custom, str) else CUSTOM_EXIT
+        return (str(custom)[:64] if isinstance(custom, str) else CUSTOM_EXIT), None
     if stop_hit and not trade.is_stop_loss_trailing:
-        return STOP_LOSS
+        return STOP_LOSS, trade.stop_loss
     ignore_roi = rules.ignore_roi_if_entry_signal and signal["enter_long"]
     minutes_open = int((now - trade.open_date).total_seconds() // 60)
     roi = rules.roi_for(minutes_open)
     if not ignore_roi and roi is not None and profit > roi:
-        return ROI
+        return ROI, roi_price(trade, roi)
     if stop_hit:
-        return TRAILING_STOP_LOSS
-    return None
+        return TRAILING_STOP_LOSS, trade.stop_loss
+    return None, None
 
 
 def handle_exits(bot: RunningBot, now: datetime) -> None:
@@ -96,9 +113,9 @@ def handle_exits(bot: RunningBot, now: datetime) -> None:
         # Freqtrade's order: the custom stop first, then the trailing stop may raise it more.
         moved |= callbacks.apply_custom_stoploss(bot, trade, rate)
         moved |= update_stoploss(bot, trade, rate, trade.calc_profit_ratio(rate))
-        reason = exit_reason_for(bot, trade, rate, now)
+        reason, level = exit_reason_for(bot, trade, rate, now)
         if reason:
-            execute_exit(bot, trade, reason=reason)
+            execute_exit(bot, trade, reason=reason, trigger_price=level)
         elif moved:
             changed.append(trade)
     if changed:
@@ -130,11 +147,13 @@ def execute_exit(
     order_type: str | None = None,
     price: float | None = None,
     amount: float | None = None,
+    trigger_price: float | None = None,
 ) -> bool:
     """Place the exit order; a filled exit closes the trade and locks the pair for a candle.
 
     ``amount`` below the trade's amount is a partial exit (``adjust_trade_position``): the
-    trade stays open, ``reason`` is the order's tag.
+    trade stays open, ``reason`` is the order's tag. ``trigger_price``: the stop or ROI level
+    that made the bot exit (a simulated exchange fills there if the market moved through it).
     """
     rules = bot.rules
     if order_type is None:
@@ -146,7 +165,9 @@ def execute_exit(
     amount = amount if partial else trade.amount
     rate = price or pricing.exit_price(bot, trade.pair)
     if price is None and order_type != "market" and "stop_loss" not in reason:
-        rate = callbacks.custom_exit_price(bot, trade, rate, reason)
+        proposed, rate = rate, callbacks.custom_exit_price(bot, trade, rate, reason)
+        if rate != proposed:
+            trigger_price = None  # the strategy's own limit price: it fills where it rests
     if not call_strategy(
         bot.strategy,
         "confirm_trade_exit",
@@ -164,12 +185,15 @@ def execute_exit(
         logger.info("Strategy refused to exit %s (%s)", trade.pair, reason)
         return False
     try:
+        simulated = isinstance(bot.exchange, DryRunExchange)
+        trigger = {"trigger_price": trigger_price} if simulated and trigger_price else {}
         result = bot.exchange.create_order(
             pair=trade.pair,
             order_type=order_type,
             side="sell",
             amount=amount,
             price=None if order_type == "market" else rate,
+            **trigger,  # only the dry-run exchange takes it: a live exchange fills as it fills
         )
     except ExchangeError as exc:
         logger.warning("Could not place the exit order for %s: %s", trade.pair, exc)

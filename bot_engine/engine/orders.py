@@ -10,7 +10,7 @@ from django.db.models import Max
 
 from bot_engine import events, trade_math
 from bot_engine.data.timeframes import timeframe_to_minutes
-from bot_engine.engine import callbacks
+from bot_engine.engine import callbacks, protections
 from bot_engine.engine.state import RunningBot
 from bot_engine.exchange.base import Market, OrderResult
 from bot_engine.models import Order, Trade
@@ -59,8 +59,12 @@ def next_trade_id(bot_id: int) -> int:
 
 
 def set_initial_stoploss(trade: Trade, stoploss: float) -> None:
-    trade.stop_loss = trade_math.stoploss_price(
-        trade.open_rate, stoploss, is_short=trade.is_short, leverage=trade.leverage
+    trade.stop_loss = trade_math.stop_on_tick(
+        trade_math.stoploss_price(
+            trade.open_rate, stoploss, is_short=trade.is_short, leverage=trade.leverage
+        ),
+        trade.price_precision,
+        trade.precision_mode_price,
     )
     trade.stop_loss_pct = -abs(stoploss)
     trade.initial_stop_loss = trade.stop_loss
@@ -227,6 +231,7 @@ def apply_exit_fill(bot: RunningBot, trade: Trade, order: Order, *, when: dateti
     order.save()
     callbacks.order_filled(bot, trade, order, trade.close_date)
     trade.save()
+    protections.after_close(bot, trade, trade.close_date)
     events.publish(trade_event(bot, trade, "exit_fill", order))
     logger.info(
         "Exited %s (trade %s) @ %.8f: %s, profit %.8f %s (%.2f%%)",

@@ -28,6 +28,7 @@ from bot_engine.strategy.base import IStrategy
 
 if TYPE_CHECKING:
     from bot_engine.edge.positioning import EdgePositioning
+    from bot_engine.protections import ProtectionSet
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -51,6 +52,7 @@ class AnalysedFrame:
     analysed_at: datetime  # wall clock, for last_analyzed
     newest_candle: object = None  # open time of the last candle, to spot a new one cheaply
     signal: dict = field(default_factory=dict)  # the last candle's signals, read every step
+    source: object = None  # the candles analysed: the same object again means nothing new
 
 
 @dataclass
@@ -74,6 +76,7 @@ class RunningBot:
     book: TradeBook | None = None
     replay_finished: bool = False
     edge: EdgePositioning | None = None  # set when config edge.enabled
+    protections: ProtectionSet | None = None  # built on first use (engine/protections.py)
     _commands: queue.Queue = field(default_factory=queue.Queue)
     _wake: threading.Event = field(default_factory=threading.Event)
     _engine_thread: threading.Thread | None = None

@@ -80,8 +80,18 @@ class DryRunExchange(Exchange):
         return market.fee_taker if market else 0.001
 
     def create_order(
-        self, *, pair: str, order_type: str, side: str, amount: float, price: float | None
+        self,
+        *,
+        pair: str,
+        order_type: str,
+        side: str,
+        amount: float,
+        price: float | None,
+        trigger_price: float | None = None,
     ) -> OrderResult:
+        """``trigger_price``: the level (a stop, an ROI target) that made the bot exit now.
+        When the market moved through it since the last tick the order fills there -- as a
+        stop order resting on an exchange would -- instead of at the price after the move."""
         amount = self.amount_to_precision(pair, amount)
         if amount <= 0:
             raise InvalidOrderError(f"create_order {pair}: amount must be positive")
@@ -105,6 +115,11 @@ class DryRunExchange(Exchange):
         )
         ticker = self.fetch_ticker(pair)
         market_price = self.price_to_precision(pair, ticker.ask if side == "buy" else ticker.bid)
+        touched = self._touched(pair, trigger_price)
+        if touched is not None:
+            order = replace(order, price=touched) if order_type != "market" else order
+            market_price = touched
+            price = touched
         # A limit that crosses the book takes the best price on offer, not its own limit
         # (Freqtrade's dry-run does the same): a buy limit of 1.0 with the ask at 0.017 pays 0.017.
         if order_type == "market" or self._crossed(side, price, market_price, market_price):
@@ -141,6 +156,14 @@ class DryRunExchange(Exchange):
             with self._lock:
                 self._orders[order_id] = order
         return replace(order)
+
+    def _touched(self, pair: str, level: float | None) -> float | None:
+        """``level`` on the market's tick when the market data says it was traded through."""
+        trigger_fill = getattr(self.data, "trigger_fill", None)
+        if level is None or trigger_fill is None:
+            return None
+        touched = trigger_fill(pair, level)
+        return None if touched is None else self.price_to_precision(pair, touched)
 
     @staticmethod
     def _crossed(side: str, limit: float | None, low: float, high: float) -> bool:

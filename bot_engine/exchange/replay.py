@@ -1,8 +1,14 @@
 """An offline exchange that serves stored candles as if they were live, on a replay clock.
 
 ``speed`` is a multiple of real time; 0 means "as fast as the engine can go": the clock then
-moves one candle each time the engine asks for the next tick. The engine only ever sees candles
+moves one step each time the engine asks for the next tick. The engine only ever sees candles
 that have closed by the replay clock, so a replay runs the same code as live trading.
+
+Prices move inside each candle, as a live bot would see them: every candle is four ticks a
+quarter of a candle apart -- open, low, high, close (``PATH``: low first is Freqtrade's backtest
+order of checks, stoploss before ROI, and matched its exits best; see the README). Between two
+ticks the price moves continuously, so an order waiting at a price the market moved through
+fills at that price (``trigger_fill``). The ticker is the price of the last tick.
 
 Coarser timeframes (a strategy's informative 1h or 1d candles) come from the stored file of that
 timeframe when there is one, else are built from the bot's timeframe candles; a 1h candle is
@@ -31,20 +37,57 @@ logger = logging.getLogger(__name__)
 REPLAY_FEE = 0.001  # Binance's spot taker fee, the source of the bundled candles
 
 
+TICKS_PER_CANDLE = 4
+# The order of the extremes inside a candle: "low_first", "high_first" or "direction" (bullish:
+# low first, bearish: high first). Measured against Freqtrade's backtest: README, Replay exchange.
+PATH = "low_first"
+
+
+def candle_path(
+    open_: np.ndarray,
+    high: np.ndarray,
+    low: np.ndarray,
+    close: np.ndarray,
+    order: str | None = None,
+) -> np.ndarray:
+    """The four prices of each candle's ticks, shape (candles, 4)."""
+    order = order or PATH
+    if order == "low_first":
+        low_first = np.ones(len(open_), dtype=bool)
+    elif order == "high_first":
+        low_first = np.zeros(len(open_), dtype=bool)
+    else:
+        low_first = close >= open_
+    first = np.where(low_first, low, high)
+    second = np.where(low_first, high, low)
+    return np.column_stack([open_, first, second, close])
+
+
 class _Series:
-    """One pair's candles with their close times as int64 seconds, for fast slicing."""
+    """One pair's candles with their close times as int64 seconds, for fast slicing, and the
+    ticks inside them (time and price of each, in order)."""
 
     def __init__(self, frame: pd.DataFrame, timeframe: str) -> None:
         self.frame = frame
         step = timeframe_to_seconds(timeframe)
         opens = frame["date"].astype("int64").to_numpy() // 10**9
+        self.open_ts = opens
         self.close_ts = opens + step
         self.low = frame["low"].to_numpy()
         self.high = frame["high"].to_numpy()
         self.close = frame["close"].to_numpy()
+        path = candle_path(frame["open"].to_numpy(), self.high, self.low, self.close)
+        offsets = np.arange(TICKS_PER_CANDLE) * (step // TICKS_PER_CANDLE)
+        self.tick_ts = (opens[:, None] + offsets[None, :]).ravel()
+        self.tick_px = path.ravel()
+        self.window: tuple[tuple[int, int], pd.DataFrame] | None = None  # fetch_ohlcv's last
 
     def closed_count(self, now_ts: float) -> int:
         return int(np.searchsorted(self.close_ts, now_ts, side="right"))
+
+    def tick_count(self, now_ts: float) -> int:
+        """How many ticks happened by ``now_ts`` (the last one is the current price)."""
+        return int(np.searchsorted(self.tick_ts, now_ts, side="right"))
 
 
 class ReplayExchange(Exchange):
@@ -147,18 +190,20 @@ class ReplayExchange(Exchange):
         return self._now_ts() >= self.end_ts
 
     def next_tick_delay(self, throttle_secs: float) -> float:
-        """Real seconds until the next candle closes (0 at speed 0); the throttle is moot."""
+        """Real seconds until the next tick (0 at speed 0); the throttle is moot."""
         if self.speed <= 0:
             return 0.0
         now = self._now_ts()
-        return max(0.0, ((int(now) // self.step + 1) * self.step - now) / self.speed)
+        tick = self.step // TICKS_PER_CANDLE
+        return max(0.0, ((int(now) // tick + 1) * tick - now) / self.speed)
 
     def advance(self) -> bool:
-        """Speed 0 only: move the clock to the next candle close; False once the data ends."""
+        """Speed 0 only: move the clock to the next tick; False once the data ends."""
         if self.finished:
             return False
         if self.speed <= 0:
-            self._virtual_ts = float((int(self._virtual_ts) // self.step + 1) * self.step)
+            tick = self.step // TICKS_PER_CANDLE
+            self._virtual_ts = float((int(self._virtual_ts) // tick + 1) * tick)
         return True
 
     # Exchange interface
@@ -168,26 +213,54 @@ class ReplayExchange(Exchange):
     def fetch_ohlcv(self, pair: str, timeframe: str, limit: int) -> pd.DataFrame:
         series = self._series_for(pair, timeframe)
         stop = series.closed_count(self._now_ts())
-        return series.frame.iloc[max(0, stop - limit) : stop]
+        # Asked every tick, new only once per candle: the same window is served again.
+        key = (stop, limit)
+        cached = series.window
+        if cached is None or cached[0] != key:
+            series.window = cached = (key, series.frame.iloc[max(0, stop - limit) : stop])
+        return cached[1]
 
     def fetch_ticker(self, pair: str) -> Ticker:
         series = self._series_for(pair)
-        stop = series.closed_count(self._now_ts())
-        if stop == 0:
+        ticks = series.tick_count(self._now_ts())
+        if ticks == 0:
             raise ExchangeError(f"Replay exchange: no price for {pair} yet.")
         # The stored candles carry float noise (5.2900000000000005e-05); an exchange quotes on
         # its tick, so the ticker does too.
-        price = self.price_to_precision(pair, float(series.close[stop - 1]))
+        price = self.price_to_precision(pair, float(series.tick_px[ticks - 1]))
         return Ticker(symbol=pair, last=price, bid=price, ask=price, timestamp=self.now())
 
     def price_range_since(self, pair: str, since: datetime) -> tuple[float, float] | None:
-        """Lowest low and highest high of the candles closed after ``since`` (limit fills)."""
+        """Lowest and highest price of the ticks after ``since`` (resting limit orders)."""
         series = self._series_for(pair)
-        stop = series.closed_count(self._now_ts())
-        start = series.closed_count(since.timestamp())
+        stop = series.tick_count(self._now_ts())
+        start = series.tick_count(since.timestamp())
         if stop <= start:
             return None
-        return float(series.low[start:stop].min()), float(series.high[start:stop].max())
+        prices = series.tick_px[start:stop]
+        return float(prices.min()), float(prices.max())
+
+    def trigger_fill(self, pair: str, level: float) -> float | None:
+        """``level`` when the price moved through it on the way to the current tick (an order
+        waiting there, a stop or a take-profit, fills at it), else None: the market price.
+
+        A candle that opens through a stop and never trades back up to it sells at the open,
+        as Freqtrade's backtest does; between two candles the price moves from the last close
+        to the open like between any two ticks.
+        """
+        series = self._series_for(pair)
+        now = self._now_ts()
+        ticks = series.tick_count(now)
+        if ticks == 0:
+            return None
+        price = float(series.tick_px[ticks - 1])
+        before = float(series.tick_px[ticks - 2]) if ticks > 1 else price
+        if not min(before, price) <= level <= max(before, price):
+            return None
+        candle, tick = divmod(ticks - 1, TICKS_PER_CANDLE)
+        if tick == 0 and level > price and float(series.high[candle]) < level:
+            return None
+        return level
 
     def fetch_balance(self) -> dict[str, BalanceEntry]:
         return {}

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot_engine.models import Order, Trade
+from bot_engine.models import Order, PairLock, Trade
 from tests.fixtures.engine import TEST_STRATEGIES, run_candles
 
 CALLBACKS = str(TEST_STRATEGIES / "callbacks")
@@ -44,7 +44,9 @@ def test_custom_stoploss_raises_the_stop_and_never_lowers_it(make_running_bot):
     for trade in trades:
         # The strategy answers -50 % while a trade is not 1 % up: the -10 % stop stays.
         assert trade.stop_loss >= trade.initial_stop_loss
-        assert trade.initial_stop_loss == pytest.approx(trade.open_rate * 0.9)
+        assert trade.initial_stop_loss == pytest.approx(
+            trade.open_rate * 0.9, abs=1e-8
+        )  # on the tick
     trailed = [t for t in closed if t.exit_reason == "trailing_stop_loss"]
     # No ROI, no exit signal: only the stops close trades, the raised one or the initial one.
     assert {t.exit_reason for t in closed} == {"trailing_stop_loss", "stop_loss"}
@@ -107,7 +109,7 @@ def test_adjust_trade_position_adds_and_partly_exits(make_running_bot):
             assert trade.stake_amount == pytest.approx(bought * average)
             assert sells[0].filled == pytest.approx(bought)
         # The stop stays where the first entry put it.
-        assert trade.initial_stop_loss == pytest.approx(buys[0].average * 0.9)
+        assert trade.initial_stop_loss == pytest.approx(buys[0].average * 0.9, abs=1e-8)
     for trade in partial:
         sells = trade.select_filled_orders("sell")
         assert len(sells) == 2
@@ -134,3 +136,29 @@ def test_order_filled_and_check_exit_timeout(make_running_bot):
         # 10 minutes.
         assert order.ft_cancel_reason == "timeout"
         assert order.order_update_date - order.order_date == CANDLE
+
+
+def reentry_gaps(trades: list[Trade]) -> list[timedelta]:
+    """Per pair, from each exit to the next entry."""
+    gaps = []
+    for pair in {t.pair for t in trades}:
+        mine = sorted((t for t in trades if t.pair == pair), key=lambda t: t.open_date)
+        gaps += [b.open_date - a.close_date for a, b in zip(mine, mine[1:], strict=False)]
+    return gaps
+
+
+def test_protections_of_the_strategy_and_the_config(make_running_bot):
+    bot, trades = run(make_running_bot, "ProtectionsStrategy")
+    gaps = reentry_gaps(trades)
+    assert gaps
+    assert min(gaps) >= 6 * CANDLE  # the strategy's CooldownPeriod: 6 candles
+    locks = PairLock.objects.filter(bot_id=bot.bot_id, reason__startswith="Cooldown period")
+    assert locks.count() >= len(gaps)
+    # The config's protections replace the strategy's: a 1-candle cooldown re-enters sooner.
+    _bot, trades = run(
+        make_running_bot,
+        "ProtectionsStrategy",
+        bot_name="engine-test-config-protections",
+        protections=[{"method": "CooldownPeriod", "stop_duration_candles": 1}],
+    )
+    assert min(reentry_gaps(trades)) < 6 * CANDLE

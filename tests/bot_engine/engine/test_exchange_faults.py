@@ -7,6 +7,7 @@ import logging
 import math
 
 from bot_engine.engine.loop import ERROR_BACKOFF_SECS, Engine
+from bot_engine.exchange.replay import TICKS_PER_CANDLE
 from bot_engine.models import Order, Trade
 from tests.fixtures.faulty_exchange import FaultyExchange
 
@@ -24,7 +25,7 @@ def test_engine_survives_injected_faults_and_records_only_real_fills(make_runnin
     engine = Engine(bot)
     delays = []
     with caplog.at_level(logging.WARNING):
-        for _ in range(CANDLES):
+        for _ in range(CANDLES * TICKS_PER_CANDLE):  # one step per tick
             delays.append(engine.step())  # would raise if the loop let a fault through
             if bot.exchange.finished:
                 break

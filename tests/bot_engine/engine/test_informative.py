@@ -82,9 +82,11 @@ def test_informative_sample_merges_without_lookahead_and_trades(make_running_bot
     checks = sample_run.strategy.seen["exit_checks"]
     assert checks
     for current_time, last_date, analysed_at in checks:
-        # The analysed frame custom_exit reads ends with the candle that just closed.
-        assert last_date + timedelta(minutes=5) == current_time
-        assert analysed_at == current_time
+        # The analysed frame custom_exit reads ends with the candle that closed last (the
+        # price moves inside the forming candle: custom_exit is asked at each of its ticks).
+        closed = pd.Timestamp(current_time).floor("5min")
+        assert last_date + timedelta(minutes=5) == closed
+        assert analysed_at == closed
 
 
 def test_decorated_informatives_merge_without_lookahead_and_enter(make_running_bot):
@@ -144,10 +146,11 @@ def test_dp_prices_markets_frames_and_messages(
     dp = bot.strategy.dp
     now = pd.Timestamp(bot.exchange.now())
     five = load_candles(DATA_DIR, "ETH/BTC", "5m")
-    last_close = five[five["date"] == now - pd.Timedelta("5m")]["close"].iloc[0]
+    # The clock is on a candle boundary: the price is the forming candle's open (its 1st tick).
+    forming_open = five[five["date"] == now]["open"].iloc[0]
 
     ticker = dp.ticker("ETH/BTC")
-    assert ticker["last"] == pytest.approx(last_close)
+    assert ticker["last"] == pytest.approx(forming_open)
     book = dp.orderbook("ETH/BTC", 5)
     assert book["bids"][0][0] == ticker["bid"] and book["asks"][0][0] == ticker["ask"]
     market = dp.market("ETH/BTC")

@@ -1,14 +1,16 @@
 """Dry-run orders over the replay exchange: market orders fill now, limits only when crossed,
-crossing limits at the market price; amounts and prices on the market's grid."""
+crossing limits at the market price; amounts and prices on the market's grid; a stop or ROI
+level the price moved through since the last tick fills at the level."""
 
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from bot_engine.data.candles import load_candles
 from bot_engine.exceptions import InvalidOrderError
 from bot_engine.exchange.dry_run import DryRunExchange
-from bot_engine.exchange.replay import ReplayExchange
+from bot_engine.exchange.replay import TICKS_PER_CANDLE, ReplayExchange, candle_path
 
 DATA = Path(__file__).resolve().parents[3] / "user_data" / "data" / "binance"
 
@@ -23,10 +25,22 @@ def dry_run_exchange() -> DryRunExchange:
     return DryRunExchange(replay)
 
 
+def ticks(start, end) -> list[float]:
+    """ETH/BTC's prices at the replay's ticks in (start, end], from the stored candles."""
+    frame = load_candles(DATA, "ETH/BTC", "5m")
+    path = candle_path(*(frame[c].to_numpy() for c in ("open", "high", "low", "close")))
+    quarter = pd.Timedelta(minutes=5) / TICKS_PER_CANDLE
+    return [
+        float(path[row, k])
+        for row, opened in enumerate(frame["date"])
+        for k in range(TICKS_PER_CANDLE)
+        if start < opened + k * quarter <= end
+    ]
+
+
 def candles_since(dry_run_exchange: DryRunExchange, since) -> tuple[float, float]:
-    frame = dry_run_exchange.fetch_ohlcv("ETH/BTC", "5m", 10_000)
-    closed_after = frame[frame["date"] + pd.Timedelta(minutes=5) > since]
-    return closed_after["low"].min(), closed_after["high"].max()
+    prices = ticks(since, dry_run_exchange.now())
+    return min(prices), max(prices)
 
 
 def test_market_order_fills_at_once_at_the_current_price(dry_run_exchange):
@@ -51,8 +65,9 @@ def test_limit_order_fills_only_once_the_price_crosses(dry_run_exchange, side, f
     limit = order.price
     assert limit == pytest.approx(wanted, abs=0.5e-8)  # the nearest 1e-8 tick
     assert limit == float(f"{limit:.8f}")
-    for _ in range(3000):
-        dry_run_exchange.advance()
+    for _ in range(200):
+        for _ in range(TICKS_PER_CANDLE):
+            dry_run_exchange.advance()
         low, high = candles_since(dry_run_exchange, created)
         crossed = low <= limit if side == "buy" else high >= limit
         state = dry_run_exchange.fetch_order(order.id, "ETH/BTC")
@@ -77,7 +92,9 @@ def test_replay_never_shows_a_candle_before_it_closes(dry_run_exchange):
     frame = dry_run_exchange.fetch_ohlcv("ETH/BTC", "5m", 50)
     last_open = frame["date"].iloc[-1].to_pydatetime()
     assert (now - last_open).total_seconds() >= 300  # the newest candle has closed
-    assert dry_run_exchange.fetch_ticker("ETH/BTC").last == round(frame["close"].iloc[-1], 8)
+    # The price is the forming candle's open (its first tick), on the 1e-8 grid.
+    forming = load_candles(DATA, "ETH/BTC", "5m").set_index("date").loc[pd.Timestamp(now)]
+    assert dry_run_exchange.fetch_ticker("ETH/BTC").last == round(forming["open"], 8)
 
 
 @pytest.mark.parametrize(("side", "limit"), [("buy", 1.0), ("sell", 0.00000001)])
@@ -111,3 +128,54 @@ def test_orders_off_the_grid_are_refused(dry_run_exchange, amount, price):
         dry_run_exchange.create_order(
             pair="ETH/BTC", order_type="limit", side="sell", amount=amount, price=price
         )
+
+
+def test_the_price_moves_inside_the_candle_open_low_high_close(dry_run_exchange):
+    """Four ticks per candle: open, low, high, close (Freqtrade's backtest checks the stoploss
+    against the low before the ROI against the high)."""
+    frame = load_candles(DATA, "ETH/BTC", "5m").set_index("date")
+    seen = {}
+    for _ in range(40):
+        now = pd.Timestamp(dry_run_exchange.now())
+        price = dry_run_exchange.fetch_ticker("ETH/BTC").last
+        seen.setdefault(now.floor("5min"), []).append(price)
+        dry_run_exchange.advance()
+    full = [(opened, prices) for opened, prices in seen.items() if len(prices) == 4]
+    assert len(full) >= 9
+    for opened, prices in full:
+        candle = frame.loc[opened]
+        assert prices == [round(candle[c], 8) for c in ("open", "low", "high", "close")]
+
+
+def test_a_stop_the_price_fell_through_fills_at_the_stop(dry_run_exchange):
+    """The price moved from one tick to the next through the level: a stop waiting there sells
+    at it, not at the lower price after the move; a level not passed sells at the market."""
+    replay = dry_run_exchange.data
+    for _ in range(400):
+        dry_run_exchange.advance()
+        series = replay._series[("ETH/BTC", "5m")]
+        count = series.tick_count(replay.now().timestamp())
+        before, now = float(series.tick_px[count - 2]), float(series.tick_px[count - 1])
+        if count % TICKS_PER_CANDLE != 1 and before - now > 0.0005:  # inside a candle, falling
+            break
+    else:
+        pytest.fail("no falling tick in the data")
+    level = round((before + now) / 2, 8)
+    order = dry_run_exchange.create_order(
+        pair="ETH/BTC",
+        order_type="market",
+        side="sell",
+        amount=1.0,
+        price=None,
+        trigger_price=level,
+    )
+    assert order.status == "closed" and order.average == level
+    missed = dry_run_exchange.create_order(
+        pair="ETH/BTC",
+        order_type="market",
+        side="sell",
+        amount=1.0,
+        price=None,
+        trigger_price=round(before * 1.01, 8),  # above where the move started
+    )
+    assert missed.average == round(now, 8)

@@ -12,7 +12,7 @@ import pytest
 from bot_engine.data.candles import load_candles
 from bot_engine.data.timeframes import timeframe_to_delta
 from bot_engine.exceptions import ExchangeError
-from bot_engine.exchange.replay import ReplayExchange
+from bot_engine.exchange.replay import TICKS_PER_CANDLE, ReplayExchange
 
 DATA = Path(__file__).resolve().parents[3] / "user_data" / "data" / "binance"
 START = datetime(2018, 1, 15, 10, 0, tzinfo=UTC)
@@ -46,12 +46,13 @@ def test_coarser_candles_aggregate_the_5m_candles_inside_them(timeframe):
 
 def test_an_hour_candle_appears_when_its_last_5m_candle_closes():
     exchange = replay()
-    for _ in range(11):  # 10:55: the 10:00 hour is still forming
+    for _ in range(11 * TICKS_PER_CANDLE):  # 10:55: the 10:00 hour is still forming
         exchange.advance()
     assert exchange.fetch_ohlcv("ETH/BTC", "1h", 1)["date"].iloc[-1] == pd.Timestamp(
         "2018-01-15 09:00", tz="UTC"
     )
-    exchange.advance()  # 11:00
+    for _ in range(TICKS_PER_CANDLE):  # 11:00
+        exchange.advance()
     assert exchange.fetch_ohlcv("ETH/BTC", "1h", 1)["date"].iloc[-1] == pd.Timestamp(
         "2018-01-15 10:00", tz="UTC"
     )
