@@ -54,6 +54,12 @@ class TradeBook:
     def open_pairs(self) -> set[str]:
         return {trade.pair for trade in self.open_trades()}
 
+    def drop_expired_locks(self, now: datetime) -> None:
+        """Forget locks that ended (the clock never goes back): a long replay piles up one
+        auto-lock per exit, and every entry check would walk them all."""
+        self.refresh()
+        self._locks = [lock for lock in self._locks if lock.lock_end_time > now]
+
     def is_pair_locked(self, pair: str, now: datetime, side: str = "long") -> bool:
         self.refresh()
         return any(

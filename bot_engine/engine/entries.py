@@ -29,6 +29,7 @@ def slots_left(bot: RunningBot) -> bool:
 
 def handle_entries(bot: RunningBot, now: datetime) -> None:
     """Enter every pair with a fresh entry signal while trade slots and stake last."""
+    bot.book.drop_expired_locks(now)
     open_pairs = bot.book.open_pairs()
     # Edge (when enabled) narrows the whitelist to the pairs with a proven expectancy.
     pairs = bot.edge.accepted_pairs(bot.whitelist) if bot.edge is not None else bot.whitelist

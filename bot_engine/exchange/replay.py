@@ -81,6 +81,7 @@ class _Series:
         self.tick_ts = (opens[:, None] + offsets[None, :]).ravel()
         self.tick_px = path.ravel()
         self.window: tuple[tuple[int, int], pd.DataFrame] | None = None  # fetch_ohlcv's last
+        self.quotes: np.ndarray | None = None  # tick_px on the market's price grid, on demand
 
     def closed_count(self, now_ts: float) -> int:
         return int(np.searchsorted(self.close_ts, now_ts, side="right"))
@@ -125,6 +126,7 @@ class ReplayExchange(Exchange):
         self.start_ts = max(first, int(start.timestamp())) if start else first
         self._virtual_ts = float(self.start_ts)
         self._wall_start = time.monotonic()
+        self._now_cache: tuple[float, datetime | None] = (-1.0, None)
 
     # data
     def _build_markets(self, stake_currency: str) -> dict[str, Market]:
@@ -183,7 +185,10 @@ class ReplayExchange(Exchange):
         return self._virtual_ts
 
     def now(self) -> datetime:
-        return datetime.fromtimestamp(min(self._now_ts(), self.end_ts), tz=UTC)
+        ts = min(self._now_ts(), self.end_ts)
+        if self._now_cache[0] != ts:  # asked many times per tick at speed 0
+            self._now_cache = (ts, datetime.fromtimestamp(ts, tz=UTC))
+        return self._now_cache[1]
 
     @property
     def finished(self) -> bool:
@@ -225,10 +230,18 @@ class ReplayExchange(Exchange):
         ticks = series.tick_count(self._now_ts())
         if ticks == 0:
             raise ExchangeError(f"Replay exchange: no price for {pair} yet.")
-        # The stored candles carry float noise (5.2900000000000005e-05); an exchange quotes on
-        # its tick, so the ticker does too.
-        price = self.price_to_precision(pair, float(series.tick_px[ticks - 1]))
+        price = float(self._quotes(pair, series)[ticks - 1])
         return Ticker(symbol=pair, last=price, bid=price, ask=price, timestamp=self.now())
+
+    def _quotes(self, pair: str, series: _Series) -> np.ndarray:
+        """The ticks' prices on the market's tick: the stored candles carry float noise
+        (5.2900000000000005e-05) and an exchange quotes on its tick. Rounded once per distinct
+        price (decimal arithmetic is slow, and the ticker is asked every tick)."""
+        if series.quotes is None:
+            distinct, where = np.unique(series.tick_px, return_inverse=True)
+            rounded = np.array([self.price_to_precision(pair, float(p)) for p in distinct])
+            series.quotes = rounded[where]
+        return series.quotes
 
     def price_range_since(self, pair: str, since: datetime) -> tuple[float, float] | None:
         """Lowest and highest price of the ticks after ``since`` (resting limit orders)."""
