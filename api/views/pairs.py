@@ -21,6 +21,7 @@ from api.serializers.pairs import (
     WhitelistSchema,
     locks_body,
 )
+from bot_engine.config.model import BotConfig
 from bot_engine.engine.pairlist import expand_blacklist
 from bot_engine.runtime import BotHandle
 from bot_engine.selectors.locks import current_locks
@@ -28,8 +29,8 @@ from bot_engine.services import locks as lock_services
 from bot_engine.services import pairs as pair_services
 
 
-def pairlist_methods(bot: BotHandle) -> list[str]:
-    return [str(handler.get("method")) for handler in bot.config.pairlists]
+def pairlist_methods(config: BotConfig) -> list[str]:
+    return [str(handler.get("method")) for handler in config.pairlists]
 
 
 def blacklist_body(bot: BotHandle, errors: dict | None = None) -> dict:
@@ -39,28 +40,54 @@ def blacklist_body(bot: BotHandle, errors: dict | None = None) -> dict:
         "blacklist_expanded": expand_blacklist(blacklist, sorted(bot.markets())),
         "errors": errors or {},
         "length": len(blacklist),
-        "method": pairlist_methods(bot),
+        "method": pairlist_methods(bot.config),
+    }
+
+
+def configured_blacklist_body(config: BotConfig) -> dict:
+    """Webserver mode (no engine, no markets): the config's blacklist, its patterns matched
+    against the config's whitelist."""
+    blacklist = list(config.exchange.pair_blacklist)
+    return {
+        "blacklist": blacklist,
+        "blacklist_expanded": expand_blacklist(blacklist, config.exchange.pair_whitelist),
+        "errors": {},
+        "length": len(blacklist),
+        "method": pairlist_methods(config),
     }
 
 
 class WhitelistView(APIView):
-    permission_classes = TRADING
+    """The running bot's pairlist result; in webserver mode (beyond Freqtrade, whose 503 FreqUI
+    shows as an error on every page) the config's ``pair_whitelist``."""
 
     @extend_schema(responses=WhitelistSchema)
     def get(self, request):
-        bot = bot_context().running
-        whitelist = bot.current_whitelist()
+        ctx = bot_context()
+        if ctx.running is not None:
+            whitelist = ctx.running.current_whitelist()
+        else:
+            whitelist = list(ctx.config.exchange.pair_whitelist)
         return Response(
-            {"whitelist": whitelist, "length": len(whitelist), "method": pairlist_methods(bot)}
+            {
+                "whitelist": whitelist,
+                "length": len(whitelist),
+                "method": pairlist_methods(ctx.config),
+            }
         )
 
 
 class BlacklistView(ActsForCaller, APIView):
-    permission_classes = TRADING
+    """Changes need the running bot; the read answers in webserver mode too (the config's)."""
+
+    permission_classes = TRADING_TO_CHANGE
 
     @extend_schema(responses=BlacklistSchema)
     def get(self, request):
-        return Response(blacklist_body(bot_context().running))
+        ctx = bot_context()
+        if ctx.running is None:
+            return Response(configured_blacklist_body(ctx.config))
+        return Response(blacklist_body(ctx.running))
 
     @extend_schema(request=BlacklistPayload, responses=BlacklistSchema)
     def post(self, request):

@@ -153,7 +153,7 @@ WEBSERVER_ANSWERS: dict[tuple[str, str], int] = {
             "pair_candles",
         ]
     },
-    **{("GET", name): 503 for name in ["whitelist", "blacklist", "pair_candles"]},
+    ("GET", "pair_candles"): 503,  # /whitelist and /blacklist answer the config's lists
     **{
         ("DELETE", name): 503
         for name in ["delete_trade", "cancel_open_order", "blacklist", "delete_lock"]

@@ -16,8 +16,8 @@ CONTROL = [
     ("post", "/api/v1/forceenter"),
     ("post", "/api/v1/forceexit"),
     ("delete", "/api/v1/trades/1"),
-    ("get", "/api/v1/whitelist"),
-    ("get", "/api/v1/blacklist"),
+    ("post", "/api/v1/blacklist"),
+    ("delete", "/api/v1/blacklist?pairs_to_delete=BNB/.*"),
     ("get", "/api/v1/pair_candles?pair=ETH/BTC&timeframe=5m"),
     ("post", "/api/v1/locks"),
 ]
@@ -44,6 +44,22 @@ def test_control_endpoints_answer_not_in_state(client_basic, method, path):
 @pytest.mark.parametrize("path", READS)
 def test_database_reads_work(client_basic, path):
     assert client_basic.get(path).status_code == 200
+
+
+def test_pair_lists_are_the_configs(client_basic):
+    # FreqUI reads both on every page; Freqtrade's webserver answers 503 (an error each time).
+    assert client_basic.get("/api/v1/whitelist").json() == {
+        "whitelist": ["ADA/BTC", "ETH/BTC", "LTC/BTC", "XLM/BTC", "XMR/BTC"],
+        "length": 5,
+        "method": ["StaticPairList"],
+    }
+    assert client_basic.get("/api/v1/blacklist").json() == {
+        "blacklist": ["BNB/.*"],
+        "blacklist_expanded": [],
+        "errors": {},
+        "length": 1,
+        "method": ["StaticPairList"],
+    }
 
 
 def test_show_config_in_webserver_mode(client_basic):
