@@ -26,7 +26,9 @@ class ExchangeModeFields(serializers.Serializer):
 class PairListsPayload(ExchangeModeFields):
     pairlists = serializers.ListField(child=serializers.DictField(), max_length=50)
     blacklist = serializers.ListField(child=serializers.CharField(max_length=100), max_length=1000)
-    stake_currency = serializers.CharField(max_length=20)
+    # FreqUI sends "" when its page loaded before show_config answered (Freqtrade accepts any
+    # str); blank means the served config's stake currency.
+    stake_currency = serializers.CharField(max_length=20, allow_blank=True)
 
 
 class DownloadDataPayload(ExchangeModeFields):

@@ -35,8 +35,10 @@ class PairlistsEvaluateView(ActsForCaller, APIView):
         body = {
             k: v for k, v in parse_body(request, bodies.PairListsPayload).items() if v is not None
         }
+        config = webserver_config()
+        body["stake_currency"] = body.get("stake_currency") or config.stake_currency
         try:
-            run = services.pairlist_evaluate_start(config=webserver_config(), body=body)
+            run = services.pairlist_evaluate_start(config=config, body=body)
         except services.JobRefused as exc:
             raise DetailError(str(exc), status.HTTP_400_BAD_REQUEST) from None
         return Response(bodies.started(run, bodies.EVALUATION_STARTED))
