@@ -20,6 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import django
 from celery import current_app
@@ -266,7 +267,7 @@ def execute(run: BacktestRun, options: BacktestOptions, tracker: Tracker) -> Fin
     timeframe = str(outcome.settings.get("timeframe") or options.timeframe or "5m")
     span = (outcome.backtest_end - outcome.backtest_start).total_seconds()
     directory = results_directory(config.user_data_dir)
-    filename = _export(directory, config, outcome)
+    filename = _export(directory, run_config(config, options), outcome)
     from bot_engine.backtest import export
 
     meta = export.load_metadata(directory, filename)
@@ -294,7 +295,25 @@ def _check_strategy(config: BotConfig, name: str) -> None:
         raise StrategyError(STRATEGY_NOT_LOADED.format(name=name)) from None
 
 
-def _export(directory: Path, config: BotConfig, outcome) -> str:
+def run_config(config: BotConfig, options: BacktestOptions) -> dict[str, Any]:
+    """The config the run used: the file's plus the start request's settings, as Freqtrade's
+    webserver merges them before hashing ``run_id`` (runs of other timeranges or stakes are
+    other results; FreqUI keys the results it compares by ``run_id``)."""
+    settings = {
+        "strategy": options.strategy,
+        "timerange": options.timerange,
+        "timeframe": options.timeframe,
+        "max_open_trades": options.max_open_trades,
+        "stake_amount": options.stake_amount,
+        "dry_run_wallet": options.dry_run_wallet,
+    }
+    merged = {**(config.raw or {}), **options.extra}
+    merged.update({key: value for key, value in settings.items() if value is not None})
+    merged["enable_protections"] = options.enable_protections
+    return merged
+
+
+def _export(directory: Path, config: BotConfig | dict[str, Any], outcome) -> str:
     """Freqtrade's result files (``bot_engine.backtest.export``); the file name, no suffix."""
     from bot_engine.backtest import export, report
 
