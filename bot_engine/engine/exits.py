@@ -164,7 +164,9 @@ def execute_exit(
     partial = amount is not None and amount < trade.amount
     amount = amount if partial else trade.amount
     rate = price or pricing.exit_price(bot, trade.pair)
-    if price is None and order_type != "market" and "stop_loss" not in reason:
+    if price is None and order_type != "market":
+        # Stoploss exits too when they are limit orders: Freqtrade's bot asks there as well
+        # (only its backtester keeps custom_exit_price to signal and custom exits).
         proposed, rate = rate, callbacks.custom_exit_price(bot, trade, rate, reason)
         if rate != proposed:
             trigger_price = None  # the strategy's own limit price: it fills where it rests

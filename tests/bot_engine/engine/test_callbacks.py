@@ -82,6 +82,27 @@ def test_custom_entry_and_exit_prices_within_the_allowed_distance(make_running_b
             assert any(order.price == pytest.approx(rate * 1.005, abs=1e-8) for rate in rates)
 
 
+def test_custom_exit_price_on_stoploss_exits(make_running_bot):
+    """Freqtrade's bot asks custom_exit_price for a limit stoploss exit, not for a market one."""
+    bot, trades = run(make_running_bot, "StopExitPriceStrategy")
+    stops = list(
+        Order.objects.filter(bot_id=bot.bot_id, ft_order_side="sell", ft_order_tag="stop_loss")
+    )
+    assert len(stops) >= 3
+    asked = bot.strategy.asked
+    assert {tag for _pair, tag, _rate in asked} == {"stop_loss"}
+    for order in stops:  # each rests where the strategy priced it, 0.5 % under the proposal
+        rates = [rate for pair, _tag, rate in asked if pair == order.ft_pair]
+        assert any(order.price == pytest.approx(rate * 0.995, abs=1e-8) for rate in rates)
+    market_bot, market_trades = run(
+        make_running_bot,
+        "StopExitPriceStrategy",
+        order_types={"entry": "limit", "exit": "limit", "stoploss": "market"},
+    )
+    assert any(t.exit_reason == "stop_loss" for t in market_trades)
+    assert market_bot.strategy.asked == []
+
+
 def test_custom_stake_amount_zero_skips_the_entry(make_running_bot):
     _bot, trades = run(make_running_bot, "StakeSkipStrategy")
     assert trades
@@ -91,7 +112,7 @@ def test_custom_stake_amount_zero_skips_the_entry(make_running_bot):
 
 
 def test_adjust_trade_position_adds_and_partly_exits(make_running_bot):
-    _bot, trades = run(make_running_bot, "DcaStrategy")
+    bot, trades = run(make_running_bot, "DcaStrategy")
     closed = [t for t in trades if not t.is_open]
     dca = [t for t in closed if t.orders.filter(ft_order_tag="dca_add").exists()]
     partial = [t for t in closed if t.orders.filter(ft_order_tag="take_half").exists()]
@@ -119,6 +140,10 @@ def test_adjust_trade_position_adds_and_partly_exits(make_running_bot):
     for trade in closed:
         # Realised profit over every order: what the fills paid and received.
         assert trade.close_profit_abs == pytest.approx(cash_flow(trade), abs=2e-8)
+    # confirm_trade_entry is asked before a new trade's entry, not before an add-on order
+    # (Freqtrade asks only for the initial entry).
+    entries = Order.objects.filter(bot_id=bot.bot_id, ft_order_side="buy")
+    assert len(bot.strategy.confirmed) == entries.exclude(ft_order_tag="dca_add").count()
 
 
 def test_order_filled_and_check_exit_timeout(make_running_bot):

@@ -1,5 +1,6 @@
 """adjust_trade_position: one extra entry (tag dca_add) when a trade is 1 % down, then half of
-the position sold (a partial exit) once it is 1 % up; max_entry_position_adjustment = 1."""
+the position sold (a partial exit) once it is 1 % up; max_entry_position_adjustment = 1.
+confirm_trade_entry records each question (it is asked for a new trade, not an add-on)."""
 
 import numpy as np
 import talib.abstract as ta
@@ -14,6 +15,16 @@ class DcaStrategy(IStrategy):
     startup_candle_count = 20
     position_adjustment_enable = True
     max_entry_position_adjustment = 1
+
+    def __init__(self, config):
+        super().__init__(config)
+        self.confirmed = []  # (pair, entry_tag)
+
+    def confirm_trade_entry(
+        self, pair, order_type, amount, rate, time_in_force, current_time, entry_tag, side, **kwargs
+    ):
+        self.confirmed.append((pair, entry_tag))
+        return True
 
     def populate_indicators(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
         dataframe["rsi"] = ta.RSI(dataframe, timeperiod=14)
