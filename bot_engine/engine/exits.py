@@ -161,7 +161,9 @@ def execute_exit(
         if reason == FORCE_EXIT:
             order_type = rules.order_types.get("force_exit", rules.order_types["exit"])
     now = bot.exchange.now()
-    partial = amount is not None and amount < trade.amount
+    # An amount comes from adjust_trade_position: Freqtrade asks no confirm_trade_exit there.
+    adjusting = amount is not None
+    partial = adjusting and amount < trade.amount
     amount = amount if partial else trade.amount
     rate = price or pricing.exit_price(bot, trade.pair)
     if price is None and order_type != "market":
@@ -170,7 +172,7 @@ def execute_exit(
         proposed, rate = rate, callbacks.custom_exit_price(bot, trade, rate, reason)
         if rate != proposed:
             trigger_price = None  # the strategy's own limit price: it fills where it rests
-    if not call_strategy(
+    if not adjusting and not call_strategy(
         bot.strategy,
         "confirm_trade_exit",
         default=True,

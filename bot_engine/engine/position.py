@@ -97,7 +97,7 @@ def adjust_trade(bot: RunningBot, trade: Trade, rate: float, now: datetime) -> N
     if amount <= 0:
         return
     if amount >= trade.amount:
-        exits.execute_exit(bot, trade, reason=tag or PARTIAL_EXIT)
+        exits.execute_exit(bot, trade, reason=tag or PARTIAL_EXIT, amount=trade.amount)
         return
     exits.execute_exit(bot, trade, reason=tag or PARTIAL_EXIT, amount=amount)
 

@@ -144,6 +144,10 @@ def test_adjust_trade_position_adds_and_partly_exits(make_running_bot):
     # (Freqtrade asks only for the initial entry).
     entries = Order.objects.filter(bot_id=bot.bot_id, ft_order_side="buy")
     assert len(bot.strategy.confirmed) == entries.exclude(ft_order_tag="dca_add").count()
+    # confirm_trade_exit: asked for each full exit, never for a partial one.
+    asked = {reason for _pair, reason in bot.strategy.exits_confirmed}
+    assert "take_half" not in asked
+    assert {t.exit_reason for t in closed} <= asked
 
 
 def test_order_filled_and_check_exit_timeout(make_running_bot):

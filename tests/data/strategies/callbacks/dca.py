@@ -1,6 +1,7 @@
 """adjust_trade_position: one extra entry (tag dca_add) when a trade is 1 % down, then half of
 the position sold (a partial exit) once it is 1 % up; max_entry_position_adjustment = 1.
-confirm_trade_entry records each question (it is asked for a new trade, not an add-on)."""
+confirm_trade_entry / confirm_trade_exit record each question (asked for a new trade and a
+full exit, not for an add-on or a partial exit)."""
 
 import numpy as np
 import talib.abstract as ta
@@ -19,11 +20,27 @@ class DcaStrategy(IStrategy):
     def __init__(self, config):
         super().__init__(config)
         self.confirmed = []  # (pair, entry_tag)
+        self.exits_confirmed = []  # (pair, exit_reason)
 
     def confirm_trade_entry(
         self, pair, order_type, amount, rate, time_in_force, current_time, entry_tag, side, **kwargs
     ):
         self.confirmed.append((pair, entry_tag))
+        return True
+
+    def confirm_trade_exit(
+        self,
+        pair,
+        trade,
+        order_type,
+        amount,
+        rate,
+        time_in_force,
+        exit_reason,
+        current_time,
+        **kwargs,
+    ):
+        self.exits_confirmed.append((pair, exit_reason))
         return True
 
     def populate_indicators(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
