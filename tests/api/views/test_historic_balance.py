@@ -45,7 +45,7 @@ def trade(bot, number, pair, opened, closed=None, *, amount, stake, profit=None)
 
 
 @pytest.fixture
-def webserver_bot_with_trades(webserver):
+def traded_webserver(webserver):
     """The served bot (1 BTC dry-run wallet) with three trades of January 2018."""
     bot = Bot.objects.create(name=webserver.bot_name, stake_currency="BTC", dry_run=True)
     trade(bot, 1, "ETH/BTC", at(10, 12), at(11, 6), amount=10, stake=0.5, profit=0.01)
@@ -54,7 +54,7 @@ def webserver_bot_with_trades(webserver):
     return bot
 
 
-def test_past_days_are_rebuilt_from_the_trades(webserver_bot_with_trades, client_basic):
+def test_past_days_are_rebuilt_from_the_trades(traded_webserver, client_basic):
     body = client_basic.get(URL).json()
     assert body["columns"] == ["date", "__date_ts", "total_quote"]
     days = {row[0]: row for row in body["data"]}
@@ -77,11 +77,11 @@ def test_past_days_are_rebuilt_from_the_trades(webserver_bot_with_trades, client
     assert WalletHistory.objects.filter(reconstructed=False).count() == 0
 
 
-def test_rebuilt_once_and_recorded_days_are_kept(webserver_bot_with_trades, client_basic):
+def test_rebuilt_once_and_recorded_days_are_kept(traded_webserver, client_basic):
     # A day the engine recorded before the first request stays as recorded.
-    WalletCapture.objects.create(bot=webserver_bot_with_trades, started_at=at(12, 0))
+    WalletCapture.objects.create(bot=traded_webserver, started_at=at(12, 0))
     WalletHistory.objects.create(
-        bot=webserver_bot_with_trades, timestamp=at(12), currency="BTC", quote_currency="BTC", rate=1.0,
+        bot=traded_webserver, timestamp=at(12), currency="BTC", quote_currency="BTC", rate=1.0,
         balance=1.5, total_quote=1.5,
     )  # fmt: skip
     body = client_basic.get(URL).json()
