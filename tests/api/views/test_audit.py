@@ -233,6 +233,17 @@ CONTROL_CALLS = [
     ("post", "/api/v1/locks", [{"pair": "ETH/BTC", "until": "2030-01-01T00:00:00Z"}], "add_locks"),
     ("delete", "/api/v1/locks/1", None, "delete_lock"),
     ("post", "/api/v1/locks/delete", {"pair": "ETH/BTC"}, "delete_lock"),
+    # Webserver-mode jobs: refused here (503, a running bot), and recorded as refused
+    ("post", "/api/v1/backtest", {"strategy": "SampleStrategy"}, "backtest"),
+    ("delete", "/api/v1/backtest", None, "backtest"),
+    ("patch", "/api/v1/backtest/history/nofile", {"strategy": "S"}, "backtest_history_file"),
+    ("delete", "/api/v1/backtest/history/nofile", None, "backtest_history_file"),
+    ("delete", "/api/v1/background/nojob", None, "background_job"),
+    ("delete", "/api/v1/background/clear", None, "background_clear"),
+    ("post", "/api/v1/lookahead_analysis", {"strategy": "S"}, "lookahead_analysis"),
+    ("post", "/api/v1/recursive_analysis", {"strategy": "S"}, "recursive_analysis"),
+    ("post", "/api/v1/pairlists/evaluate", {"pairlists": []}, "pairlists_evaluate"),
+    ("post", "/api/v1/download_data", {"pairs": ["ETH/BTC"]}, "download_data"),
 ]
 
 
