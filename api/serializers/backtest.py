@@ -14,20 +14,12 @@ import pandas as pd
 from rest_framework import serializers
 
 from api.serializers.fields import NumberField, nullable
+from bot_engine.backtest.export import HISTORY_KEYS
 from bot_engine.models import ACTIVE_STATUSES, BacktestRun, BacktestStatus
 
 UNLIMITED = "unlimited"
 # The result keys Freqtrade keeps as timedeltas in memory (pydantic writes ISO 8601).
 DURATION_KEYS = ("holding_avg", "drawdown_duration")
-HISTORY_KEYS = (
-    "run_id",
-    "backtest_start_time",
-    "notes",
-    "backtest_start_ts",
-    "backtest_end_ts",
-    "timeframe",
-    "timeframe_detail",
-)
 
 
 class StakeAmountField(serializers.Field):

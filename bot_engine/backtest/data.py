@@ -22,7 +22,7 @@ import pandas as pd
 
 from bot_engine.data.candles import COLUMNS, available_data, load_candles
 from bot_engine.data.gaps import fill_gaps
-from bot_engine.data.resample import can_resample
+from bot_engine.data.resample import aggregate, can_resample
 from bot_engine.data.timeframes import timeframe_to_seconds
 from bot_engine.selectors.candles import NoCandleData, parse_timerange
 from bot_engine.strategy.dataprovider import DataProvider
@@ -101,19 +101,7 @@ def build_coarser(frame: pd.DataFrame, target: str) -> pd.DataFrame:
     step = timeframe_to_seconds(target)
     opens = frame["date"].astype("int64").to_numpy() // 10**9
     bucket = opens // step * step
-    grouped = frame.groupby(bucket, sort=True)
-    out = pd.DataFrame(
-        {
-            "open": grouped["open"].first(),
-            "high": grouped["high"].max(),
-            "low": grouped["low"].min(),
-            "close": grouped["close"].last(),
-            "volume": grouped["volume"].sum(),
-        }
-    )
-    dates = pd.to_datetime(out.index.to_numpy(dtype=np.int64), unit="s", utc=True)
-    out.insert(0, "date", dates.astype(frame["date"].dtype))
-    return out.reset_index(drop=True)
+    return aggregate(frame, bucket)
 
 
 class BacktestDataProvider(DataProvider):

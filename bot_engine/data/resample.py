@@ -44,6 +44,12 @@ def resample_candles(frame: pd.DataFrame, source: str, target: str) -> pd.DataFr
         frame, opens, bucket = frame[keep], opens[keep], bucket[keep]
         if frame.empty:
             return frame.reset_index(drop=True)
+    return aggregate(frame, bucket)
+
+
+def aggregate(frame: pd.DataFrame, bucket: np.ndarray) -> pd.DataFrame:
+    """One candle per bucket (its open time in epoch seconds): first open, highest high,
+    lowest low, last close, summed volume."""
     grouped = frame.groupby(bucket, sort=True)
     out = pd.DataFrame(
         {

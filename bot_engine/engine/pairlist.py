@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot_engine.config.model import BotConfig
 from bot_engine.data.candles import available_data
-from bot_engine.pairlists.base import PairlistContext
+from bot_engine.pairlists.base import PairlistContext, blacklisted
 from bot_engine.pairlists.chain import PairlistChain
 
 if TYPE_CHECKING:
@@ -18,13 +18,7 @@ if TYPE_CHECKING:
 
 def expand_blacklist(blacklist: Iterable[str], pairs: Iterable[str]) -> list[str]:
     """The pairs matched by any blacklist entry (entries may be regexes such as ``BNB/.*``)."""
-    patterns = []
-    for entry in blacklist:
-        try:
-            patterns.append(re.compile(f"^{entry}$"))
-        except re.error:
-            continue
-    return [p for p in pairs if any(pattern.match(p) for pattern in patterns)]
+    return blacklisted(pairs, blacklist)
 
 
 def is_valid_pattern(entry: str) -> bool:

@@ -128,15 +128,16 @@ def typical_price(candles: pd.DataFrame) -> pd.Series:
     return (candles["high"] + candles["low"] + candles["close"]) / 3
 
 
-def blacklisted(pairs: Iterable[str], blacklist: Iterable[str]) -> set[str]:
-    """The pairs any blacklist entry matches (entries may be regexes such as ``BNB/.*``)."""
+def blacklisted(pairs: Iterable[str], blacklist: Iterable[str]) -> list[str]:
+    """The pairs any blacklist entry matches, in their order (entries may be regexes such as
+    ``BNB/.*``; an entry that is no valid regex matches nothing)."""
     patterns = []
     for entry in blacklist:
         try:
             patterns.append(re.compile(f"^{entry}$"))
         except re.error:
             continue
-    return {p for p in pairs if any(pattern.match(p) for pattern in patterns)}
+    return [p for p in pairs if any(pattern.match(p) for pattern in patterns)]
 
 
 class PairlistHandler:
@@ -192,7 +193,7 @@ class PairlistHandler:
             if not market.active and not allow_inactive:
                 continue
             out.append(pair)
-        banned = blacklisted(out, self.context.blacklist)
+        banned = set(blacklisted(out, self.context.blacklist))
         return [p for p in out if p not in banned]
 
 

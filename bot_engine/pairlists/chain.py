@@ -41,5 +41,5 @@ class PairlistChain:
         pairs = first.generate()
         for handler in rest:
             pairs = handler.filter(list(pairs))
-        banned = blacklisted(pairs, self.context.blacklist)
+        banned = set(blacklisted(pairs, self.context.blacklist))
         return [pair for pair in dict.fromkeys(pairs) if pair not in banned]
