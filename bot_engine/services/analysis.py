@@ -12,14 +12,13 @@ from typing import Any
 
 from django.db import transaction
 
-from bot_engine.backtest import jobs
 from bot_engine.backtest.analysis_jobs import CATEGORIES
 from bot_engine.config.model import BotConfig
 from bot_engine.exceptions import TradeplaneError
 from bot_engine.models import ACTIVE_STATUSES, BacktestRun, BacktestStatus
 from bot_engine.selectors import backtest as selectors
 from bot_engine.services.audit import current_actor
-from bot_engine.services.backtest import _audit, _bot_id, _submit
+from bot_engine.services.backtest import caller_runs, queue_run
 
 ALREADY_RUNNING = "Analysis is already running."
 
@@ -34,25 +33,17 @@ def analysis_start(*, config: BotConfig, category: str, body: dict[str, Any]) ->
         raise ValueError(f"no analysis named {category!r}")
     who = current_actor()
     with transaction.atomic():
-        mine = BacktestRun.objects.filter(
-            selectors.owned_by(who), bot_name=config.bot_name, job_category=category
-        )
-        if mine.filter(status__in=ACTIVE_STATUSES).exists():
+        if caller_runs(config, who, category).filter(status__in=ACTIVE_STATUSES).exists():
             raise AnalysisRefused(ALREADY_RUNNING)
-        run = BacktestRun.objects.create(
-            job_category=category,
-            created_by_id=who.user_id,
-            actor=who.name[:150],
-            bot_id=_bot_id(config),
-            bot_name=config.bot_name,
-            config_files=[str(config.path.resolve())] if config.path else [],
+        run = queue_run(
+            config,
+            who,
+            category=category,
             strategy=body["strategy"],
             options=body,
-            backend=jobs.backend(),
-            step="startup",
+            action=f"{category}_start",
+            target=body["strategy"],
         )
-        _audit(config, who, f"{category}_start", body["strategy"], {"job_id": str(run.job_id)})
-        transaction.on_commit(lambda: _submit(run))
     return run
 
 

@@ -45,6 +45,44 @@ def _audit(config: BotConfig, who: Actor, action: str, target: str, after: Any =
     )
 
 
+def caller_runs(config: BotConfig, who: Actor, category: str):
+    """The caller's jobs of ``category`` on this bot (one of each kind runs at a time)."""
+    return BacktestRun.objects.filter(
+        selectors.owned_by(who), bot_name=config.bot_name, job_category=category
+    )
+
+
+def queue_run(
+    config: BotConfig,
+    who: Actor,
+    *,
+    category: str,
+    strategy: str,
+    options: dict[str, Any],
+    action: str,
+    target: str,
+    after: dict[str, Any] | None = None,
+) -> BacktestRun:
+    """Create the job row, audit the start and submit the job once the transaction commits.
+
+    Called inside the starting service's transaction, after its refusal check."""
+    run = BacktestRun.objects.create(
+        job_category=category,
+        created_by_id=who.user_id,
+        actor=who.name[:150],
+        bot_id=_bot_id(config),
+        bot_name=config.bot_name,
+        config_files=[str(config.path.resolve())] if config.path else [],
+        strategy=strategy,
+        options=options,
+        backend=jobs.backend(),
+        step="startup",
+    )
+    _audit(config, who, action, target, {"job_id": str(run.job_id), **(after or {})})
+    transaction.on_commit(lambda: _submit(run))
+    return run
+
+
 def backtest_start(*, config: BotConfig, body: dict[str, Any]) -> BacktestRun:
     """Queue a backtest of ``body`` (the validated start request) as the caller's current job;
     Freqtrade's refusal while the caller's current one still runs."""
@@ -52,28 +90,19 @@ def backtest_start(*, config: BotConfig, body: dict[str, Any]) -> BacktestRun:
     with transaction.atomic():
         # One start at a time per bot (PostgreSQL row lock): two quick clicks make one job.
         list(Bot.objects.select_for_update().filter(name=config.bot_name).values_list("pk"))
-        mine = BacktestRun.objects.filter(
-            selectors.owned_by(who),
-            bot_name=config.bot_name,
-            dismissed=False,
-            job_category=jobs.BACKTEST,
-        )
+        mine = caller_runs(config, who, jobs.BACKTEST).filter(dismissed=False)
         if mine.filter(status__in=ACTIVE_STATUSES).exists():
             raise BotOperationError(ALREADY_RUNNING)
         mine.update(dismissed=True)  # the new job becomes the caller's current one
-        run = BacktestRun.objects.create(
-            created_by_id=who.user_id,
-            actor=who.name[:150],
-            bot_id=_bot_id(config),
-            bot_name=config.bot_name,
-            config_files=[str(config.path.resolve())] if config.path else [],
+        run = queue_run(
+            config,
+            who,
+            category=jobs.BACKTEST,
             strategy=body["strategy"],
             options=body,
-            backend=jobs.backend(),
-            step="startup",
+            action="backtest_start",
+            target=body["strategy"],
         )
-        _audit(config, who, "backtest_start", body["strategy"], {"job_id": str(run.job_id)})
-        transaction.on_commit(lambda: _submit(run))
     return run
 
 

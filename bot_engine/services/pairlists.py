@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import transaction
 
-from bot_engine.backtest import jobs
 from bot_engine.config.model import BotConfig
 from bot_engine.data import download_job
 from bot_engine.exceptions import TradeplaneError
@@ -21,7 +20,7 @@ from bot_engine.models import ACTIVE_STATUSES, BacktestRun
 from bot_engine.pairlists import evaluation
 from bot_engine.selectors import backtest as selectors
 from bot_engine.services.audit import current_actor
-from bot_engine.services.backtest import _audit, _bot_id, _submit
+from bot_engine.services.backtest import caller_runs, queue_run
 
 PAIRLIST_RUNNING = "Pairlist evaluation is already running."
 DOWNLOAD_RUNNING = "Data Download is already running."
@@ -59,23 +58,16 @@ def _start(
 ) -> BacktestRun:
     who = current_actor()
     with transaction.atomic():
-        rows = BacktestRun.objects.filter(
-            selectors.owned_by(who), bot_name=config.bot_name, job_category=category
-        )
-        if rows.filter(status__in=ACTIVE_STATUSES).exists():
+        if caller_runs(config, who, category).filter(status__in=ACTIVE_STATUSES).exists():
             raise JobRefused(refusal)
-        run = BacktestRun.objects.create(
-            job_category=category,
-            created_by_id=who.user_id,
-            actor=who.name[:150],
-            bot_id=_bot_id(config),
-            bot_name=config.bot_name,
-            config_files=[str(config.path.resolve())] if config.path else [],
+        run = queue_run(
+            config,
+            who,
+            category=category,
             strategy="",
             options=options,
-            backend=jobs.backend(),
-            step="startup",
+            action=action,
+            target=category,
+            after=options["request"],
         )
-        _audit(config, who, action, category, {"job_id": str(run.job_id), **options["request"]})
-        transaction.on_commit(lambda: _submit(run))
     return run
