@@ -189,7 +189,10 @@ def options_from_body(body: dict) -> BacktestOptions:
 
 def run_job(job_id: str) -> None:
     """Run one pending job in this (worker) process; how it went is written to its row."""
-    close_old_connections()
+    if not connection.in_atomic_block:
+        # A worker's connection may have gone stale between jobs. Inside a transaction (a job
+        # run inline, as the tests do) closing would abort it, so the connection is kept.
+        close_old_connections()
     run = _claim(job_id)
     if run is None:
         return
