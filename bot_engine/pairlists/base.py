@@ -159,9 +159,6 @@ class PairlistHandler:
         value = self.entry.get(key)
         return self.params[key].default if value is None else value
 
-    def generate(self) -> list[str]:
-        raise NotImplementedError(f"{self.name} does not generate a pairlist")
-
     def filter(self, pairs: list[str]) -> list[str]:
         return [pair for pair in pairs if self.keep(pair)]
 

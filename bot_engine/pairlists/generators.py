@@ -7,6 +7,7 @@ other two sort and cut the pairs they are given.
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 
 from bot_engine.pairlists.base import PairlistHandler, lookback, typical_price
 from bot_engine.pairlists.params import NUMBER_ASSETS, REFRESH_PERIOD, Param, lookback_params
@@ -36,7 +37,7 @@ class StaticPairList(PairlistHandler):
         return [*pairs, *(p for p in self.generate() if p not in pairs)]
 
 
-class _RankedPairList(PairlistHandler):
+class _RankedPairList(PairlistHandler, ABC):
     """A generator ranking the stake currency's markets by one number per pair."""
 
     is_pairlist_generator = True
@@ -66,8 +67,9 @@ class _RankedPairList(PairlistHandler):
     def min_applies(self, low: float | None) -> bool:
         return bool(low) and low > 0  # VolumePairList: min_value 0 means none
 
+    @abstractmethod
     def value(self, pair: str) -> float | None:
-        raise NotImplementedError
+        """The figure pairs are ranked or filtered by; None when there is none."""
 
 
 class VolumePairList(_RankedPairList):

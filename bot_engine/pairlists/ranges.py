@@ -7,6 +7,7 @@ daily ones), keep each pair's value ``refresh_period`` seconds, and may sort by 
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 
 import numpy as np
 
@@ -18,7 +19,7 @@ logger = logging.getLogger(__name__)
 _REFRESH = _number(1800, "Refresh period", "Refresh period in seconds", minimum=0)
 
 
-class _RangeFilter(PairlistHandler):
+class _RangeFilter(PairlistHandler, ABC):
     """Keeps pairs whose value lies in ``[low, high]``; sorts by it when asked."""
 
     def filter(self, pairs: list[str]) -> list[str]:
@@ -47,11 +48,13 @@ class _RangeFilter(PairlistHandler):
         frame = self.context.candles(pair, timeframe, count + 1)
         return None if frame.empty else frame
 
+    @abstractmethod
     def value(self, pair: str) -> float | None:
-        raise NotImplementedError
+        """The figure pairs are ranked or filtered by; None when there is none."""
 
+    @abstractmethod
     def in_range(self, value: float) -> bool:
-        raise NotImplementedError
+        """Whether a pair with ``value`` is kept."""
 
 
 class RangeStabilityFilter(_RangeFilter):

@@ -211,6 +211,8 @@ class Trade(metaclass=_TradeType):
     def get_trades(trade_filter: Any = None, include_orders: bool = True) -> TradeQueryResult:
         """Trades matching ``trade_filter``: one ``Trade.<column> <op> value`` or a list of them."""
         if (_local := _ledger()) is not None:
+            # Freqtrade's own answer in a backtest (its backtest trades are not in a database):
+            # the same exception and words, so a strategy guarding for it behaves the same.
             raise NotImplementedError("`Trade.get_trades()` not supported in backtesting mode.")
         rows = _trades()
         if trade_filter is not None:
