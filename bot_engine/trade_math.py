@@ -290,8 +290,6 @@ def stop_on_tick(price: float, tick: float | None, mode: int | None) -> float:
     """A long stop put on the market's price grid, rounded up (toward the price), as
     Freqtrade places a stop: ``3.1824e-05`` on a 1e-8 tick is ``3.183e-05``. Tick-size markets
     only (ccxt's mode 4); any other grid leaves the price as it is."""
-    if not tick or mode != 4 or not price or price != price:  # NaN
+    if not tick or mode != 4 or not price:
         return price
-    step = Decimal(repr(float(tick)))
-    steps = (Decimal(repr(price)) / step).to_integral_value(rounding="ROUND_CEILING")
-    return float(steps * step)
+    return stop_price_on_tick(price, tick)

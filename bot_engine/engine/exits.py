@@ -31,15 +31,9 @@ AUTO_LOCK = "Auto lock"
 
 def update_stoploss(bot: RunningBot, trade: Trade, rate: float, profit: float) -> bool:
     """Move a trailing stop up behind the price; returns True when the stop moved."""
-    rules = bot.rules
-    if not rules.trailing_stop:
+    distance = bot.rules.trailing_distance(profit)
+    if distance is None:
         return False
-    offset = rules.trailing_stop_positive_offset
-    if rules.trailing_only_offset_is_reached and profit <= offset:
-        return False
-    distance = rules.stoploss
-    if rules.trailing_stop_positive is not None and profit > offset:
-        distance = rules.trailing_stop_positive
     new_stop = trade_math.stop_on_tick(
         rate * (1 - abs(distance) / trade.leverage),
         trade.price_precision,

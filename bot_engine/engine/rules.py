@@ -8,6 +8,7 @@ from typing import Any
 
 from bot_engine.config.model import DEFAULT_ORDER_TYPES, BotConfig
 from bot_engine.strategy.base import IStrategy
+from bot_engine.trade_math import roi_entry
 
 
 @dataclass(frozen=True)
@@ -53,5 +54,16 @@ class TradingRules:
 
     def roi_for(self, minutes_open: int) -> float | None:
         """The ROI threshold in force after ``minutes_open`` minutes (largest key <= duration)."""
-        keys = [k for k in self.minimal_roi if k <= minutes_open]
-        return self.minimal_roi[max(keys)] if keys else None
+        return roi_entry(self.minimal_roi, minutes_open)[1]
+
+    def trailing_distance(self, profit: float) -> float | None:
+        """How far below the price a trailing stop follows at ``profit`` (a stoploss ratio),
+        or None when the stop does not trail yet (``trailing_only_offset_is_reached``)."""
+        if not self.trailing_stop:
+            return None
+        offset = self.trailing_stop_positive_offset
+        if self.trailing_only_offset_is_reached and profit < offset:
+            return None
+        if self.trailing_stop_positive is not None and profit > offset:
+            return self.trailing_stop_positive
+        return self.stoploss
