@@ -6,6 +6,8 @@ whichever process serves this application pushes what its engine does to websock
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -47,14 +49,16 @@ class RequestThread(ThreadPoolExecutor):
 
 
 class OneThreadASGIHandler(ASGIHandler):
-    """Django's ASGI handler with the whole middleware chain and the view on one thread.
+    """Django's ASGI handler with the whole request on one thread, entered once.
 
-    Django's own handler runs an all-sync middleware chain in a thread, comes back to the event
-    loop for the view, and goes to a thread again for it (DRF views are sync); and it starts two
-    threads per request (the request's thread and one that joins it). Here a request enters
-    its thread once — middleware, view, then ``response.close()`` as Django does — on a thread
-    reused from an earlier request. Each request in flight still has a thread of its own, as
-    before, and database connections are per thread as Django keeps them (``CONN_MAX_AGE``).
+    Django's own handler sends ``request_started`` through a thread, runs an all-sync
+    middleware chain in a thread, comes back to the event loop for the view and goes to a
+    thread again for it (DRF views are sync), then closes the response through a thread: four
+    trips, and two threads started per request. Here the request enters its thread once —
+    ``request_started``, the request object, middleware, view and ``response.close()`` as
+    Django does them — on a thread reused from an earlier request. Each request in flight
+    still has a thread of its own, and database connections are per thread as Django keeps
+    them (``CONN_MAX_AGE``).
     """
 
     def __init__(self) -> None:
@@ -64,58 +68,59 @@ class OneThreadASGIHandler(ASGIHandler):
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
 
-    async def get_response_async(self, request):
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
-
-    def _respond(self, request):
+    def _respond(self, scope, body_file):
         """On the request's thread: the response, closed already when its body is in memory."""
-        response = self.get_response(request)
-        response._handler_class = self.__class__
+        set_script_prefix(get_script_prefix(scope))
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, response = self.create_request(scope, body_file)
+        if request is not None:
+            response = self.get_response(request)
+            response._handler_class = self.__class__
         if not response.streaming:
-            response.close()  # request_finished (connection cleanup) here: one thread hop less
+            response.close()  # request_finished (connection cleanup) on the request's thread
         return response
 
     async def handle(self, scope, receive, send) -> None:
-        """Django's ``handle`` with one trip to the request's thread for a whole answer.
+        """The answer in one trip to the request's thread.
 
         Django's waits on a second task listening for a disconnect so that it can cancel an
         *async* view; every view here is sync and runs to its end on its thread whatever the
         client does (uvicorn drops what is sent after a disconnect), so the answer goes out
-        straight. Streaming responses (files, the UI) keep Django's own path.
+        straight. Streaming responses (files, the UI) are sent and closed as Django does.
         """
         try:
             body_file = await self.read_body(receive)
         except RequestAborted:
             return
-        set_script_prefix(get_script_prefix(scope))
-        await signals.request_started.asend(sender=self.__class__, scope=scope)
-        request, error_response = self.create_request(scope, body_file)
+        thread = self._idle.pop() if self._idle else RequestThread()
         try:
-            if request is None:
-                await self.send_response(error_response, send)
-                await sync_to_async(error_response.close)()
+            context = contextvars.copy_context()
+            response = await asyncio.wrap_future(
+                thread.submit(context.run, self._respond, scope, body_file)
+            )
+            if not response.streaming:
+                await self.send_response(response, send)
                 return
-            response = await sync_to_async(self._respond, thread_sensitive=True)(request)
             if isinstance(response, FileResponse):
                 response.block_size = self.chunk_size
-            await self.send_response(response, send)
-            if response.streaming:
+            # A sync iterator is read by sync_to_async: on this request's thread, as Django.
+            async with ThreadSensitiveContext(executor=thread):
+                await self.send_response(response, send)
                 await sync_to_async(response.close)()
         finally:
             body_file.close()
+            self._release(thread)
+
+    def _release(self, thread: RequestThread) -> None:
+        if thread.pending or len(self._idle) >= IDLE_REQUEST_THREADS:
+            thread.shutdown(wait=False)
+        else:
+            self._idle.append(thread)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
-        thread = self._idle.pop() if self._idle else RequestThread()
-        try:
-            async with ThreadSensitiveContext(executor=thread):
-                await self.handle(scope, receive, send)
-        finally:
-            if thread.pending or len(self._idle) >= IDLE_REQUEST_THREADS:
-                thread.shutdown(wait=False)
-            else:
-                self._idle.append(thread)
+        await self.handle(scope, receive, send)
 
 
 def build_application():

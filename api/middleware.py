@@ -1,9 +1,67 @@
-"""HTTP middleware of the API: CORS preflight answers as Freqtrade's server gives them, and the
-Content-Security-Policy of the pages a browser renders (admin, ``/docs``, browsable API)."""
+"""HTTP middleware of the API: CORS preflight answers as Freqtrade's server gives them, the
+Content-Security-Policy of the pages a browser renders (admin, ``/docs``, browsable API), and
+Django's browser-session middleware left out of the calls that cannot be in a session."""
 
 from __future__ import annotations
 
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+
+API_PREFIX = "/api/v1/"
+BROWSABLE_API_LOGIN = "/api/v1/auth/"  # DRF's login pages (api/urls.py): plain Django forms
+
+
+def is_sessionless_api_call(request) -> bool:
+    """An API call that sends no cookie and does not ask for a page.
+
+    Without a cookie there is no session, no CSRF token and no logged-in user to find, so the
+    session, CSRF, user and message middleware have nothing to do; with a cookie, or when a
+    browser navigates to the browsable API (``Accept: text/html``: its forms want a CSRF
+    cookie), they run as usual, as they do for the login pages. Every other ``/api/v1/`` view
+    is a DRF view (CSRF-exempt; DRF checks CSRF itself for session logins) or a GET.
+    """
+    meta = request.META
+    return (
+        not meta.get("HTTP_COOKIE")
+        and request.path_info.startswith(API_PREFIX)
+        and not request.path_info.startswith(BROWSABLE_API_LOGIN)
+        and "text/html" not in meta.get("HTTP_ACCEPT", "")
+    )
+
+
+class BrowserOnly:
+    """Mixin for a browser-session middleware: a session-less API call passes it untouched.
+
+    FreqUI, freqtrade-client and scripts send a token or Basic credentials on every call;
+    these four middleware were a quarter of a trivial call's work in Django.
+    """
+
+    def __call__(self, request):
+        if is_sessionless_api_call(request):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class BrowserSessionMiddleware(BrowserOnly, SessionMiddleware):
+    pass
+
+
+class BrowserAuthenticationMiddleware(BrowserOnly, AuthenticationMiddleware):
+    pass
+
+
+class BrowserMessageMiddleware(BrowserOnly, MessageMiddleware):
+    pass
+
+
+class BrowserCsrfViewMiddleware(BrowserOnly, CsrfViewMiddleware):
+    def process_view(self, request, callback, callback_args, callback_kwargs):
+        if is_sessionless_api_call(request):
+            return None
+        return super().process_view(request, callback, callback_args, callback_kwargs)
 
 
 class RejectDisallowedPreflight:

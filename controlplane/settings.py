@@ -60,11 +60,13 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "api.middleware.ContentSecurityPolicy",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session, CSRF, user and message middleware, skipped by API calls that send no
+    # cookie (api/middleware.py: token and Basic clients; the admin and browsers get them all).
+    "api.middleware.BrowserSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "api.middleware.BrowserCsrfViewMiddleware",
+    "api.middleware.BrowserAuthenticationMiddleware",
+    "api.middleware.BrowserMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.audit.ControlAuditMiddleware",
 ]

@@ -31,6 +31,7 @@ USER_CLAIM = "uid"
 PASSWORD_CHANGED = "Token was issued before the password changed"
 USER_GONE = "Token user is inactive or deleted"
 REVOKED = "Token was revoked"
+REMEMBERED_TOKENS = 1024  # verified signatures kept per key (RememberingTokenBackend)
 
 
 def signing_key() -> str:
@@ -70,11 +71,42 @@ def is_revoked(jti: str) -> bool:
         return cursor.fetchone() is not None
 
 
+class RememberingTokenBackend(TokenBackend):
+    """HS256 with one key, remembering the signatures it checked.
+
+    FreqUI sends the same access token with every call for its 15 minutes, and checking the
+    signature again each time was a third of a trivial request's work. Only the signature
+    and the token's fixed claims are remembered: expiry, the password fingerprint and
+    revocation are checked on every use (``FreqtradeToken.verify``).
+    """
+
+    def __init__(self, key: str) -> None:
+        super().__init__("HS256", key)
+        self._checked: dict[str, dict] = {}
+
+    def decode(self, token, verify: bool = True) -> dict:
+        if not verify:
+            return super().decode(token, verify=False)
+        payload = self._checked.get(token)
+        if payload is None:
+            payload = super().decode(token)
+            if len(self._checked) >= REMEMBERED_TOKENS:
+                self._checked.clear()
+            self._checked[token] = payload
+        return dict(payload)
+
+
+@functools.lru_cache(maxsize=4)
+def token_backend(key: str) -> RememberingTokenBackend:
+    """The backend of a signing key (a reload may change the key: a new backend, forgetting)."""
+    return RememberingTokenBackend(key)
+
+
 class FreqtradeToken(Token):
     """A simplejwt token signed with the configured ``jwt_secret_key``."""
 
     def get_token_backend(self) -> TokenBackend:
-        return TokenBackend("HS256", signing_key())
+        return token_backend(signing_key())
 
     def verify(self) -> None:
         super().verify()

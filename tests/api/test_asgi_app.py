@@ -64,3 +64,27 @@ def test_requests_at_once_get_a_thread_each(running_bot):
 
     assert asyncio.run(at_once()) == [(200, b'{"status":"pong"}')] * count
     assert len(handler._idle) == IDLE_REQUEST_THREADS  # the others ended with their request
+
+
+def test_a_request_starts_and_finishes_on_its_own_thread(running_bot):
+    """Django's request signals (database connection upkeep) run on the thread that used the
+    connection, once per request, and not on the event loop's thread."""
+    from django.core import signals
+
+    seen = []
+
+    def record(signal_name):
+        return lambda **kwargs: seen.append((signal_name, threading.get_ident()))
+
+    started, finished = record("started"), record("finished")
+    signals.request_started.connect(started)
+    signals.request_finished.connect(finished)
+    handler = OneThreadASGIHandler()
+    try:
+        loop_thread = threading.get_ident()
+        assert asyncio.run(get(handler, "/api/v1/ping"))[0] == 200
+    finally:
+        signals.request_started.disconnect(started)
+        signals.request_finished.disconnect(finished)
+    assert [name for name, _ in seen] == ["started", "finished"]
+    assert seen[0][1] == seen[1][1] != loop_thread

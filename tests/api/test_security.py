@@ -7,6 +7,7 @@ import dataclasses
 import logging
 import time
 import uuid
+from datetime import timedelta
 
 import jwt
 import pytest
@@ -15,7 +16,7 @@ from rest_framework.test import APIClient
 
 from api.auth import throttling
 from api.auth.authentication import COULD_NOT_VALIDATE
-from api.auth.tokens import PASSWORD_CLAIM, token_pair
+from api.auth.tokens import ACCESS_LIFETIME, PASSWORD_CLAIM, token_pair
 from api.exceptions import exception_handler
 from bot_engine import logbuffer, secret_filter
 from bot_engine.config.builder import build_config
@@ -240,6 +241,20 @@ def test_expired_and_refresh_tokens_are_refused_as_access():
     assert bearer(fresh).get("/api/v1/count").status_code == 200
     assert bearer(expired).get("/api/v1/count").status_code == 401
     assert bearer(refresh).get("/api/v1/count").status_code == 401
+
+
+@pytest.mark.usefixtures("running_bot")
+def test_a_token_in_use_still_expires(monkeypatch):
+    """The server remembers a token's checked signature; its expiry is checked on every use."""
+    from rest_framework_simplejwt import tokens as simplejwt_tokens
+
+    client = bearer(token_pair(API_USER)["access_token"])
+    assert client.get("/api/v1/count").status_code == 200
+    later = simplejwt_tokens.aware_utcnow() + ACCESS_LIFETIME + timedelta(seconds=1)
+    monkeypatch.setattr(simplejwt_tokens, "aware_utcnow", lambda: later)
+    response = client.get("/api/v1/count")
+    assert response.status_code == 401
+    assert response.json() == {"detail": COULD_NOT_VALIDATE}
 
 
 @pytest.mark.parametrize(

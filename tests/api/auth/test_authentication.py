@@ -184,6 +184,20 @@ def test_session_posts_need_csrf(db):
     assert client.post("/api/v1/stop", {}, format="json").status_code == 403
 
 
+def test_a_session_cookie_beside_a_token_keeps_the_csrf_check(db):
+    """Calls without a cookie skip Django's session middleware; a call that brings a session
+    cookie gets it, CSRF check included, even on an API path."""
+    User.objects.create_superuser("admin", password="pw-admin-1")
+    client = APIClient(enforce_csrf_checks=True)
+    client.login(username="admin", password="pw-admin-1")
+    assert client.get("/api/v1/show_config").status_code == 200  # by the session alone
+    assert client.post("/api/v1/stop", {}, format="json").status_code == 403  # no CSRF token
+    token_only = APIClient(enforce_csrf_checks=True)
+    token_only.credentials(HTTP_AUTHORIZATION="Bearer " + token_pair(API_USER)["access_token"])
+    response = token_only.post("/api/v1/stop", {}, format="json")
+    assert response.status_code == 200 and not response.cookies
+
+
 @pytest.fixture
 def cors(settings):
     """settings.py reads CORS_origins from the config file; tests set the resulting setting."""
