@@ -10,9 +10,16 @@ Targets: issue 3, every one under 100 ms median at 100,000 trades on SQLite; iss
 the trivial ones within Freqtrade's time. ``--skip-seed`` times a database seeded by an
 earlier run again.
 
+Freqtrade's medians in the table were measured by the issue's author; ``--freqtrade BIN``
+(the ``freqtrade`` command of a separate virtualenv, never a project dependency) starts that
+Freqtrade's ``webserver`` beside ``runbot`` and times the trivial calls on both, in turns,
+with the same client: median latency and the server's CPU time per call (psutil; steadier
+than latency on a busy machine). ``/whitelist`` needs a running bot, which Freqtrade's
+webserver mode has not: it keeps the recorded figure.
+
     python bench/api.py [--trades N] [--open-trades N] [--requests R] [--db-url URL]
                         [--paths PATH ...] [--target-ms MS] [--from-freqtrade PATH]
-                        [--skip-seed]
+                        [--skip-seed] [--freqtrade BIN] [--trivial-requests R]
 """
 
 from __future__ import annotations
@@ -72,6 +79,19 @@ def parse_args() -> argparse.Namespace:
         default=None,
         metavar="PATH",
         help="import this Freqtrade database (bench/import.py --out) instead of seeding",
+    )
+    parser.add_argument(
+        "--freqtrade",
+        type=Path,
+        default=None,
+        metavar="BIN",
+        help="a Freqtrade 'freqtrade' executable: time the trivial calls on its webserver too",
+    )
+    parser.add_argument(
+        "--trivial-requests",
+        type=int,
+        default=300,
+        help="requests per trivial call in each of 3 turns (with --freqtrade)",
     )
     parser.add_argument(
         "--skip-seed",
@@ -156,6 +176,125 @@ def versus(path: str, median: float) -> str:
     return f"{theirs:>15.1f}  x{median / theirs:.2f} {verdict}"
 
 
+def wait_for_ping(base: str, seconds: float) -> float:
+    """Seconds until ``base`` answers /ping (SystemExit after ``seconds``)."""
+    import requests
+
+    launched = time.monotonic()
+    while time.monotonic() < launched + seconds:
+        try:
+            if requests.get(f"{base}/api/v1/ping", timeout=1).ok:
+                return time.monotonic() - launched
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    sys.exit(f"{base} did not answer /ping within {seconds:g} s")
+
+
+def start_freqtrade(binary: Path, tmp: Path) -> tuple[subprocess.Popen, str]:
+    """Freqtrade's ``webserver`` on a free loopback port, with the bench's credentials."""
+    user_data = tmp / "freqtrade_user_data"
+    subprocess.run(
+        [str(binary), "create-userdir", "--userdir", str(user_data)],
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    config = tmp / "freqtrade.json"
+    config.write_text(
+        json.dumps(
+            {
+                "dry_run": True,
+                "stake_currency": "BTC",
+                "stake_amount": 0.01,
+                "max_open_trades": 100,
+                "timeframe": "5m",
+                "user_data_dir": str(user_data),
+                "exchange": {"name": "binance", "pair_whitelist": PAIRS},
+                "pairlists": [{"method": "StaticPairList"}],
+                "api_server": {
+                    "enabled": True,
+                    "listen_ip_address": "127.0.0.1",
+                    "listen_port": port,
+                    "verbosity": "error",
+                    "username": USER,
+                    "password": PASSWORD,
+                    "jwt_secret_key": "bench-secret-0123456789abcdef0123456789abcdef",
+                },
+            }
+        )
+    )
+    log = (tmp / "freqtrade.log").open("w")
+    proc = subprocess.Popen(
+        [str(binary), "webserver", "--config", str(config)], stdout=log, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    wait_for_ping(base, 120)
+    return proc, base
+
+
+def server_cpu_seconds(pid: int) -> float:
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
+def side_by_side(servers: dict[str, tuple[str, str, int]], path: str, n: int) -> dict:
+    """{server: (median ms, server CPU µs per call)} over 3 turns of ``n`` calls each.
+
+    Turns alternate between the servers so that a busy moment of the machine falls on both;
+    the median of the turns' figures is kept.
+    """
+    import requests
+
+    sessions = {}
+    for name, (base, token, _) in servers.items():
+        sessions[name] = requests.Session()
+        sessions[name].headers["Authorization"] = f"Bearer {token}"
+        for _ in range(20):
+            sessions[name].get(f"{base}/api/v1/{path}", timeout=10).raise_for_status()
+    figures: dict[str, list[tuple[float, float]]] = {name: [] for name in servers}
+    for _ in range(3):
+        for name, (base, _, pid) in servers.items():
+            session, timings = sessions[name], []
+            cpu = server_cpu_seconds(pid)
+            for _ in range(n):
+                started = time.perf_counter()
+                session.get(f"{base}/api/v1/{path}", timeout=10)
+                timings.append((time.perf_counter() - started) * 1000)
+            cpu_us = (server_cpu_seconds(pid) - cpu) / n * 1e6
+            figures[name].append((statistics.median(timings), cpu_us))
+    return {
+        name: (statistics.median(t[0] for t in turns), statistics.median(t[1] for t in turns))
+        for name, turns in figures.items()
+    }
+
+
+def compare_with_freqtrade(binary: Path, tmp: Path, ours: tuple[str, str, int], n: int) -> None:
+    """The trivial calls on ``runbot`` and on Freqtrade's webserver, in turns."""
+    import requests
+
+    proc, base = start_freqtrade(binary, tmp)
+    try:
+        token = requests.post(
+            f"{base}/api/v1/token/login", auth=(USER, PASSWORD), timeout=10
+        ).json()["access_token"]
+        servers = {"tradeplane": ours, "freqtrade": (base, token, proc.pid)}
+        print(f"side by side with {binary} webserver (3 turns x {n} calls, medians):")
+        print(f"{'endpoint':<14}{'Tradeplane':>22}{'Freqtrade':>22}   latency   server CPU")
+        for path in [p for p in TRIVIAL if p != "whitelist"]:
+            got = side_by_side(servers, path, n)
+            (ms, cpu), (their_ms, their_cpu) = got["tradeplane"], got["freqtrade"]
+            verdict = "OK" if ms <= their_ms else "SLOWER"
+            print(
+                f"{path:<14}{ms:>10.2f} ms{cpu:>7.0f} us{their_ms:>10.2f} ms{their_cpu:>7.0f} us"
+                f"   x{ms / their_ms:.2f} {verdict:<6} x{cpu / their_cpu:.2f}"
+            )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def rss_mb(pid: int) -> str:
     """Resident memory of ``pid`` now and at its peak (Linux ``/proc``)."""
     try:
@@ -213,15 +352,7 @@ def main() -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        launched = time.monotonic()
-        deadline = launched + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{base}/api/v1/ping", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        print(f"runbot start (launch -> first /ping): {time.monotonic() - launched:.1f} s")
+        print(f"runbot start (launch -> first /ping): {wait_for_ping(base, 60):.1f} s")
         token = requests.post(
             f"{base}/api/v1/token/login", auth=(USER, PASSWORD), timeout=10
         ).json()["access_token"]
@@ -246,6 +377,10 @@ def main() -> None:
             print(f"{path:<36}{figures}  {flag:<6}{versus(path, median)}")
         print(f"slowest median: {worst:.1f} ms -> {'OK' if worst < target else 'MISSED'}")
         print(f"runbot memory: {rss_mb(proc.pid)}")
+        if args.freqtrade:
+            compare_with_freqtrade(
+                args.freqtrade, tmp, (base, token, proc.pid), args.trivial_requests
+            )
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot_engine.config.model import BotConfig
-from bot_engine.engine.wallet import stake_wallet
+from bot_engine.engine.wallet import loaded_stake_wallet
 from bot_engine.selectors.closed_cache import closed_trades
 from bot_engine.selectors.trades import open_trades
 from bot_engine.trade_math import starting_balance
@@ -46,9 +46,12 @@ def balance_summary(
     """Balances: each open trade's base coin (valued at ``current_rates[pair]``), then the stake
     currency; totals and the ratio to the starting capital."""
     stake = config.stake_currency
-    wallet = stake_wallet(bot_id, config, closed_profit=closed_trades(bot_id).profit_sum)
+    trades = list(open_trades(bot_id=bot_id))
+    wallet = loaded_stake_wallet(
+        config, closed_profit=closed_trades(bot_id).profit_sum, open_trades=trades
+    )
     coins: dict[str, tuple[CoinBalance, float | None]] = {}
-    for trade in open_trades(bot_id=bot_id):
+    for trade in trades:
         coin = trade.base_currency or trade.pair.split("/")[0]
         exit_side = "buy" if trade.is_short else "sell"
         pending = sum(

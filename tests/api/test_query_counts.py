@@ -28,7 +28,7 @@ API_SERVER = {
 POLLED_QUERIES = {
     "status": 2,  # open trades, their orders
     "count": 1,
-    "balance": 9,
+    "balance": 7,  # the closed-trade cache (4), open trades and their orders, the bot row
     "performance": 5,
     "daily": 7,
     "locks": 1,
