@@ -77,12 +77,20 @@ class BacktestAbortView(ActsForCaller, APIView):
         return Response(bodies.abort_body(services.backtest_abort(config=webserver_config())))
 
 
+def history_config():
+    """The webserver's config, once the runs stored by someone else have rows
+    (``services.history_adopt_files``): every history call sees what the folder holds."""
+    config = webserver_config()
+    services.history_adopt_files(config=config)
+    return config
+
+
 class HistoryView(APIView):
     permission_classes = WEBSERVER
 
     @extend_schema(request=None, responses=dict)
     def get(self, request):
-        runs = list(selectors.history_rows(webserver_config().bot_name))
+        runs = list(selectors.history_rows(history_config().bot_name))
         return Response(bodies.history_entries(runs))
 
 
@@ -94,7 +102,7 @@ class HistoryResultView(APIView):
         query = parse_query(request, bodies.HistoryQuery)
         try:
             run = selectors.history_result(
-                webserver_config().bot_name, query["filename"], query["strategy"]
+                history_config().bot_name, query["filename"], query["strategy"]
             )
         except selectors.BacktestNotFound as exc:
             raise not_found(exc) from None
@@ -108,7 +116,7 @@ class HistoryFileView(ActsForCaller, APIView):
     def patch(self, request, file: str):
         body = parse_body(request, bodies.NotesRequest)
         try:
-            runs = services.history_set_notes(config=webserver_config(), filename=file, **body)
+            runs = services.history_set_notes(config=history_config(), filename=file, **body)
         except selectors.BacktestNotFound as exc:
             raise not_found(exc) from None
         except services.BacktestRefused as exc:
@@ -117,7 +125,7 @@ class HistoryFileView(ActsForCaller, APIView):
 
     @extend_schema(request=None, responses=dict)
     def delete(self, request, file: str):
-        config = webserver_config()
+        config = history_config()
         try:
             services.history_delete(config=config, filename=file)
         except selectors.BacktestNotFound as exc:
@@ -131,7 +139,7 @@ class MarketChangeView(APIView):
     @extend_schema(request=None, responses=dict)
     def get(self, request, file: str):
         try:
-            series = selectors.market_change(webserver_config(), file)
+            series = selectors.market_change(history_config(), file)
         except selectors.BacktestNotFound as exc:
             raise not_found(exc) from None
         return Response(bodies.series_body(series))
@@ -143,7 +151,7 @@ class WalletView(APIView):
     @extend_schema(request=None, responses=dict)
     def get(self, request, file: str, strategy: str):
         try:
-            series = selectors.wallet(webserver_config(), file, strategy)
+            series = selectors.wallet(history_config(), file, strategy)
         except selectors.BacktestNotFound as exc:
             raise not_found(exc, status.HTTP_400_BAD_REQUEST) from None
         return Response(bodies.wallet_body(series))

@@ -104,14 +104,19 @@ def load_metadata(directory: Path | str, filename: str) -> dict[str, dict[str, A
     return json.loads(path.read_text())
 
 
+def stored_names(directory: Path | str) -> list[str]:
+    """The names of the runs stored in ``directory`` (a meta file and its zip), sorted."""
+    folder = Path(directory)
+    names = (path.name.removesuffix(".meta.json") for path in folder.glob(f"{PREFIX}*.meta.json"))
+    return sorted(name for name in names if (folder / f"{name}.zip").is_file())
+
+
 def history(directory: Path | str) -> list[dict[str, Any]]:
     """Every stored run and strategy, newest first (Freqtrade's /backtest/history rows)."""
     folder = Path(directory)
     rows = []
-    for meta_path in folder.glob(f"{PREFIX}*.meta.json"):
-        name = meta_path.name.removesuffix(".meta.json")
-        if not (folder / f"{name}.zip").is_file():
-            continue
+    for name in stored_names(folder):
+        meta_path = folder / f"{name}.meta.json"
         try:
             meta = json.loads(meta_path.read_text())
         except (OSError, ValueError):

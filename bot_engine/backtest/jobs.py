@@ -25,7 +25,7 @@ from typing import Any
 import django
 from celery import current_app
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from bot_engine.backtest.options import BacktestOptions
@@ -39,6 +39,7 @@ from bot_engine.models import ACTIVE_STATUSES, BacktestRun, BacktestStatus
 logger = logging.getLogger(__name__)
 
 LOCAL, CELERY = "local", "celery"
+ADOPTED = "file"  # a row made for a stored result (services.backtest.history_adopt_files)
 BACKTEST = "backtest"  # the job category of a backtest (analyses: analysis_jobs.py)
 TASK_NAME = "tradeplane.backtest.run"  # bot_engine/backtest/tasks.py
 STOP_REQUESTED = "Stop requested"  # Freqtrade's words for an aborted backtest
@@ -217,6 +218,16 @@ def run_job(job_id: str) -> None:
         tracker.write_tasks(final=False)
         return
     tracker.total = finished.candle_count or tracker.total
+    with transaction.atomic():
+        _record_success(run, finished, tracker)
+
+
+def _record_success(run: BacktestRun, finished: Finished, tracker: Tracker) -> None:
+    # A history call between the export and this update may have adopted the new files as a
+    # run of their own: the job's row is the run.
+    BacktestRun.objects.filter(
+        bot_name=run.bot_name, filename=finished.filename, backend=ADOPTED
+    ).delete()
     BacktestRun.objects.filter(pk=run.pk, status=BacktestStatus.RUNNING).update(
         status=BacktestStatus.SUCCESS,
         step="finished",

@@ -42,7 +42,8 @@ class BacktestRun(models.Model):
     config_files = models.JSONField(default=list, blank=True)
     strategy = models.CharField(max_length=100)
     options = models.JSONField(default=dict, blank=True, help_text="The start request's body.")
-    backend = models.CharField(max_length=10, default="local")  # local (process pool) | celery
+    # local (process pool) | celery | file (a stored result adopted into the history)
+    backend = models.CharField(max_length=10, default="local")
     status = models.CharField(
         max_length=12, choices=BacktestStatus.choices, default=BacktestStatus.PENDING
     )

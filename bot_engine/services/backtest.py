@@ -7,6 +7,9 @@ The job itself runs in a worker process (``bot_engine.backtest.jobs``), never he
 from __future__ import annotations
 
 import logging
+import threading
+import zipfile
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
@@ -150,6 +153,71 @@ def backtest_reset(*, config: BotConfig) -> BacktestRun | None:
     if run is not None:
         BacktestRun.objects.filter(pk=run.pk).update(dismissed=True)
     return None
+
+
+_adopting = threading.Lock()
+
+
+def history_adopt_files(*, config: BotConfig) -> int:
+    """Rows for the runs stored in the results folder by someone else: ``manage.py
+    backtesting`` or Freqtrade itself. Freqtrade's history is that folder, so FreqUI shows
+    such runs beside the ones started through the API; a row makes them readable, annotatable
+    and deletable the same way. Returns how many were adopted."""
+    from bot_engine.backtest import export  # Freqtrade's result files
+
+    folder = selectors.results_dir(config)
+    names = export.stored_names(folder)
+    if not names:
+        return 0
+    adopted = 0
+    with _adopting:
+        known = set(
+            BacktestRun.objects.filter(bot_name=config.bot_name, filename__in=names).values_list(
+                "filename", flat=True
+            )
+        )
+        for name in names:
+            if name not in known and _adopt(config, export, folder, name):
+                adopted += 1
+    return adopted
+
+
+def _adopt(config: BotConfig, export, folder, name: str) -> bool:
+    try:
+        meta = export.load_metadata(folder, name)
+        document = {"metadata": meta, **export.load_result(folder, name)}
+        if not isinstance(document.get("strategy"), dict):
+            raise ValueError("no strategy results")
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        logger.warning("Backtest result %s not readable, left out of the history: %s", name, exc)
+        return False
+    first = next(iter(meta.values()), {})
+    started = first.get("backtest_start_time")
+    when = datetime.fromtimestamp(started, tz=UTC) if isinstance(started, int) else None
+    BacktestRun.objects.create(
+        bot_name=config.bot_name,
+        job_category=jobs.BACKTEST,
+        strategy=", ".join(meta)[:100],
+        backend=jobs.ADOPTED,
+        status=BacktestStatus.SUCCESS,
+        step="finished",
+        progress=1.0,
+        status_msg="Backtest ended",
+        actor="result file",
+        dismissed=True,  # nobody's current job, not a background job
+        cleared=True,
+        result=document,
+        filename=name,
+        notes=first.get("notes") or "",
+        run_id=str(first.get("run_id") or ""),
+        timeframe=str(first.get("timeframe") or ""),
+        backtest_start_ts=first.get("backtest_start_ts"),
+        backtest_end_ts=first.get("backtest_end_ts"),
+        trade_count=sum(len(block.get("trades") or []) for block in document["strategy"].values()),
+        started_at=when,
+        finished_at=when,
+    )
+    return True
 
 
 def history_set_notes(

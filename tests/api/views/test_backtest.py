@@ -7,6 +7,10 @@ once (module fixture); the other runs use a 2-day range.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +19,7 @@ import requests
 
 from tests.fixtures.webserver_backtest import (
     INDEX,
+    REPO,
     SAMPLE_BODY,
     SHORT_BODY,
     USER,
@@ -179,6 +184,32 @@ def test_the_history_is_served_from_the_stored_jobs(bt_client, bt_folder):
     assert result["status"] == "ended" and result["backtest_result"]["strategy"]["SampleStrategy"]
     series = bt_client.call("GET", f"backtest/history/{name}/market_change")
     assert (series.status_code, series.json()) == (404, {"detail": "File not found."})
+
+
+def test_a_run_stored_by_the_cli_joins_the_history(bt_client, bt_folder):
+    """``manage.py backtesting`` writes into the webserver's results folder; Freqtrade's
+    history is that folder, so FreqUI lists the run and reads, annotates and deletes it."""
+    results = bt_folder / "user_data" / "backtest_results"
+    before = set(results.glob("*.meta.json"))
+    command = [sys.executable, "manage.py", "backtesting", "--config"]
+    command += [str(bt_client.server.config_path), "--strategy", "SampleStrategy"]
+    command += ["--timerange", "20180111-20180112"]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TRADEPLANE_")}
+    subprocess.run(command, cwd=REPO, env=clean, check=True, capture_output=True, timeout=300)
+    (meta,) = set(results.glob("*.meta.json")) - before
+    name = meta.name.removesuffix(".meta.json")
+    (entry,) = [e for e in bt_client.get("backtest/history") if e["filename"] == name]
+    stored = json.loads(meta.read_text())["SampleStrategy"]
+    assert entry == {"filename": name, "strategy": "SampleStrategy", **stored, "notes": ""}
+    result = bt_client.get("backtest/history/result", params=_query(name))
+    trades = result["backtest_result"]["strategy"]["SampleStrategy"]["trades"]
+    assert result["status"] == "ended" and trades
+    notes = {"strategy": "SampleStrategy", "notes": "from the CLI"}
+    annotated = bt_client.call("PATCH", f"backtest/history/{name}", json=notes).json()
+    assert [e["notes"] for e in annotated] == ["from the CLI"]
+    assert bt_client.call("DELETE", f"backtest/history/{name}").status_code == 200
+    assert name not in [e["filename"] for e in bt_client.get("backtest/history")]
+    assert not meta.exists()
 
 
 def test_reset_then_idle_answers(bt_client):

@@ -43,6 +43,28 @@ def test_a_job_runs_to_its_result_in_one_write(job_config, tmp_path):
     assert run.started_at <= run.finished_at
 
 
+def test_a_history_call_during_the_export_lists_the_run_once(job_config, monkeypatch):
+    """The files are written before the job's row says so; a history call in between adopts
+    them as a stored run, and the job's row replaces it."""
+    from bot_engine.config.loader import load_config
+    from bot_engine.selectors.backtest import history_rows
+    from bot_engine.services.backtest import history_adopt_files
+
+    config = load_config(job_config)
+    export = jobs._export
+
+    def export_then_history_call(*args):
+        name = export(*args)
+        assert history_adopt_files(config=config) == 1
+        return name
+
+    monkeypatch.setattr(jobs, "_export", export_then_history_call)
+    run = pending(job_config)
+    jobs.run_job(str(run.job_id))
+    assert [row.pk for row in history_rows(BOT)] == [run.pk]
+    assert history_adopt_files(config=config) == 0
+
+
 def test_an_unknown_strategy_fails_with_freqtrades_message(job_config):
     run = pending(job_config, {**SHORT_BODY, "strategy": "NoSuchStrategy"})
     jobs.run_job(str(run.job_id))
