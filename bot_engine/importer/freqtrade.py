@@ -6,35 +6,28 @@ refusal writes nothing. The second copies the rows in batches, one transaction e
 later batch fail anyway, the batches already written are deleted again: never a partial import.
 
 Freqtrade's trade ids are kept as ``Trade.trade_id``. A trade the bot already holds (same id,
-pair and open date) counts as already present, so running the import again is a no-op. Older
-column names are accepted (``sell_reason`` -> exit_reason, ``buy_tag`` -> enter_tag) and columns
-newer than the database get Freqtrade's migration defaults.
+pair and open date) counts as already present, so running the import again is a no-op. How a
+source row becomes field values (old column names, dates, defaults) is ``importer/rows.py``.
 """
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
-from bot_engine import trade_math
 from bot_engine.importer.bulk import insert_rows
+from bot_engine.importer.rows import order_values, trade_values, utc
 from bot_engine.importer.source import FreqtradeImportError, Source, open_source
 from bot_engine.models import Bot, Order, PairLock, Trade, TradeCustomData
 
 BATCH_SIZE = 5000
 SHOWN_IDS = 10  # ids named in a refusal message
 
-# Freqtrade column -> Trade field, where the names differ.
-TRADE_RENAMES = {"sell_reason": "exit_reason", "buy_tag": "enter_tag"}
-TRADE_DATETIMES = ("open_date", "close_date")
-ORDER_DATETIMES = ("order_date", "order_filled_date", "order_update_date")
 # Without these a table is not Freqtrade's (present in every version since 2021).
 REQUIRED = {
     "trades": {"id", "exchange", "pair", "is_open", "open_rate", "amount", "open_date"},
@@ -42,8 +35,6 @@ REQUIRED = {
     "pairlocks": {"pair", "lock_time", "lock_end_time"},
     "trade_custom_data": {"ft_trade_id", "cd_key", "cd_type", "cd_value", "created_at"},
 }
-TRADE_SKIP = {"id", "bot_id", "trade_id"}  # funding_fee_running, record_version: not ours
-ORDER_SKIP = {"id", "bot_id", "trade_id", "ft_trade_id"}
 REASON_ORPHAN = "no trade with its ft_trade_id in the source"
 REASON_TRADE_PRESENT = "its trade was imported before (a re-import does not update trades)"
 REASON_ORDER_ID_USED = "the bot already has an order with this pair and order id"
@@ -192,7 +183,7 @@ def _plan(src: Source, bot: Bot | None) -> _Plan:
         raise FreqtradeImportError(f"{src.label} is corrupt ({problem}); nothing imported.")
 
     source_keys = {
-        row[0]: (row[1], _utc(row[2]))
+        row[0]: (row[1], utc(row[2]))
         for row in src.rows("SELECT id, pair, open_date FROM trades ORDER BY id")
     }
     present: set[int] = set()
@@ -237,7 +228,7 @@ def _batch(
     trade_rows = _select(src, "trades", plan.trade_columns, "id", first, last)
     new_rows = [row for row in trade_rows if row["id"] not in plan.present]
     summary.trades.present += len(trade_rows) - len(new_rows)
-    trades = [_trade(row, bot) for row in new_rows]
+    trades = [trade_values(row, bot) for row in new_rows]
     order_rows = _select(src, "orders", plan.order_columns, "ft_trade_id", first, last)
     pks: dict[int, int] = {}
     if write:
@@ -262,7 +253,7 @@ def _batch(
         if (row["ft_pair"], row["order_id"]) in used:
             summary.orders.skipped[REASON_ORDER_ID_USED] += 1
             continue
-        orders.append(_order(row, bot, pks.get(trade_id)))
+        orders.append(order_values(row, bot, pks.get(trade_id)))
     if write:
         insert_rows(Order, orders)
     summary.trades.imported += len(trades)
@@ -298,8 +289,8 @@ def _custom_data(
                 cd_key=row["cd_key"],
                 cd_type=row["cd_type"],
                 cd_value=row["cd_value"],
-                created_at=_utc(row["created_at"]),
-                updated_at=_utc(row.get("updated_at")),
+                created_at=utc(row["created_at"]),
+                updated_at=utc(row.get("updated_at")),
             )
         )
     if write:
@@ -326,8 +317,8 @@ def _locks(src: Source, plan: _Plan, bot: Bot | None, summary: ImportSummary, *,
             pair=row["pair"],
             side=row.get("side") or "*",
             reason=row.get("reason"),
-            lock_time=_utc(row["lock_time"]),
-            lock_end_time=_utc(row["lock_end_time"]),
+            lock_time=utc(row["lock_time"]),
+            lock_end_time=utc(row["lock_end_time"]),
             active=bool(row.get("active", True)),
         )
         key = (lock.pair, lock.side, lock.lock_time, lock.lock_end_time)
@@ -369,92 +360,6 @@ def _select(src: Source, table: str, columns: list[str], key: str, first: int, l
     return [dict(zip(columns, values, strict=True)) for values in src.rows(sql, (first, last))]
 
 
-@functools.cache
-def _field_names(model) -> frozenset[str]:
-    return frozenset(f.attname for f in model._meta.concrete_fields)
-
-
-def _utc(value: Any) -> datetime | None:
-    """Freqtrade stores naive UTC ("2018-01-10 21:40:35.088734"; a datetime from PostgreSQL)."""
-    if value is None or value == "":
-        return None
-    try:
-        parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    except ValueError:
-        raise FreqtradeImportError(f"Not a date: {value!r}.") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def _trade(row: Mapping[str, Any], bot: Bot | None) -> dict[str, Any]:
-    """A ``trades`` row as Trade field values."""
-    fields = _field_names(Trade)
-    values: dict[str, Any] = {}
-    for column, value in row.items():
-        name = TRADE_RENAMES.get(column, column)
-        if name in TRADE_SKIP or name not in fields:
-            continue
-        if name in values and value is None:
-            continue  # both old and new column present: keep the filled one
-        values[name] = value
-    for name in TRADE_DATETIMES:
-        values[name] = _utc(values.get(name))
-    for name in ("is_open", "is_short", "is_stop_loss_trailing"):
-        values[name] = bool(values.get(name))
-    # Freqtrade's TradingMode enum is stored by name ("SPOT"); the wire value is lower case.
-    values["trading_mode"] = str(values.get("trading_mode") or "spot").lower()
-    # Freqtrade's own migration defaults for columns an older database lacks.
-    for name, default in (
-        ("leverage", 1.0),
-        ("interest_rate", 0.0),
-        ("realized_profit", 0.0),
-        ("stop_loss", 0.0),
-        ("initial_stop_loss", 0.0),
-        ("strategy", ""),
-        ("fee_open", 0.0),
-        ("fee_close", 0.0),
-        ("stake_amount", 0.0),
-    ):
-        if values.get(name) is None:
-            values[name] = default
-    if values.get("max_stake_amount") is None:
-        values["max_stake_amount"] = values["stake_amount"]
-    pair = str(row["pair"])
-    if not values.get("base_currency") and "/" in pair:
-        values["base_currency"] = pair.split("/")[0]
-    if not values.get("stake_currency") and "/" in pair:
-        values["stake_currency"] = pair.split("/")[1].split(":")[0]
-    values.setdefault("base_currency", "")
-    values["base_currency"] = values["base_currency"] or ""
-    values["stake_currency"] = values.get("stake_currency") or ""
-    if not values.get("open_trade_value"):
-        values["open_trade_value"] = trade_math.open_trade_value(
-            values["amount"], values["open_rate"], values["fee_open"], is_short=values["is_short"]
-        )
-    values["bot_id"] = bot.pk if bot else None
-    values["trade_id"] = row["id"]
-    return values
-
-
-def _order(row: Mapping[str, Any], bot: Bot | None, trade_pk: int | None) -> dict[str, Any]:
-    """An ``orders`` row as Order field values, belonging to the trade with ``trade_pk``."""
-    fields = _field_names(Order)
-    values = {
-        name: value for name, value in row.items() if name in fields and name not in ORDER_SKIP
-    }
-    for name in ORDER_DATETIMES:
-        if name in values:
-            values[name] = _utc(values[name])
-    values["ft_is_open"] = bool(values.get("ft_is_open"))
-    # Databases from before Freqtrade stored its own copy of amount and price.
-    if values.get("ft_amount") is None:
-        values["ft_amount"] = values.get("amount") or 0.0
-    if values.get("ft_price") is None:
-        values["ft_price"] = values.get("price") or values.get("average") or 0.0
-    values["bot_id"] = bot.pk if bot else None
-    values["trade_id"] = trade_pk
-    return values
-
-
 def _count(src: Source, sql: str) -> int:
     return next(src.rows(sql))[0]
 
@@ -464,4 +369,4 @@ def _stored_bot_start(src: Source) -> datetime | None:
         src.rows('SELECT datetime_value FROM "KeyValueStore" WHERE "key" = ?', ("bot_start_time",)),
         None,
     )
-    return _utc(row[0]) if row else None
+    return utc(row[0]) if row else None
