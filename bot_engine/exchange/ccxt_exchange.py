@@ -25,13 +25,13 @@ from bot_engine.exceptions import (
     TemporaryExchangeError,
 )
 from bot_engine.exchange.base import BalanceEntry, Exchange, Market, OrderResult, Ticker
+from bot_engine.exchange.ccxt_responses import from_ms, market, num, ohlcv_frame, order_result
 from bot_engine.exchange.retry import retrying
 
 T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
-OHLCV_COLUMNS = ["date", "open", "high", "low", "close", "volume"]
 REDACTED = "***"
 
 # First match wins, so subclasses come before their parents (OrderNotFound is an InvalidOrder;
@@ -101,22 +101,22 @@ class CcxtExchange(Exchange):
             raw = self._read("load_markets", lambda: self._client.load_markets(False))
             mode = getattr(self._client, "precisionMode", None)
             self._markets = {
-                symbol: _market(m, mode) for symbol, m in raw.items() if m.get("spot", True)
+                symbol: market(m, mode) for symbol, m in raw.items() if m.get("spot", True)
             }
         return self._markets
 
     def fetch_ticker(self, pair: str) -> Ticker:
         raw = self._read(f"fetch_ticker {pair}", lambda: self._client.fetch_ticker(pair))
-        last = _num(raw.get("last")) or _num(raw.get("close"))
+        last = num(raw.get("last")) or num(raw.get("close"))
         if not last:
             raise ExchangeError(f"fetch_ticker {pair}: the exchange reported no last price")
         # A missing (or zero) side happens on thin books; the last trade is the best stand-in.
         return Ticker(
             symbol=pair,
             last=last,
-            bid=_num(raw.get("bid")) or last,
-            ask=_num(raw.get("ask")) or last,
-            timestamp=_from_ms(raw.get("timestamp")) or self.now(),
+            bid=num(raw.get("bid")) or last,
+            ask=num(raw.get("ask")) or last,
+            timestamp=from_ms(raw.get("timestamp")) or self.now(),
         )
 
     def fetch_tickers_24h(self) -> dict[str, dict[str, float | None]]:
@@ -124,7 +124,7 @@ class CcxtExchange(Exchange):
         quoteVolume and percentage, as ccxt reports them."""
         raw = self._read("fetch_tickers", lambda: self._client.fetch_tickers())
         keys = ("last", "bid", "ask", "quoteVolume", "percentage")
-        return {symbol: {k: _num(t.get(k)) for k in keys} for symbol, t in raw.items()}
+        return {symbol: {k: num(t.get(k)) for k in keys} for symbol, t in raw.items()}
 
     def fetch_order_book(self, pair: str, limit: int) -> dict:
         return self._read(
@@ -138,7 +138,7 @@ class CcxtExchange(Exchange):
             timeframe_ms = self._client.parse_timeframe(timeframe) * 1000
         # One extra, because the newest candle is usually still open and gets dropped.
         rows = self._read(label, lambda: self._client.fetch_ohlcv(pair, timeframe, limit=limit + 1))
-        frame = _ohlcv_frame(rows)
+        frame = ohlcv_frame(rows)
         if not frame.empty:
             now_ms = int(self.now().timestamp() * 1000)
             open_ms = frame["date"].iloc[-1].value // 1_000_000
@@ -169,7 +169,7 @@ class CcxtExchange(Exchange):
                     pair, timeframe, since=start, limit=page_size
                 ),
             )
-            frame = _ohlcv_frame(rows)
+            frame = ohlcv_frame(rows)
             if frame.empty:
                 return
             open_ms = frame["date"].array.asi8 // 1_000_000
@@ -192,8 +192,8 @@ class CcxtExchange(Exchange):
             account = raw.get(currency) or {}
             entries[currency] = BalanceEntry(
                 currency=currency,
-                free=_num(account.get("free")) or 0.0,
-                used=_num(account.get("used")) or 0.0,
+                free=num(account.get("free")) or 0.0,
+                used=num(account.get("used")) or 0.0,
                 total=float(total),
             )
         return entries
@@ -217,14 +217,14 @@ class CcxtExchange(Exchange):
             sent_price = (
                 None if order_type == "market" else self._client.price_to_precision(pair, price)
             )
-            raw = self._client.create_order(pair, order_type, side, sent_amount, _num(sent_price))
-        return _order_result(raw, pair)
+            raw = self._client.create_order(pair, order_type, side, sent_amount, num(sent_price))
+        return order_result(raw, pair)
 
     def fetch_order(self, order_id: str, pair: str) -> OrderResult:
         raw = self._read(
             f"fetch_order {pair} {order_id}", lambda: self._client.fetch_order(order_id, pair)
         )
-        return _order_result(raw, pair)
+        return order_result(raw, pair)
 
     def cancel_order(self, order_id: str, pair: str) -> OrderResult:
         # Retrying a cancel is safe: at worst the repeat finds the order already gone and
@@ -232,7 +232,7 @@ class CcxtExchange(Exchange):
         raw = self._read(
             f"cancel_order {pair} {order_id}", lambda: self._client.cancel_order(order_id, pair)
         )
-        return _order_result(raw, pair)
+        return order_result(raw, pair)
 
     def amount_to_precision(self, pair: str, amount: float) -> float:
         """``amount`` rounded the way the exchange accepts it (ccxt truncates amounts)."""
@@ -297,105 +297,11 @@ def _build_client(config: ExchangeConfig) -> Any:
     return getattr(ccxt, exchange_id)(settings)
 
 
-def _market(raw: dict, precision_mode: int | None) -> Market:
-    precision = raw.get("precision") or {}
-    limits = raw.get("limits") or {}
-    return Market(
-        symbol=raw["symbol"],
-        base=raw["base"],
-        quote=raw["quote"],
-        active=raw.get("active") is not False,  # ccxt uses None for "unknown": assume tradable
-        spot=bool(raw.get("spot", True)),
-        amount_precision=_num(precision.get("amount")),
-        price_precision=_num(precision.get("price")),
-        precision_mode=precision_mode,
-        min_amount=_num((limits.get("amount") or {}).get("min")),
-        min_cost=_num((limits.get("cost") or {}).get("min")),
-        fee_taker=_num_or(raw.get("taker"), Market.fee_taker),
-        fee_maker=_num_or(raw.get("maker"), Market.fee_maker),
-    )
-
-
 def _ohlcv_page_size(client: Any) -> int:
     """Candles per request: ccxt's per-exchange maximum, 500 where it does not say."""
     features = getattr(client, "features", None) or {}
     limit = ((features.get("spot") or {}).get("fetchOHLCV") or {}).get("limit")
     return int(limit) if limit else 500
-
-
-def _ohlcv_frame(rows: list[list]) -> pd.DataFrame:
-    frame = pd.DataFrame([row[:6] for row in rows], columns=OHLCV_COLUMNS)
-    frame["date"] = pd.to_datetime(frame["date"].astype("int64"), unit="ms", utc=True).astype(
-        "datetime64[ns, UTC]"
-    )
-    for column in OHLCV_COLUMNS[1:]:
-        frame[column] = frame[column].astype("float64")
-    # Exchanges occasionally repeat the newest candle across pages; keep its latest values.
-    frame = frame.drop_duplicates("date", keep="last").sort_values("date")
-    return frame.reset_index(drop=True)
-
-
-def _order_result(raw: dict, pair: str) -> OrderResult:
-    amount = _num(raw.get("amount")) or 0.0
-    filled = _num(raw.get("filled")) or 0.0
-    remaining = _num(raw.get("remaining"))
-    average = _num(raw.get("average"))
-    cost = _num(raw.get("cost"))
-    fee_cost, fee_currency, fee_rate = _fee(raw)
-    status = raw.get("status") or "open"
-    return OrderResult(
-        id=str(raw["id"]),
-        symbol=raw.get("symbol") or pair,
-        side=raw.get("side") or "",
-        type=raw.get("type") or "",
-        status=status,
-        amount=amount,
-        price=_num(raw.get("price")),
-        filled=filled,
-        remaining=remaining if remaining is not None else max(amount - filled, 0.0),
-        average=average,
-        cost=cost if cost is not None else filled * (average or 0.0),
-        fee_cost=fee_cost,
-        fee_currency=fee_currency,
-        fee_rate=fee_rate,
-        timestamp=_from_ms(raw.get("timestamp")),
-        filled_at=_filled_at(raw, status),
-        info=raw.get("info") or {},
-    )
-
-
-def _fee(raw: dict) -> tuple[float | None, str | None, float | None]:
-    """(cost, currency, rate) from ccxt's ``fee``, else summed from ``fees`` in one currency."""
-    fee = raw.get("fee")
-    if fee and fee.get("cost") is not None:
-        return _num(fee["cost"]), fee.get("currency"), _num(fee.get("rate"))
-    fees = [f for f in raw.get("fees") or [] if f and f.get("cost") is not None]
-    if not fees:
-        return None, None, None
-    currency = fees[0].get("currency")
-    # Fees paid in a second currency (e.g. BNB discounts) cannot be added to the first.
-    total = sum(float(f["cost"]) for f in fees if f.get("currency") == currency)
-    return total, currency, _num(fees[0].get("rate"))
-
-
-def _filled_at(raw: dict, status: str) -> datetime | None:
-    if raw.get("lastTradeTimestamp"):
-        return _from_ms(raw["lastTradeTimestamp"])
-    if status == "closed":
-        return _from_ms(raw.get("lastUpdateTimestamp") or raw.get("timestamp"))
-    return None
-
-
-def _num(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def _num_or(value: Any, default: float) -> float:
-    return default if value is None else float(value)
-
-
-def _from_ms(ms: Any) -> datetime | None:
-    return None if ms is None else datetime.fromtimestamp(int(ms) / 1000, tz=UTC)
 
 
 # What the engine calls on an exchange (spot): without one of these it cannot trade there.
