@@ -16,10 +16,9 @@ from api.serializers.fields import nullable
 from bot_engine.config.schema import TIMEFRAMES
 from bot_engine.data.timeframes import timeframe_to_seconds
 from bot_engine.selectors.candles import BASE_COLUMNS, CandleFrame
-from bot_engine.strategy.base import normalise_signals
+from bot_engine.strategy.signals import TAG_COLUMNS, normalise_signals
 
 SIGNALS = ("enter_long", "exit_long", "enter_short", "exit_short")
-TAG_COLUMNS = ("enter_tag", "exit_tag")
 
 
 def timeframe_field() -> serializers.ChoiceField:

@@ -1,6 +1,6 @@
 """Strategies: the IStrategy base class, hyperopt parameters and the loader by class name."""
 
-from bot_engine.strategy.base import SIGNAL_COLUMNS, TAG_COLUMNS, IStrategy
+from bot_engine.strategy.base import IStrategy
 from bot_engine.strategy.loader import (
     install_freqtrade_shim,
     list_strategies,
@@ -15,6 +15,7 @@ from bot_engine.strategy.parameters import (
     IntParameter,
     RealParameter,
 )
+from bot_engine.strategy.signals import SIGNAL_COLUMNS, TAG_COLUMNS
 
 __all__ = [
     "SIGNAL_COLUMNS",

@@ -7,19 +7,16 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from pandas import DataFrame
 
 from bot_engine.exceptions import StrategyError
 from bot_engine.strategy.informative import decorated_populators, format_pair, merge_decorated
 from bot_engine.strategy.parameters import PREFIX_SPACES, BaseParameter, bind_parameters
-
-SIGNAL_COLUMNS = ("enter_long", "exit_long", "enter_short", "exit_short")
-TAG_COLUMNS = ("enter_tag", "exit_tag")
-# Interface v2 column names and their v3 equivalents.
-LEGACY_ENTRY_COLUMNS = {"buy": "enter_long", "buy_tag": "enter_tag"}
-LEGACY_EXIT_COLUMNS = {"sell": "exit_long"}
+from bot_engine.strategy.signals import (
+    LEGACY_ENTRY_COLUMNS,
+    LEGACY_EXIT_COLUMNS,
+    rename_legacy,
+)
 
 
 class IStrategy(ABC):
@@ -140,8 +137,9 @@ class IStrategy(ABC):
                 f"Strategy {self.get_strategy_name()} failed analysing {pair}: {exc!r}"
             ) from exc
         self._check_shape(dataframe, df, pair)
-        # Missing signal/tag columns are added by ``normalise_signals`` when a frame is shown,
-        # not here: this runs every candle for every pair and the engine reads only the last row.
+        # Missing signal/tag columns are added by ``signals.normalise_signals`` when a frame is
+        # shown, not here: this runs every candle for every pair and the engine reads only the
+        # last row.
         return df
 
     def _merge_informatives(self, df: DataFrame, metadata: dict) -> DataFrame:
@@ -170,12 +168,12 @@ class IStrategy(ABC):
         df = self.populate_entry_trend(df, metadata)
         if "buy_tag" in df.columns and "enter_long" not in df.columns:
             df = df.drop(columns="enter_tag")  # a v2 strategy's buy_tag becomes the tag
-        return _rename_legacy(df, LEGACY_ENTRY_COLUMNS)
+        return rename_legacy(df, LEGACY_ENTRY_COLUMNS)
 
     def _advise_exit(self, df: DataFrame, metadata: dict) -> DataFrame:
         df["exit_tag"] = ""  # as for enter_tag: Freqtrade's frame has it before populate
         df = self.populate_exit_trend(df, metadata)
-        return _rename_legacy(df, LEGACY_EXIT_COLUMNS)
+        return rename_legacy(df, LEGACY_EXIT_COLUMNS)
 
     def _check_shape(self, before: DataFrame, after: Any, pair: str) -> None:
         """Freqtrade refuses frames whose rows the strategy dropped or reordered; so do we."""
@@ -377,46 +375,3 @@ class IStrategy(ABC):
     ) -> None:
         """Called after an order of the trade filled."""
         return None
-
-
-def _rename_legacy(df: DataFrame, names: Mapping[str, str]) -> DataFrame:
-    """Map v2 ``buy``/``sell`` columns to v3 names, unless the v3 column was written."""
-    for old, new in names.items():
-        if old in df.columns and new not in df.columns:
-            df = df.rename(columns={old: new})
-    return df
-
-
-def normalise_signals(df: DataFrame) -> DataFrame:
-    """Every signal column present (NaN when never set) and tags as objects, None when unset."""
-    added: dict[str, np.ndarray] = {}
-    for column in SIGNAL_COLUMNS:
-        if column not in df.columns:
-            added[column] = np.full(len(df), np.nan)
-    for column in TAG_COLUMNS:
-        if column not in df.columns:
-            added[column] = np.full(len(df), None, dtype=object)
-            continue
-        tags = df[column]
-        if tags.dtype == object and not _has_nan_tags(tags.to_numpy()):
-            continue
-        # pandas 3 stores strings as its str dtype, whose "missing" is NaN, not None.
-        # An explicit object Series: pandas 3 would infer its str dtype from the array.
-        df[column] = pd.Series(
-            tags.to_numpy(dtype=object, na_value=None), index=df.index, dtype=object
-        )
-    if added:
-        # One concat, not one insert per column: this runs every candle for every pair.
-        extra = DataFrame(
-            {
-                name: pd.Series(values, index=df.index, dtype=values.dtype)
-                for name, values in added.items()
-            }
-        )
-        df = pd.concat([df, extra], axis=1)
-    return df
-
-
-def _has_nan_tags(values: np.ndarray) -> bool:
-    """True when something other than None marks "no tag" (NaN from ``.loc``, ``pd.NA``)."""
-    return bool((pd.isna(values) & np.not_equal(values, None)).any())

@@ -18,7 +18,7 @@ from bot_engine.strategy import (
     RealParameter,
     load_strategy,
 )
-from bot_engine.strategy.base import normalise_signals
+from bot_engine.strategy.signals import normalise_signals
 
 TEST_STRATEGIES = Path(__file__).resolve().parents[3] / "tests" / "data" / "strategies"
 NOW = datetime(2018, 1, 20, tzinfo=UTC)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from bot_engine.strategy import load_strategy
-from bot_engine.strategy.base import normalise_signals
+from bot_engine.strategy.signals import normalise_signals
 
 ROOT = Path(__file__).resolve().parents[3]
 USER_STRATEGIES = ROOT / "user_data" / "strategies"
