@@ -15,7 +15,6 @@ import logging
 import multiprocessing
 import os
 import threading
-import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from bot_engine.backtest.options import BacktestOptions
+from bot_engine.backtest.progress import Tracker
 from bot_engine.config.loader import load_config
 from bot_engine.config.model import BotConfig
 from bot_engine.data.timeframes import timeframe_to_seconds
@@ -44,14 +44,11 @@ BACKTEST = "backtest"  # the job category of a backtest (analyses: analysis_jobs
 TASK_NAME = "tradeplane.backtest.run"  # bot_engine/backtest/tasks.py
 STOP_REQUESTED = "Stop requested"  # Freqtrade's words for an aborted backtest
 INTERRUPTED = "Interrupted: the process running it stopped before it finished"
-PROGRESS_INTERVAL = 0.25  # seconds between two progress writes (a few per second at most)
-ABORT_POLL_INTERVAL = 0.5  # seconds between two reads of abort_requested
 # Freqtrade's answer for a strategy it cannot load (missing or broken file alike).
 STRATEGY_NOT_LOADED = (
     "Impossible to load Strategy '{name}'. "
     "This class does not exist or contains Python code errors."
 )
-STARTUP_TASKS = 4.0  # /background's first progress task counts the start-up in 4 steps
 
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -358,56 +355,6 @@ def _claim(job_id: str) -> BacktestRun | None:
         _mark_ended(pending.filter(abort_requested=True), BacktestStatus.ABORTED, STOP_REQUESTED)
         return None
     return BacktestRun.objects.get(job_id=job_id)
-
-
-class Tracker:
-    """The simulator's ``progress`` and ``should_stop`` callbacks, on the job's row."""
-
-    def __init__(self, pk: int) -> None:
-        self.pk = pk
-        self.stop_seen = False
-        self.total = 0.0  # candles of the main loop, once the simulator's end is known
-        self._step = ""
-        self._fraction = 0.0
-        self._written_at = 0.0
-        self._polled_at = 0.0
-
-    def progress(self, step: str, fraction: float, trade_count: int | None = None) -> None:
-        now = time.monotonic()
-        self._fraction = float(fraction)
-        if step == self._step and now - self._written_at < PROGRESS_INTERVAL:
-            return
-        self._step, self._written_at = step, now
-        BacktestRun.objects.filter(pk=self.pk, status=BacktestStatus.RUNNING).update(
-            step=step,
-            progress=self._fraction,
-            trade_count=trade_count,
-            progress_tasks=self.tasks(step, self._fraction),
-        )
-
-    def should_stop(self) -> bool:
-        now = time.monotonic()
-        if not self.stop_seen and now - self._polled_at >= ABORT_POLL_INTERVAL:
-            self._polled_at = now
-            rows = BacktestRun.objects.filter(pk=self.pk, abort_requested=True)
-            self.stop_seen = rows.exists()
-        return self.stop_seen
-
-    def tasks(self, step: str, fraction: float) -> dict:
-        """/background's progress_tasks: the start-up, then the main loop over the candles."""
-        total = self.total or 100.0
-        if step == "startup":
-            return {"0": _task(STARTUP_TASKS * fraction, STARTUP_TASKS)}
-        return {"0": _task(STARTUP_TASKS, STARTUP_TASKS), "1": _task(total * fraction, total)}
-
-    def write_tasks(self, *, final: bool) -> None:
-        step = self._step or "startup"
-        tasks = self.tasks(step, 1.0 if final else self._fraction)
-        BacktestRun.objects.filter(pk=self.pk).update(progress_tasks=tasks)
-
-
-def _task(progress: float, total: float) -> dict:
-    return {"progress": float(round(progress)), "total": float(total), "description": "backtest"}
 
 
 def results_directory(user_data_dir: Path) -> Path:

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bot_engine.backtest import jobs
+from bot_engine.backtest import jobs, progress
 from bot_engine.models import BacktestRun, BacktestStatus
 from tests.fixtures.webserver_backtest import SHORT_BODY, write_config
 
@@ -91,9 +91,9 @@ def test_a_job_is_run_once(job_config):
 
 
 def test_should_stop_reads_the_abort_flag(job_config, monkeypatch):
-    monkeypatch.setattr(jobs, "ABORT_POLL_INTERVAL", 0.0)
+    monkeypatch.setattr(progress, "ABORT_POLL_INTERVAL", 0.0)
     run = pending(job_config, status=BacktestStatus.RUNNING)
-    tracker = jobs.Tracker(run.pk)
+    tracker = progress.Tracker(run.pk)
     assert tracker.should_stop() is False
     BacktestRun.objects.filter(pk=run.pk).update(abort_requested=True)
     assert tracker.should_stop() is True and tracker.stop_seen
@@ -101,7 +101,7 @@ def test_should_stop_reads_the_abort_flag(job_config, monkeypatch):
 
 def test_progress_is_written_a_few_times_a_second_at_most(job_config):
     run = pending(job_config, status=BacktestStatus.RUNNING)
-    tracker = jobs.Tracker(run.pk)
+    tracker = progress.Tracker(run.pk)
     started = time.monotonic()
     with CaptureQueriesContext(connection) as queries:
         tracker.progress("startup", 0.0, 0)
@@ -109,7 +109,7 @@ def test_progress_is_written_a_few_times_a_second_at_most(job_config):
             tracker.progress("backtest", i / 200, i)
     elapsed = time.monotonic() - started
     writes = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
-    assert len(writes) <= 2 + elapsed / jobs.PROGRESS_INTERVAL
+    assert len(writes) <= 2 + elapsed / progress.PROGRESS_INTERVAL
     run.refresh_from_db()
     assert run.step == "backtest"  # a new step is always written
 
