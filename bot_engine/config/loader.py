@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bot_engine.config import policy, schema
+from bot_engine.config import policy, validation
 from bot_engine.config.builder import build_config
 from bot_engine.config.model import BotConfig
 from bot_engine.config.reader import read_config_file
@@ -25,7 +25,7 @@ def load_config(path: Path | str, *, overrides: Mapping[str, Any] | None = None)
     errors = policy.rename_deprecated_keys(config)
     policy.apply_overrides(config, overrides or {})
     policy.warn_about_unknown_keys(config)
-    errors += schema.validate(config) + policy.cross_field_errors(config)
+    errors += validation.validate(config) + policy.cross_field_errors(config)
     if errors:
         raise ConfigError("\n".join(sorted(set(errors))))
     policy.warn_about_api_security(config)

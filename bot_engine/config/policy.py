@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from bot_engine.config import schema
+from bot_engine.config import schema, validation
 from bot_engine.config.model import UNLIMITED_STAKE
 
 logger = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def apply_overrides(config: dict[str, Any], overrides: Mapping[str, Any]) -> Non
 
 def warn_about_unknown_keys(config: Mapping[str, Any]) -> None:
     """Unknown keys are kept (a strategy may read them) but said to be unused."""
-    for key, hint in schema.unknown_keys(config):
+    for key, hint in validation.unknown_keys(config):
         did_you_mean = f" Did you mean '{hint}'?" if hint else ""
         logger.warning("Unknown config key '%s' is kept but not used.%s", key, did_you_mean)
 
@@ -106,7 +106,7 @@ def drop_invalid_values(config: dict[str, Any]) -> None:
     For the settings' read before Django is set up: a broken file must not stop ``manage.py``;
     ``runbot`` reports each problem. A bad list item drops the whole list.
     """
-    for path in schema.invalid_paths(config):
+    for path in validation.invalid_paths(config):
         cut = next((i for i, part in enumerate(path) if isinstance(part, int)), len(path))
         if cut == 0:
             continue

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from api.auth.tokens import token_pair
 from api.context import configure_webserver
 from bot_engine import secret_filter
-from bot_engine.config import schema
+from bot_engine.config import validation
 from bot_engine.config.builder import build_config
 from bot_engine.config.model import ExchangeConfig
 from bot_engine.config.policy import redact
@@ -255,11 +255,11 @@ def test_token_is_a_secret(running_bot, api, bot_config, caplog):
 
 def test_short_token_is_a_config_error():
     short = config_dict(api_server={**BASE_CONFIG["api_server"], "metrics_token": "tiny-token"})
-    assert schema.validate(short) == [
+    assert validation.validate(short) == [
         "api_server.metrics_token: must be a string of at least 16 characters (or empty)"
     ]
     none = config_dict(api_server={**BASE_CONFIG["api_server"], "metrics_token": ""})
-    assert schema.validate(none) == []
+    assert validation.validate(none) == []
 
 
 @pytest.mark.integration
