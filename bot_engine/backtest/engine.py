@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from bot_engine.backtest.detail import PairDetail
 from bot_engine.backtest.entries import adjust_position, enter
 from bot_engine.backtest.exits import check_exit, place_exit, process_exit_order
 from bot_engine.backtest.ledger import Ledger
@@ -91,8 +92,13 @@ class Backtester:
         fee: float,
         slice_end: dict[str, int] | None = None,
         slice_offset: int = 0,
+        detail: dict[str, PairDetail] | None = None,
+        detail_seconds: int = 0,
     ) -> None:
         self.config = config
+        # The detail timeframe's candles per pair (None: no detail timeframe).
+        self.detail = detail
+        self.detail_ns = detail_seconds * 10**9
         # The data provider's view of each pair's analysed rows follows the loop.
         self.slice_end = slice_end if slice_end is not None else {}
         self.slice_offset = slice_offset
@@ -162,8 +168,12 @@ class Backtester:
             self.ledger.now = now
             if self.loop_start:
                 call_strategy(self.strategy, "bot_loop_start", default=None, current_time=now)
-            order = list(dict.fromkeys([t.pair for t in self.ledger.open_trades] + pairs))
+            trade_pairs = [t.pair for t in self.ledger.open_trades]
+            order = list(dict.fromkeys(trade_pairs + pairs))
             can_enter = now_ns != end_ns
+            # Pairs that held a trade when the candle began, and pairs spread into detail.
+            held = set(trade_pairs)
+            spread: dict[str, tuple[int, int, Row]] = {}
             for pair in order:
                 i = indexes[pair]
                 pair_dates = dates[pair]
@@ -174,9 +184,19 @@ class Backtester:
                 if pair not in visited:
                     visited[pair] = None
                 wants = wanted[pair][i]
-                if not open_by_pair.get(pair) and not (wants and can_enter):
+                has_trade = bool(open_by_pair.get(pair))
+                if not has_trade and not wants:
                     continue
-                self._pair_candle(pair, _row(data[pair], i, now), now, wants, can_enter)
+                row = _row(data[pair], i, now)
+                if self.detail is not None and pair in self.detail:
+                    row = self._spread(pair, i, row, spread)
+                    if has_trade:
+                        held.add(pair)
+                if not has_trade and not (wants and can_enter):
+                    continue
+                self._pair_candle(pair, row, now, wants, can_enter)
+            if spread:
+                self._detail_candles(spread, pairs, now_ns, end_ns, held)
             done += 1
             if progress is not None and done % 500 == 0:
                 progress("backtest", min(done / total, 1.0), len(self.ledger.closed))
@@ -184,6 +204,55 @@ class Backtester:
         self._force_exit_left_open(data, list(visited))
         if progress is not None:
             progress("backtest", 1.0, len(self.ledger.closed))
+
+    # The detail timeframe
+
+    def _spread(self, pair: str, i: int, row: Row, spread: dict) -> Row:
+        """Main candle ``i`` of ``pair`` into detail candles (kept in ``spread``); the row to
+        process now is the first detail candle (the main one when there is no detail)."""
+        detail = self.detail[pair]
+        lo, hi = detail.lo[i], detail.hi[i]
+        if hi <= lo:
+            return row  # no detail candle in this main candle: the main candle stands
+        spread[pair] = (lo, hi, row)
+        return _detail_row(detail, lo, row)
+
+    def _detail_candles(
+        self,
+        spread: dict[str, tuple[int, int, Row]],
+        pairs: list[str],
+        now_ns: int,
+        end_ns: int,
+        held: set[str],
+    ) -> None:
+        """Detail candles 2.. of this main candle, all spread pairs in step (open trades
+        first), as Freqtrade: a pair whose trade closed here waits for the next main candle;
+        a pair still without a trade may enter on a later detail candle (a slot came free)."""
+        open_by_pair = self.ledger.open_by_pair
+        expiry = getattr(self.strategy, "ignore_buying_expired_candle_after", 0) or 0
+        longest = max(hi - lo for lo, hi, _ in spread.values())
+        for idx in range(1, longest):
+            det_ns = now_ns + idx * self.detail_ns
+            det_now = datetime.fromtimestamp(det_ns // 10**9, UTC)
+            can_enter = det_ns != end_ns
+            trade_pairs = [t.pair for t in self.ledger.open_trades]
+            for pair in dict.fromkeys(trade_pairs + pairs):
+                window = spread.get(pair)
+                if window is None or window[0] + idx >= window[1]:
+                    continue
+                lo, _, main = window
+                wants = main.enter and not main.exit  # the main candle's trade direction
+                if wants and expiry and (det_ns - now_ns) // 10**9 > expiry:
+                    wants = False  # ignore_buying_expired_candle_after
+                has_trade = bool(open_by_pair.get(pair))
+                if pair in held and not has_trade:
+                    continue
+                if has_trade:
+                    held.add(pair)
+                if not has_trade and not (wants and can_enter):
+                    continue
+                row = _detail_row(self.detail[pair], lo + idx, main)
+                self._pair_candle(pair, row, det_now, wants, can_enter)
 
     def _pair_candle(
         self, pair: str, row: Row, now: datetime, wants: bool, can_enter: bool
@@ -282,6 +351,21 @@ class Backtester:
                 place_exit(self, trade, row, row.open, trade.amount, ExitType.FORCE_EXIT.value)
                 trade.exit_reason = ExitType.FORCE_EXIT.value
                 process_exit_order(self, trade.orders[-1], trade, row.date, row)
+
+
+def _detail_row(detail: PairDetail, k: int, main: Row) -> Row:
+    """Detail candle ``k`` with the signals of the main candle it lies in."""
+    return Row(
+        date=datetime.fromtimestamp(detail.dates[k] // 10**9, UTC),
+        open=detail.open[k],
+        high=detail.high[k],
+        low=detail.low[k],
+        close=detail.close[k],
+        enter=main.enter,
+        exit=main.exit,
+        enter_tag=main.enter_tag,
+        exit_tag=main.exit_tag,
+    )
 
 
 def _row(arrays: PairArrays, i: int, now: datetime | None) -> Row:

@@ -14,6 +14,7 @@ class BacktestOptions:
     strategy_path: Path | None = None
     timerange: str | None = None
     timeframe: str | None = None
+    timeframe_detail: str | None = None  # Freqtrade's --timeframe-detail ("" or None: none)
     pairs: tuple[str, ...] | None = None
     max_open_trades: int | None = None  # -1: unlimited, as Freqtrade
     stake_amount: float | str | None = None  # a number or "unlimited"

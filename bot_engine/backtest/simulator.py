@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from bot_engine.backtest.data import BacktestDataProvider, Timerange, load_stored, trim
+from bot_engine.backtest.detail import check_detail, load_detail, requested_detail
 from bot_engine.backtest.engine import STOP_REQUESTED, Backtester, BacktestStopped
 from bot_engine.backtest.ledger import BacktestWallets, Ledger
 from bot_engine.backtest.markets import derive_market, with_monthly_ticks
@@ -27,6 +28,7 @@ from bot_engine.backtest.options import BacktestOptions
 from bot_engine.backtest.outcome import SimulationOutcome
 from bot_engine.backtest.signals import analyse_pair, to_arrays
 from bot_engine.config.model import BotConfig
+from bot_engine.data.timeframes import timeframe_to_seconds
 from bot_engine.engine.rules import TradingRules
 from bot_engine.protections import ProtectionSet
 from bot_engine.selectors.candles import NoCandleData
@@ -62,6 +64,8 @@ def simulate(
     rules = TradingRules.resolve(config, strategy)
     _apply_rules(strategy, rules, config.raw)
     timeframe = rules.timeframe
+    detail = requested_detail(options.timeframe_detail, options.extra, config.raw)
+    detail_seconds = check_detail(detail, timeframe) if detail else 0
     pairs = list(options.pairs or config.exchange.pair_whitelist)
     data_dir = options.datadir or config.data_dir
     timerange = Timerange.parse(options.timerange)
@@ -99,6 +103,12 @@ def simulate(
         if analysed is not None:
             dp.analysed_frames[pair] = analysed
         data[pair] = to_arrays(pair, analysed, frame, startup)
+    detail_candles = None
+    if detail:
+        main_dates = {pair: arrays.dates for pair, arrays in data.items()}
+        detail_candles = load_detail(
+            data_dir, list(data), detail, timerange, main_dates, timeframe_to_seconds(timeframe)
+        )
     start = min(_ts(frames[p]["date"].iloc[startup]) for p in frames)
     end = max(_ts(frames[p]["date"].iloc[-1]) for p in frames)
     protected = options.enable_protections or bool(config.raw.get("enable_protections"))
@@ -117,6 +127,8 @@ def simulate(
         fee=fee,
         slice_end=dp.slice_end,
         slice_offset=startup,
+        detail=detail_candles,
+        detail_seconds=detail_seconds,
     )
     report("backtest", 0.0, 0)
     previous = persistence.bind_local(ledger)
@@ -125,7 +137,7 @@ def simulate(
     finally:
         persistence.bind_local(previous)
     return _outcome(
-        config, options, strategy, rules, backtester, frames, startup, start, end, started
+        config, options, strategy, rules, backtester, frames, startup, start, end, started, detail
     )
 
 
@@ -217,7 +229,7 @@ def _still_open(trade) -> dict[str, Any]:
 
 
 def _outcome(
-    config, options, strategy, rules, backtester, frames, startup, start, end, started
+    config, options, strategy, rules, backtester, frames, startup, start, end, started, detail
 ) -> SimulationOutcome:
     ledger = backtester.ledger
     counters = backtester.counters
@@ -234,7 +246,7 @@ def _outcome(
         "tradable_balance_ratio": config.tradable_balance_ratio,
         "available_capital": config.available_capital,
         "timeframe": rules.timeframe,
-        "timeframe_detail": "",
+        "timeframe_detail": detail,  # as given, "" for none (Freqtrade's result block)
         "timerange": options.timerange or "",
         "enable_protections": bool(
             options.enable_protections or config.raw.get("enable_protections")
@@ -281,5 +293,5 @@ def _outcome(
         canceled_entry_orders=counters.canceled_entry_orders,
         replaced_entry_orders=counters.replaced_entry_orders,
         strategy_source=source,
-        config_for_export=dict(config.raw),
+        config_for_export={**config.raw, **({"timeframe_detail": detail} if detail else {})},
     )

@@ -1,0 +1,131 @@
+"""``--timeframe-detail``: the backtester gives Freqtrade 2026.9's trades with a detail timeframe.
+
+Each run of ``tests/data/freqtrade/backtest/detail/runs/`` (the real Freqtrade, main timeframe
+1h or 15m, detail 5m; commands in that folder's README) is simulated with its config, strategy
+and flags on the bundled 5m candles; trades (dates, rates, exit reasons, profit, orders), locks
+and counters must equal Freqtrade's -- and they do not when the detail timeframe is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot_engine.backtest.options import BacktestOptions
+from bot_engine.backtest.outcome import SimulationOutcome
+from bot_engine.backtest.simulator import simulate
+from bot_engine.config.loader import load_config
+
+ROOT = Path(__file__).resolve().parents[3]
+DETAIL = ROOT / "tests/data/freqtrade/backtest/detail"
+CANDLES = ROOT / "user_data/data/binance"
+RUNS = sorted(path.name for path in (DETAIL / "runs").iterdir() if path.is_dir())
+DETAIL_RUNS = [run for run in RUNS if "5m" in run]
+EXACT = ("pair", "open_date", "close_date", "exit_reason", "enter_tag", "is_open")
+CLOSE = ("open_rate", "close_rate", "amount", "stake_amount", "profit_abs", "profit_ratio")
+COUNTERS = (
+    "rejected_signals",
+    "timedout_entry_orders",
+    "timedout_exit_orders",
+    "canceled_trade_entries",
+    "canceled_entry_orders",
+    "replaced_entry_orders",
+)
+
+
+def reference(run: str) -> dict[str, Any]:
+    return json.loads((DETAIL / "runs" / run / "result.json").read_text())
+
+
+def options_of(run: str) -> BacktestOptions:
+    spec = reference(run)["run"]
+    flags = spec["flags"]
+    folder = spec["folder"]
+    return BacktestOptions(
+        strategy=spec["strategy"],
+        strategy_path=(DETAIL / folder).resolve() if folder else ROOT / "user_data/strategies",
+        timerange=spec["timerange"],
+        timeframe_detail=flags[flags.index("--timeframe-detail") + 1]
+        if "--timeframe-detail" in flags
+        else None,
+        enable_protections="--enable-protections" in flags,
+        datadir=CANDLES,
+    )
+
+
+@cache
+def simulated(run: str, ignore_detail: bool = False) -> SimulationOutcome:
+    config = load_config(DETAIL / "runs" / run / "config.json")
+    options = options_of(run)
+    if ignore_detail:
+        config = replace(config, raw={k: v for k, v in config.raw.items() if "detail" not in k})
+        options = replace(options, timeframe_detail=None)
+    return simulate(config, options)
+
+
+def by_trade(trades: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(trades, key=lambda t: (t["pair"], t["open_date"], t["close_date"] or ""))
+
+
+def same_number(ours: float | None, theirs: float | None) -> bool:
+    if ours is None or theirs is None:
+        return ours is theirs
+    return math.isclose(ours, theirs, rel_tol=1e-8, abs_tol=1e-14)
+
+
+def differences(ours: dict[str, Any], theirs: dict[str, Any]) -> list[str]:
+    wrong = [key for key in EXACT if ours[key] != theirs[key]]
+    wrong += [key for key in CLOSE if not same_number(ours[key], theirs[key])]
+    if len(ours["orders"]) != len(theirs["orders"]) or any(
+        a["ft_order_side"] != b["ft_order_side"]
+        or a["order_filled_timestamp"] != b["order_filled_timestamp"]
+        or not same_number(a["amount"], b["amount"])
+        or not same_number(a["safe_price"], b["safe_price"])
+        for a, b in zip(ours["orders"], theirs["orders"], strict=False)
+    ):
+        wrong.append("orders")
+    return [f"{key}: ours {ours.get(key)!r}, Freqtrade {theirs.get(key)!r}" for key in wrong]
+
+
+def trade_problems(outcome: SimulationOutcome, run: str) -> dict[str, Any]:
+    ours, theirs = by_trade(outcome.trades), by_trade(reference(run)["trades"])
+    if len(ours) != len(theirs):
+        return {"trades": f"ours {len(ours)}, Freqtrade {len(theirs)}"}
+    problems = {
+        f"{t['pair']} {t['open_date']}": differences(o, t)
+        for o, t in zip(ours, theirs, strict=True)
+    }
+    return {trade: found for trade, found in problems.items() if found}
+
+
+@pytest.mark.parametrize("run", RUNS)
+def test_same_trades_as_freqtrade(run):
+    assert trade_problems(simulated(run), run) == {}
+
+
+@pytest.mark.parametrize("run", RUNS)
+def test_same_locks_and_counters_as_freqtrade(run):
+    outcome, block = simulated(run), reference(run)
+    assert outcome.locks == block["locks"]
+    assert {key: getattr(outcome, key) for key in COUNTERS} == {key: block[key] for key in COUNTERS}
+
+
+@pytest.mark.parametrize("run", DETAIL_RUNS)
+def test_ignoring_the_detail_timeframe_gives_other_trades(run):
+    # The references tell detail from no detail: the same run on main candles only fails them.
+    assert trade_problems(simulated(run, ignore_detail=True), run) != {}
+
+
+@pytest.mark.parametrize("run", RUNS)
+def test_the_result_block_carries_the_timeframes_as_freqtrade(run):
+    settings, block = simulated(run).settings, reference(run)
+    assert (settings["timeframe"], settings["timeframe_detail"]) == (
+        block["timeframe"],
+        block["timeframe_detail"],
+    )
