@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from bot_engine.backtest.detail import DetailTimeframeError, NoDetailData, detail_seconds
 from bot_engine.backtest.options import BacktestOptions
 from bot_engine.config.loader import load_config
 from bot_engine.config.model import BotConfig
@@ -40,6 +41,11 @@ class Command(BaseCommand):
         parser.add_argument("--strategy-path", default=None, help="extra strategy folder")
         parser.add_argument("--timerange", default=None, help="e.g. 20180110-20180130")
         parser.add_argument("-i", "--timeframe", default=None, help="e.g. 5m")
+        parser.add_argument(
+            "--timeframe-detail",
+            default=None,
+            help="detail timeframe for intra-candle exits, e.g. 5m (config: timeframe_detail)",
+        )
         parser.add_argument("-p", "--pairs", nargs="+", default=None, help="pairs to test")
         parser.add_argument("--max-open-trades", type=int, default=None)
         parser.add_argument("--stake-amount", default=None, help="a number or 'unlimited'")
@@ -93,6 +99,15 @@ class Command(BaseCommand):
                 timeframe_to_seconds(flags["timeframe"])
             except (ValueError, KeyError):
                 raise CommandError(f"--timeframe: {flags['timeframe']!r} is no timeframe") from None
+        if flags["timeframe_detail"]:
+            try:
+                detail_seconds(flags["timeframe_detail"])
+            except DetailTimeframeError as exc:
+                raise CommandError(f"--timeframe-detail: {exc}") from None
+            logger.info(
+                "Parameter --timeframe-detail detected, using %s for intra-candle backtesting ...",
+                flags["timeframe_detail"],
+            )
         strategy_path = _folder(flags["strategy_path"], "--strategy-path")
         datadir = _folder(flags["datadir"], "--datadir")
         self._check_strategy(config, flags["strategy"])
@@ -103,6 +118,7 @@ class Command(BaseCommand):
             strategy_path=strategy_path,
             timerange=flags["timerange"],
             timeframe=flags["timeframe"],
+            timeframe_detail=flags["timeframe_detail"],
             pairs=tuple(flags["pairs"]) if flags["pairs"] else None,
             max_open_trades=flags["max_open_trades"],
             stake_amount=_stake(flags["stake_amount"]),
@@ -127,6 +143,9 @@ class Command(BaseCommand):
         with _progress_bar() as progress:
             try:
                 return simulate(config, options, progress=progress)
+            except (DetailTimeframeError, NoDetailData) as exc:
+                flag = "--timeframe-detail" if options.timeframe_detail else "timeframe_detail"
+                raise CommandError(f"{flag}: {' '.join(str(exc).split())}") from None
             except NoCandleData as exc:
                 raise CommandError(f"--datadir / --timerange: {exc}") from None
             except (StrategyError, ConfigError) as exc:

@@ -8,6 +8,7 @@ and counters must equal Freqtrade's -- and they do not when the detail timeframe
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from dataclasses import replace
@@ -16,11 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 
+from bot_engine.backtest import jobs
 from bot_engine.backtest.options import BacktestOptions
 from bot_engine.backtest.outcome import SimulationOutcome
 from bot_engine.backtest.simulator import simulate
 from bot_engine.config.loader import load_config
+from bot_engine.models import BacktestRun, BacktestStatus
+from tests.fixtures.webserver_backtest import SHORT_BODY, write_config
 
 ROOT = Path(__file__).resolve().parents[3]
 DETAIL = ROOT / "tests/data/freqtrade/backtest/detail"
@@ -128,4 +133,97 @@ def test_the_result_block_carries_the_timeframes_as_freqtrade(run):
     assert (settings["timeframe"], settings["timeframe_detail"]) == (
         block["timeframe"],
         block["timeframe_detail"],
+    )
+
+
+# manage.py backtesting --timeframe-detail
+
+
+@pytest.fixture(scope="module")
+def command_run(tmp_path_factory):
+    """``sample-1h-5m`` through the command, as Freqtrade was run: (stdout, results folder)."""
+    folder = tmp_path_factory.mktemp("results")
+    out = io.StringIO()
+    call_command(
+        "backtesting",
+        *("--config", str(DETAIL / "runs/sample-1h-5m/config.json"), "-s", "SampleStrategy"),
+        *("--strategy-path", str(ROOT / "user_data/strategies"), "--datadir", str(CANDLES)),
+        *("--timerange", "20180112-20180129", "--timeframe-detail", "5m"),
+        *("--backtest-directory", str(folder)),
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    return out.getvalue(), folder
+
+
+def test_the_command_prints_freqtrades_tables(command_run):
+    out, _ = command_run
+    expected = (DETAIL / "runs/sample-1h-5m/cli-output.txt").read_text()
+    assert out.splitlines() == expected.splitlines()
+
+
+def test_the_command_writes_the_detail_timeframe_into_the_meta_file(command_run):
+    _, folder = command_run
+    (meta,) = folder.glob("*.meta.json")
+    written = json.loads(meta.read_text())["SampleStrategy"]
+    expected = json.loads((DETAIL / "runs/sample-1h-5m/meta.json").read_text())["SampleStrategy"]
+    assert {key: written[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("5x", "--timeframe-detail: Invalid detail timeframe '5x'"),
+        ("1h", "--timeframe-detail: Detail timeframe must be smaller than strategy timeframe."),
+        ("7m", "--timeframe-detail: Detail timeframe 7m must divide the strategy timeframe 1h."),
+        ("1m", "--timeframe-detail: No data found. Terminating."),
+    ],
+)
+def test_a_bad_detail_timeframe_is_one_line_naming_the_flag(value, message):
+    flags = ["--config", str(DETAIL / "runs/sample-1h-5m/config.json"), "-s", "SampleStrategy"]
+    flags += ["--strategy-path", str(ROOT / "user_data/strategies"), "--datadir", str(CANDLES)]
+    flags += ["--timerange", "20180112-20180114", "--timeframe-detail", value, "--export", "none"]
+    with pytest.raises(CommandError) as raised:
+        call_command("backtesting", *flags, stdout=io.StringIO(), stderr=io.StringIO())
+    assert str(raised.value).startswith(message)
+    assert "\n" not in str(raised.value)
+
+
+# The API's start body (FreqUI sends timeframe_detail), run as a backtest job
+
+
+@pytest.fixture
+def job_config(tmp_path):
+    return write_config(tmp_path, "sqlite:///unused.sqlite")
+
+
+def job(config_path, body: dict) -> BacktestRun:
+    run = BacktestRun.objects.create(
+        config_files=[str(config_path)],
+        strategy=body["strategy"],
+        options=body,
+        bot_name="ft-backtest-webserver",
+    )
+    jobs.run_job(str(run.job_id))
+    run.refresh_from_db()
+    return run
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_with_timeframe_detail_reports_it_as_freqtrade(job_config):
+    run = job(job_config, {**SHORT_BODY, "timeframe": "1h", "timeframe_detail": "5m"})
+    assert run.status == BacktestStatus.SUCCESS, run.error
+    block = run.result["strategy"]["SampleStrategy"]
+    assert (block["timeframe"], block["timeframe_detail"]) == ("1h", "5m")
+    assert run.result["metadata"]["SampleStrategy"]["timeframe_detail"] == "5m"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_with_a_detail_timeframe_not_below_the_main_one_fails_with_freqtrades_message(
+    job_config,
+):
+    run = job(job_config, {**SHORT_BODY, "timeframe_detail": "1h"})
+    assert run.status == BacktestStatus.FAILED
+    assert run.status_msg == (
+        "Backtest failed with Detail timeframe must be smaller than strategy timeframe."
     )
