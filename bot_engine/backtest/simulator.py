@@ -179,7 +179,11 @@ def _load(config: BotConfig, options: BacktestOptions) -> IStrategy:
 
 def _apply_rules(strategy: IStrategy, rules: TradingRules, raw: Mapping[str, Any]) -> None:
     """Strategies read their own attributes; the config's values win there too (Freqtrade)."""
-    for name in ("position_adjustment_enable", "max_entry_position_adjustment"):
+    for name in (
+        "position_adjustment_enable",
+        "max_entry_position_adjustment",
+        "ignore_buying_expired_candle_after",  # read on detail candles (engine)
+    ):
         if raw.get(name) is not None:
             setattr(strategy, name, raw[name])
     strategy.timeframe = rules.timeframe

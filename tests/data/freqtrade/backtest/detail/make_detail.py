@@ -65,6 +65,13 @@ RUNS = {
         None,
     ),
     "ema-1h-5m": ("EmaCrossStrategy", {"timeframe": "1h"}, DETAIL, "20180112-20180129", None),
+    "ema-1h-5m-mot2-expiry": (
+        "EmaCrossStrategy",
+        {"timeframe": "1h", "max_open_trades": 2, "ignore_buying_expired_candle_after": 1200},
+        DETAIL,
+        "20180112-20180129",
+        None,
+    ),
     "ema-15m-5m": ("EmaCrossStrategy", {"timeframe": "15m"}, DETAIL, "20180112-20180125", None),
     "sample-trailing-1h-5m": (
         "SampleStrategy",
