@@ -94,6 +94,13 @@ RUNS = {
         "20180112-20180129",
         EXTRA,
     ),
+    "tour-15m-5m": (
+        "FeatureTourStrategy",
+        {"timeframe": "15m"},
+        [*DETAIL, "--enable-protections"],
+        "20180112-20180126",
+        "../strategies",
+    ),
     "position-tools-15m-5m": (
         "ParityPositionTools",
         {"timeframe": "15m"},
@@ -145,6 +152,9 @@ def run(name: str, strategy: str, changes: dict, flags: list, timerange: str, fo
         datadir = Path(tmp) / "data"
         shutil.copytree(CANDLES, datadir)
         coarser_files(datadir, config["timeframe"])
+        if config["timeframe"] != "1h":  # FeatureTourStrategy's @informative("1h")
+            for hours in (BACKTEST / "data").glob("*-1h.feather"):
+                shutil.copy(hours, datadir)
         results.mkdir()
         args = ["backtesting", "--config", str(out / "config.json"), "--strategy", strategy]
         args += ["--userdir", str(userdir), "--datadir", str(datadir), "--timerange", timerange]
