@@ -128,6 +128,13 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "max_open_trades": {"anyOf": [{"type": "integer", "minimum": -1}, {"const": math.inf}]},
         "fiat_display_currency": _STR,
         "timeframe": {"enum": list(TIMEFRAMES)},
+        # Backtesting only (Freqtrade's keys): a lower timeframe inside each candle, the fee,
+        # late entries on detail candles, and the last stake shrunk to what is left.
+        "timeframe_detail": {"enum": [None, "", *TIMEFRAMES]},
+        "fee": {"type": "number", "minimum": 0, "maximum": 0.1},
+        "ignore_buying_expired_candle_after": {"type": "number", "minimum": 0},
+        "amend_last_stake_amount": _BOOL,
+        "last_stake_amount_min_ratio": _RATIO,
         "minimal_roi": {
             "type": "object",
             "propertyNames": {"pattern": r"^\d+$"},

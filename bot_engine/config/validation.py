@@ -36,6 +36,13 @@ MESSAGES: dict[str, str] = {
     "tradable_balance_ratio": "must be a number > 0 and <= 1",
     "stake_currency": "must be a currency code like 'BTC' or 'USDT'",
     "timeframe": "must be one of " + ", ".join(TIMEFRAMES),
+    "timeframe_detail": "must be a timeframe below 'timeframe' (one of "
+    + ", ".join(TIMEFRAMES)
+    + "), or empty for none",
+    "fee": "must be a fee ratio between 0 and 0.1",
+    "ignore_buying_expired_candle_after": "must be a number of seconds >= 0",
+    "amend_last_stake_amount": _MUST_BE_BOOL,
+    "last_stake_amount_min_ratio": "must be a number between 0 and 1",
     "initial_state": "must be one of running, stopped, paused",
     "minimal_roi": 'must map minutes (string keys of integers like "0", "30") to profit ratios',
     "minimal_roi.*": "must be a number (a profit ratio such as 0.04)",

@@ -118,6 +118,10 @@ ERROR_CASES = [
     ("entry_pricing.price_side", "mid", "entry_pricing.price_side: must be one of"),
     ("unfilledtimeout.unit", "hours", "unfilledtimeout.unit: must be 'minutes' or 'seconds'"),
     ("bot_name", 3, "bot_name: must be a string"),  # generic fallback message
+    ("timeframe_detail", "7m", "timeframe_detail: must be a timeframe below 'timeframe'"),
+    ("fee", 0.5, "fee: must be a fee ratio between 0 and 0.1"),
+    ("ignore_buying_expired_candle_after", -1, "ignore_buying_expired_candle_after: must be"),
+    ("amend_last_stake_amount", "yes", "amend_last_stake_amount: must be true or false"),
 ]
 
 
@@ -125,6 +129,21 @@ ERROR_CASES = [
 def test_bad_value_names_key_and_problem(tmp_path, key, value, expected):
     lines = load_errors(tmp_path, with_value(key, value))
     assert any(line.startswith(expected) for line in lines), lines
+
+
+def test_freqtrades_backtesting_keys_are_known(tmp_path, caplog):
+    """A Freqtrade backtest config loads without "kept but not used" warnings for the keys the
+    backtester reads."""
+    config = base_config() | {
+        "timeframe_detail": "5m",
+        "fee": 0.001,
+        "ignore_buying_expired_candle_after": 300,
+        "amend_last_stake_amount": True,
+        "last_stake_amount_min_ratio": 0.5,
+    }
+    with caplog.at_level(logging.WARNING):
+        load_config(write(tmp_path, config))
+    assert "kept but not used" not in caplog.text
 
 
 def test_bad_value_is_shown_for_non_secret_keys(tmp_path):
