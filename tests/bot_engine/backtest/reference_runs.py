@@ -7,6 +7,7 @@ from ``user_data/data/binance/`` over the run's range: the report must rebuild e
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,39 @@ def outcome_from_reference(run: str, folder: Path = RUNS) -> SimulationOutcome:
         still_open=STILL_OPEN.get(run, []),
         **{key: block[key] for key in COUNTERS},
     )
+
+
+# How a trade is compared with Freqtrade's: these keys equal, these numbers within 1e-8.
+EXACT = ("pair", "open_date", "close_date", "exit_reason", "enter_tag", "is_open")
+CLOSE = ("open_rate", "close_rate", "amount", "stake_amount", "profit_abs")
+
+
+def by_trade(trades: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(trades, key=lambda t: (t["pair"], t["open_date"], t["close_date"] or ""))
+
+
+def same_number(ours: float | None, theirs: float | None) -> bool:
+    if ours is None or theirs is None:
+        return ours is theirs
+    return math.isclose(ours, theirs, rel_tol=1e-8, abs_tol=1e-14)
+
+
+def trade_differences(
+    ours: dict[str, Any], theirs: dict[str, Any], close: tuple[str, ...] = CLOSE
+) -> list[str]:
+    """What differs between one of our exported trades and Freqtrade's, key by key."""
+    wrong = [key for key in EXACT if ours[key] != theirs[key]]
+    wrong += [key for key in close if not same_number(ours[key], theirs[key])]
+    if len(ours["orders"]) != len(theirs["orders"]) or any(
+        a["ft_order_side"] != b["ft_order_side"]
+        or a["ft_order_tag"] != b["ft_order_tag"]
+        or a["order_filled_timestamp"] != b["order_filled_timestamp"]
+        or not same_number(a["amount"], b["amount"])
+        or not same_number(a["safe_price"], b["safe_price"])
+        for a, b in zip(ours["orders"], theirs["orders"], strict=False)
+    ):
+        wrong.append("orders")
+    return [f"{key}: ours {ours.get(key)!r}, Freqtrade {theirs.get(key)!r}" for key in wrong]
 
 
 def _config(folder: Path) -> dict[str, Any]:

@@ -19,8 +19,10 @@ import pytest
 
 from bot_engine.backtest.options import BacktestOptions
 from bot_engine.backtest.outcome import SimulationOutcome
+from bot_engine.backtest.report import COUNTERS
 from bot_engine.backtest.simulator import simulate
 from bot_engine.config.loader import load_config
+from tests.bot_engine.backtest.reference_runs import by_trade, same_number, trade_differences
 
 ROOT = Path(__file__).resolve().parents[3]
 REFERENCES = ROOT / "tests/data/freqtrade/backtest"
@@ -30,16 +32,6 @@ RUNS = {
     run["name"]: run for run in json.loads((REFERENCES / "runs/index.json").read_text())["runs"]
 }
 EXTRA_RUNS = sorted(path.name for path in (EXTRA / "runs").iterdir() if path.is_dir())
-EXACT = ("pair", "open_date", "close_date", "exit_reason", "enter_tag", "is_open")
-CLOSE = ("open_rate", "close_rate", "amount", "stake_amount", "profit_abs")
-COUNTERS = (
-    "rejected_signals",
-    "timedout_entry_orders",
-    "timedout_exit_orders",
-    "canceled_trade_entries",
-    "canceled_entry_orders",
-    "replaced_entry_orders",
-)
 
 
 @cache
@@ -84,31 +76,6 @@ def reference_trades(run: str) -> list[dict[str, Any]]:
         return reference_block(run)["trades"]
     lines = (REFERENCES / "runs" / run / "trades.json").read_text().splitlines()
     return [json.loads(line.rstrip(",")) for line in lines if line.startswith("{")]
-
-
-def by_trade(trades: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(trades, key=lambda t: (t["pair"], t["open_date"], t["close_date"] or ""))
-
-
-def same_number(ours: float | None, theirs: float | None) -> bool:
-    if ours is None or theirs is None:
-        return ours is theirs
-    return math.isclose(ours, theirs, rel_tol=1e-8, abs_tol=1e-14)
-
-
-def trade_differences(ours: dict[str, Any], theirs: dict[str, Any]) -> list[str]:
-    wrong = [key for key in EXACT if ours[key] != theirs[key]]
-    wrong += [key for key in CLOSE if not same_number(ours[key], theirs[key])]
-    if len(ours["orders"]) != len(theirs["orders"]) or any(
-        a["ft_order_side"] != b["ft_order_side"]
-        or a["ft_order_tag"] != b["ft_order_tag"]
-        or a["order_filled_timestamp"] != b["order_filled_timestamp"]
-        or not same_number(a["amount"], b["amount"])
-        or not same_number(a["safe_price"], b["safe_price"])
-        for a, b in zip(ours["orders"], theirs["orders"], strict=False)
-    ):
-        wrong.append("orders")
-    return [f"{key}: ours {ours.get(key)!r}, Freqtrade {theirs.get(key)!r}" for key in wrong]
 
 
 @pytest.mark.parametrize("run", [*RUNS, *EXTRA_RUNS])

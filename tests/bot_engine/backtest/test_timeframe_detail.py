@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -22,9 +21,11 @@ from django.core.management import CommandError, call_command
 from bot_engine.backtest import jobs
 from bot_engine.backtest.options import BacktestOptions
 from bot_engine.backtest.outcome import SimulationOutcome
+from bot_engine.backtest.report import COUNTERS
 from bot_engine.backtest.simulator import simulate
 from bot_engine.config.loader import load_config
 from bot_engine.models import BacktestRun, BacktestStatus
+from tests.bot_engine.backtest.reference_runs import CLOSE, by_trade, trade_differences
 from tests.fixtures.webserver_backtest import SHORT_BODY, write_config
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -32,16 +33,7 @@ DETAIL = ROOT / "tests/data/freqtrade/backtest/detail"
 CANDLES = ROOT / "user_data/data/binance"
 RUNS = sorted(path.name for path in (DETAIL / "runs").iterdir() if path.is_dir())
 DETAIL_RUNS = [run for run in RUNS if "5m" in run]
-EXACT = ("pair", "open_date", "close_date", "exit_reason", "enter_tag", "is_open")
-CLOSE = ("open_rate", "close_rate", "amount", "stake_amount", "profit_abs", "profit_ratio")
-COUNTERS = (
-    "rejected_signals",
-    "timedout_entry_orders",
-    "timedout_exit_orders",
-    "canceled_trade_entries",
-    "canceled_entry_orders",
-    "replaced_entry_orders",
-)
+CLOSE_WITH_RATIO = (*CLOSE, "profit_ratio")
 
 
 def reference(run: str) -> dict[str, Any]:
@@ -74,36 +66,12 @@ def simulated(run: str, ignore_detail: bool = False) -> SimulationOutcome:
     return simulate(config, options)
 
 
-def by_trade(trades: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(trades, key=lambda t: (t["pair"], t["open_date"], t["close_date"] or ""))
-
-
-def same_number(ours: float | None, theirs: float | None) -> bool:
-    if ours is None or theirs is None:
-        return ours is theirs
-    return math.isclose(ours, theirs, rel_tol=1e-8, abs_tol=1e-14)
-
-
-def differences(ours: dict[str, Any], theirs: dict[str, Any]) -> list[str]:
-    wrong = [key for key in EXACT if ours[key] != theirs[key]]
-    wrong += [key for key in CLOSE if not same_number(ours[key], theirs[key])]
-    if len(ours["orders"]) != len(theirs["orders"]) or any(
-        a["ft_order_side"] != b["ft_order_side"]
-        or a["order_filled_timestamp"] != b["order_filled_timestamp"]
-        or not same_number(a["amount"], b["amount"])
-        or not same_number(a["safe_price"], b["safe_price"])
-        for a, b in zip(ours["orders"], theirs["orders"], strict=False)
-    ):
-        wrong.append("orders")
-    return [f"{key}: ours {ours.get(key)!r}, Freqtrade {theirs.get(key)!r}" for key in wrong]
-
-
 def trade_problems(outcome: SimulationOutcome, run: str) -> dict[str, Any]:
     ours, theirs = by_trade(outcome.trades), by_trade(reference(run)["trades"])
     if len(ours) != len(theirs):
         return {"trades": f"ours {len(ours)}, Freqtrade {len(theirs)}"}
     problems = {
-        f"{t['pair']} {t['open_date']}": differences(o, t)
+        f"{t['pair']} {t['open_date']}": trade_differences(o, t, CLOSE_WITH_RATIO)
         for o, t in zip(ours, theirs, strict=True)
     }
     return {trade: found for trade, found in problems.items() if found}

@@ -27,22 +27,12 @@ BACKTEST = HERE.parent
 REPO = HERE.parents[4]
 CANDLES = REPO / "user_data/data/binance"
 BASE_CONFIG = BACKTEST / "runs/sample/config.json"
-KEEP = (
-    "trades",
-    "locks",
-    "rejected_signals",
-    "timedout_entry_orders",
-    "timedout_exit_orders",
-    "canceled_trade_entries",
-    "canceled_entry_orders",
-    "replaced_entry_orders",
-    "backtest_start_ts",
-    "backtest_end_ts",
-    "pairlist",
-    "timeframe",
-    "timeframe_detail",
-    "timerange",
-)
+# The same recording rules as the extra references (make_extra.py), plus the run's timeframes.
+sys.path.insert(0, str(BACKTEST / "extra"))
+from make_extra import KEEP as EXTRA_KEEP  # noqa: E402
+from make_extra import compact, merged  # noqa: E402
+
+KEEP = (*EXTRA_KEEP, "timeframe", "timeframe_detail", "timerange")
 EXTRA = "../extra/strategies"  # ParityExitRules, ParityPositionTools
 DETAIL = ["--timeframe-detail", "5m"]
 TRAILING = {
@@ -111,16 +101,6 @@ RUNS = {
 }
 
 
-def merged(base: dict, changes: dict) -> dict:
-    out = dict(base)
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merged(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
 def coarser_files(datadir: Path, timeframe: str) -> None:
     """Freqtrade reads each timeframe from its own file: build them from the 5m files (open
     first, high max, low min, close last, volume sum; buckets labelled by their start)."""
@@ -183,15 +163,6 @@ def run(name: str, strategy: str, changes: dict, flags: list, timerange: str, fo
         f"FT_OFFLINE_DATADIR=user_data/data/binance {line}\n# {seconds:.1f} s wall\n"
     )
     print(name, len(block["trades"]), "trades", len(block["locks"]), "locks", f"{seconds:.1f}s")
-
-
-def compact(kept: dict) -> str:
-    """The kept block as JSON with one trade (and one lock) per line: small, and readable."""
-    lines = [json.dumps({k: v for k, v in kept.items() if k not in ("trades", "locks")})[:-1]]
-    for key in ("trades", "locks"):
-        rows = ",\n".join(json.dumps(row, separators=(",", ":")) for row in kept[key])
-        lines.append(f', "{key}": [\n{rows}\n]')
-    return "".join(lines) + "}\n"
 
 
 def main() -> None:
