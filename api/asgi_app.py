@@ -22,6 +22,10 @@ from django.urls import set_script_prefix
 # Idle request threads kept for the next requests; a burst beyond this many at once gets
 # threads that end with their request.
 IDLE_REQUEST_THREADS = 16
+# Answers that read no database, file or socket, made on the event loop without the trip to a
+# thread: /ping is what FreqUI and health checks call most. Django refuses a database query
+# from the loop's thread (SynchronousOnlyOperation), so a view that grew one would fail loudly.
+ON_THE_LOOP = frozenset({"/api/v1/ping"})
 
 
 class RequestThread(ThreadPoolExecutor):
@@ -91,6 +95,13 @@ class OneThreadASGIHandler(ASGIHandler):
         try:
             body_file = await self.read_body(receive)
         except RequestAborted:
+            return
+        if scope["path"] in ON_THE_LOOP and scope["method"] == "GET":
+            try:
+                response = contextvars.copy_context().run(self._respond, scope, body_file)
+            finally:
+                body_file.close()
+            await self.send_response(response, send)
             return
         thread = self._idle.pop() if self._idle else RequestThread()
         try:
