@@ -171,6 +171,78 @@ def wallet(directory: Path | str, filename: str, strategy: str) -> pd.DataFrame:
     return totals
 
 
+class ResultFileError(ValueError):
+    """A result that cannot be read; the message is Freqtrade's where it has one."""
+
+
+def latest_result_name(directory: Path | str) -> str:
+    """The file ``.last_result.json`` in ``directory`` names as the latest run."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise ResultFileError(f"Directory '{folder}' does not exist.")
+    path = folder / LAST_RESULT
+    if not path.is_file():
+        raise ResultFileError(
+            f"Directory '{folder}' does not seem to contain backtest statistics yet."
+        )
+    try:
+        latest = json.loads(path.read_text()).get("latest_backtest")
+    except (ValueError, AttributeError):
+        latest = None
+    if not isinstance(latest, str):
+        raise ResultFileError(f"Invalid '{LAST_RESULT}' format.")
+    return latest
+
+
+def locate_result(directory: Path | str, filename: Path | str | None = None) -> Path:
+    """The result file Freqtrade's ``backtesting-show`` reads: ``filename`` as given if it
+    exists, else inside ``directory``; no ``filename``: the directory's latest run."""
+    folder = Path(directory)
+    if filename and Path(filename).is_file():
+        return Path(filename)
+    if filename:
+        path = folder / filename
+    elif folder.is_dir():
+        path = folder / latest_result_name(folder)
+    else:
+        path = folder
+    if not path.is_file():
+        raise ResultFileError(f"File or directory {path} does not exist.")
+    return path
+
+
+def read_result_file(path: Path | str) -> dict[str, Any]:
+    """The result document in a result ``.zip`` (its ``<name>.json`` member) or ``.json``."""
+    path = Path(path)
+    raw = _zip_member(path, path.with_suffix(".json").name) if path.suffix == ".zip" else None
+    try:
+        # json, not orjson: Freqtrade's files may hold NaN.
+        document = json.loads(raw if raw is not None else path.read_bytes())
+    except FileNotFoundError:
+        raise ResultFileError(f"File or directory {path} does not exist.") from None
+    except OSError as exc:
+        raise ResultFileError(f"{path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise ResultFileError(f"{path}: not a backtest result (bad JSON: {exc})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("strategy"), dict):
+        raise ResultFileError(f"{path}: not a backtest result (no 'strategy' results in it)")
+    return document
+
+
+def _zip_member(path: Path, member: str) -> bytes:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.read(member)
+    except KeyError:
+        raise ResultFileError(f"File {member} not found in zip: {path}") from None
+    except FileNotFoundError:
+        raise ResultFileError(f"Zip file {path} not found.") from None
+    except zipfile.BadZipFile:
+        raise ResultFileError(f"Bad zip file: {path}.") from None
+    except OSError as exc:
+        raise ResultFileError(f"{path}: {exc.strerror or exc}") from None
+
+
 def result_name(filename: str) -> str:
     """A run's name from what a caller gave (``.zip`` / ``.meta.json`` / ``.json`` allowed)."""
     name = str(filename)

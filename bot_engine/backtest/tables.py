@@ -17,12 +17,14 @@ WIN_DRAW_LOSS = " Win  Draw  Loss  Win%"
 CONSOLE_WIDTH = 400
 
 
-def text_report(document: dict[str, Any]) -> str:
-    """What ``freqtrade backtesting`` prints on stdout for a result document."""
+def text_report(document: dict[str, Any], breakdown: Iterable[str] = ()) -> str:
+    """What ``freqtrade backtesting`` prints on stdout for a result document; ``breakdown``:
+    the calendar tables asked for (``day``, ``week``, ``month``, ``year``, ``weekday``)."""
+    periods = list(breakdown)
     out: list[str] = []
     for name, block in document["strategy"].items():
         out.append(f"Result for strategy {name}")
-        out += strategy_tables(block)
+        out += strategy_tables(block, periods)
     comparison = document.get("strategy_comparison") or []
     if comparison:
         first = next(iter(document["strategy"].values()))
@@ -35,8 +37,8 @@ def text_report(document: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def strategy_tables(block: dict[str, Any]) -> list[str]:
-    """The per-strategy tables, in Freqtrade's order."""
+def strategy_tables(block: dict[str, Any], breakdown: Iterable[str] = ()) -> list[str]:
+    """The per-strategy tables, in Freqtrade's order (calendar tables after the tag tables)."""
     stake = block["stake_currency"]
     tables = [
         _result_table("BACKTESTING REPORT", ["Pair", "Trades"], block["results_per_pair"], stake),
@@ -59,6 +61,9 @@ def strategy_tables(block: dict[str, Any]) -> list[str]:
             block["mix_tag_stats"],
             stake,
         ),
+    ]
+    tables += [
+        periodic_table(block["periodic_breakdown"][period], stake, period) for period in breakdown
     ]
     lines: list[str] = []
     for table in tables:
@@ -109,6 +114,26 @@ def _result_cells(row: dict[str, Any], stake: str) -> list[str]:
         str(row["duration_avg"]),
         win_draw_loss(row["wins"], row["draws"], row["losses"]),
     ]
+
+
+def periodic_table(rows: Iterable[dict[str, Any]], stake: str, period: str) -> Table:
+    """``<PERIOD> BREAKDOWN``: trades, profit, profit factor and win rate per calendar period."""
+    # Freqtrade's header here has no leading space: an empty table shows it.
+    wdl = WIN_DRAW_LOSS.strip()
+    headers = [period.capitalize(), "Trades", f"Tot Profit {stake}", "Profit Factor", wdl]
+    table = Table(
+        *(Column(name, justify="right") for name in headers), title=f"{period.upper()} BREAKDOWN"
+    )
+    for row in rows:
+        factor = row.get("profit_factor")
+        table.add_row(
+            str(row["date"]),
+            str(row.get("trades", "N/A")),
+            coin(row["profit_abs"], stake, name=False),
+            "N/A" if factor is None else str(round(factor, 2)),
+            win_draw_loss(row["wins"], row["draws"], row.get("losses", row.get("loses", 0))),
+        )
+    return table
 
 
 def win_draw_loss(wins: int, draws: int, losses: int) -> str:
