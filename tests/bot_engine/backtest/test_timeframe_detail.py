@@ -161,7 +161,7 @@ def test_a_bad_detail_timeframe_is_one_line_naming_the_flag(value, message):
 
 
 @pytest.fixture
-def job_config(tmp_path):
+def detail_job_config(tmp_path):
     return write_config(tmp_path, "sqlite:///unused.sqlite")
 
 
@@ -178,8 +178,8 @@ def job(config_path, body: dict) -> BacktestRun:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_job_with_timeframe_detail_reports_it_as_freqtrade(job_config):
-    run = job(job_config, {**SHORT_BODY, "timeframe": "1h", "timeframe_detail": "5m"})
+def test_a_job_with_timeframe_detail_reports_it_as_freqtrade(detail_job_config):
+    run = job(detail_job_config, {**SHORT_BODY, "timeframe": "1h", "timeframe_detail": "5m"})
     assert run.status == BacktestStatus.SUCCESS, run.error
     block = run.result["strategy"]["SampleStrategy"]
     assert (block["timeframe"], block["timeframe_detail"]) == ("1h", "5m")
@@ -188,9 +188,9 @@ def test_a_job_with_timeframe_detail_reports_it_as_freqtrade(job_config):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_job_with_a_detail_timeframe_not_below_the_main_one_fails_with_freqtrades_message(
-    job_config,
+    detail_job_config,
 ):
-    run = job(job_config, {**SHORT_BODY, "timeframe_detail": "1h"})
+    run = job(detail_job_config, {**SHORT_BODY, "timeframe_detail": "1h"})
     assert run.status == BacktestStatus.FAILED
     assert run.status_msg == (
         "Backtest failed with Detail timeframe must be smaller than strategy timeframe."
