@@ -25,15 +25,16 @@ def text_report(document: dict[str, Any], breakdown: Iterable[str] = ()) -> str:
     for name, block in document["strategy"].items():
         out.append(f"Result for strategy {name}")
         out += strategy_tables(block, periods)
+        out.append("")
     comparison = document.get("strategy_comparison") or []
     if comparison:
-        first = next(iter(document["strategy"].values()))
-        out.append("")
+        # Freqtrade takes the range and trade limit from the last strategy's block.
+        last = list(document["strategy"].values())[-1]
         out.append(
-            f"Backtested {first['backtest_start']} -> {first['backtest_end']} | "
-            f"Max open trades : {first['max_open_trades']}"
+            f"Backtested {last['backtest_start']} -> {last['backtest_end']} | "
+            f"Max open trades : {last['max_open_trades']}"
         )
-        out += _render(strategy_summary(comparison, first["stake_currency"]))
+        out += _render(strategy_summary(comparison, last["stake_currency"]))
     return "\n".join(out) + "\n"
 
 

@@ -147,8 +147,32 @@ def test_pair_list_is_sorted_by_total_profit():
     assert listed == '[\n"XLM/BTC",  // 0.03%\n"ETH/BTC",  // -0.01%\n"LTC/BTC",  // -0.44%\n]\n'
 
 
-def test_strategy_flag_shows_one_strategy_of_the_file():
-    out = show("--backtest-directory", str(FT_FOLDER), "--strategy", "EmaCrossStrategy")
+@pytest.fixture(scope="module")
+def two_strategies(tmp_path_factory):
+    """One document holding the EmaCrossStrategy result, then run tour's (as record.sh)."""
+    ema = ema_document()
+    tour = json.loads((RUNS / "tour" / "result.json").read_text())
+    document = {
+        "strategy": ema["strategy"] | tour["strategy"],
+        "strategy_comparison": ema["strategy_comparison"] + tour["strategy_comparison"],
+    }
+    path = tmp_path_factory.mktemp("multi") / "multi.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_two_strategies_equal_freqtrades_show(two_strategies):
+    out = show("--export-filename", str(two_strategies), "--show-pair-list")
+    assert out == reference("multi-freqtrade.txt")
+
+
+def test_strategy_flag_shows_one_strategy_of_the_file(two_strategies):
+    out = show(
+        *("--export-filename", str(two_strategies), "--strategy", "FeatureTourStrategy"),
+        *("--breakdown", "month", "weekday", "--show-pair-list"),
+    )
+    assert out == reference("tour-freqtrade.txt")
+    out = show("--export-filename", str(two_strategies), "--strategy", "EmaCrossStrategy")
     assert out == reference("ema-freqtrade.txt")
 
 

@@ -24,4 +24,16 @@ $SHOW --export-filename $D/runs/tour/result.json --breakdown month weekday \
   --show-pair-list > $S/tour-freqtrade.txt
 $SHOW --export-filename $D/no-trades/result.json --breakdown day \
   --show-pair-list > $S/no-trades-freqtrade.txt
+# Two strategies in one document: the EmaCrossStrategy result, then run tour's.
+python3 - "$OURS/multi.json" <<'PY'
+import json, sys, zipfile
+d = "tests/data/freqtrade/backtest/"
+z = zipfile.ZipFile(d + "show/freqtrade-ema/backtest-result-2026-12-06_09-03-03.zip")
+ema = json.loads(z.read("backtest-result-2026-12-06_09-03-03.json"))
+tour = json.load(open(d + "runs/tour/result.json"))
+both = {key: ema[key] | tour[key] for key in ("strategy",)}
+both["strategy_comparison"] = ema["strategy_comparison"] + tour["strategy_comparison"]
+json.dump(both, open(sys.argv[1], "w"))
+PY
+$SHOW --export-filename "$OURS/multi.json" --show-pair-list > $S/multi-freqtrade.txt
 rm -rf "$UD" "$OURS"
