@@ -32,14 +32,19 @@ class Command(BaseCommand):
     help = "Show a stored backtest result (Freqtrade's backtesting-show command)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("-c", "--config", default=None, help="config file (JSON)")
-        parser.add_argument("-d", "--datadir", "--data-dir", default=None, help="(not used)")
-        parser.add_argument("--userdir", "--user-data-dir", dest="user_data_dir", default=None)
+        parser.add_argument("-c", "--config", default=None, metavar="PATH", help="config (JSON)")
+        parser.add_argument(
+            "-d", "--datadir", "--data-dir", default=None, metavar="PATH", help="(not used)"
+        )
+        parser.add_argument(
+            "--userdir", "--user-data-dir", dest="user_data_dir", default=None, metavar="PATH"
+        )
         parser.add_argument(
             "--backtest-filename",
             "--export-filename",
             dest="export_filename",
             default=None,
+            metavar="PATH",
             help="result file (.zip or .json); default: the folder's latest",
         )
         parser.add_argument(
@@ -47,6 +52,7 @@ class Command(BaseCommand):
             "--export-directory",
             dest="backtest_directory",
             default=None,
+            metavar="PATH",
             help="results folder (default: <userdir>/backtest_results)",
         )
         parser.add_argument(
@@ -54,7 +60,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--breakdown", nargs="+", choices=PERIODS, default=[])
         parser.add_argument(
-            "-s", "--strategy", default=None, help="show only this strategy of the result"
+            "-s",
+            "--strategy",
+            default=None,
+            metavar="NAME",
+            help="show only this strategy of the result",
         )
 
     def handle(self, *args: Any, **flags: Any) -> None:
