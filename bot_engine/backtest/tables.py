@@ -17,6 +17,10 @@ WIN_DRAW_LOSS = " Win  Draw  Loss  Win%"
 CONSOLE_WIDTH = 400
 
 
+# The calendar tables ``--breakdown`` may ask for (Freqtrade's choices).
+BREAKDOWN_PERIODS = ("day", "week", "month", "year", "weekday")
+
+
 def text_report(document: dict[str, Any], breakdown: Iterable[str] = ()) -> str:
     """What ``freqtrade backtesting`` prints on stdout for a result document; ``breakdown``:
     the calendar tables asked for (``day``, ``week``, ``month``, ``year``, ``weekday``)."""

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from bot_engine.backtest.detail import DetailTimeframeError, NoDetailData, detail_seconds
 from bot_engine.backtest.options import BacktestOptions
+from bot_engine.backtest.tables import BREAKDOWN_PERIODS
 from bot_engine.config.loader import load_config
 from bot_engine.config.model import BotConfig
 from bot_engine.data.timeframes import timeframe_to_seconds
@@ -56,6 +57,13 @@ class Command(BaseCommand):
         parser.add_argument("--export-filename", "--export-directory", default=None)
         parser.add_argument("--backtest-directory", "--backtest-filename", default=None)
         parser.add_argument("--cache", choices=["none", "day", "week", "month"], default="day")
+        parser.add_argument(
+            "--breakdown",
+            nargs="+",
+            default=[],
+            choices=BREAKDOWN_PERIODS,
+            help="calendar tables to add to the report",
+        )
         parser.add_argument("-d", "--datadir", "--data-dir", default=None)
         parser.add_argument("--userdir", "--user-data-dir", dest="user_data_dir", default=None)
 
@@ -68,7 +76,7 @@ class Command(BaseCommand):
 
         outcome = self._simulate(config, options)
         document = result_document([outcome])
-        self.stdout.write(text_report(document), ending="")
+        self.stdout.write(text_report(document, flags["breakdown"]), ending="")
         if flags["export"] != "none":
             directory = self._export_directory(config, flags)
             name = self._export(directory, config, outcome, document)

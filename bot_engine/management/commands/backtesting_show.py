@@ -20,12 +20,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bot_engine.backtest import export
 from bot_engine.backtest.report_periods import periodic_breakdown
-from bot_engine.backtest.tables import text_report
+from bot_engine.backtest.tables import BREAKDOWN_PERIODS, text_report
 from bot_engine.config.loader import load_config
 from bot_engine.exceptions import ConfigError
 
 DEFAULT_CONFIG = Path("user_data/config.json")
-PERIODS = ("day", "week", "month", "year", "weekday")
 
 
 class Command(BaseCommand):
@@ -58,7 +57,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--show-pair-list", action="store_true", help="pairs sorted by profit, as JSON"
         )
-        parser.add_argument("--breakdown", nargs="+", choices=PERIODS, default=[])
+        parser.add_argument("--breakdown", nargs="+", choices=BREAKDOWN_PERIODS, default=[])
         parser.add_argument(
             "-s",
             "--strategy",

@@ -99,3 +99,13 @@ def test_bad_input_is_one_line_and_exit_status_1_without_traceback():
         "Available strategies: EmaCrossStrategy, SampleStrategy."
     ]
     assert done.stdout == ""
+
+
+def test_breakdown_adds_freqtrades_calendar_tables():
+    """``--breakdown`` prints the tables Freqtrade prints for it (recorded with Freqtrade's
+    ``backtesting-show``, which reprints a run's report; its pair list left out here)."""
+    out = io.StringIO()
+    periods = ["day", "week", "month", "year", "weekday"]
+    call_command("backtesting", *RUN_FLAGS, "--export", "none", "--breakdown", *periods, stdout=out)
+    recorded = (RUNS.parent / "show" / "sample-ours-breakdown.txt").read_text()
+    assert out.getvalue() == recorded.split("Pairs for Strategy")[0]
