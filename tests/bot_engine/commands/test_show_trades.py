@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import sqlite3
 
 import pytest
 from django.core.management import call_command
@@ -69,6 +71,32 @@ def test_a_changed_field_shows():
     changed = {key for key in theirs if ours[key] != theirs[key]}
     assert changed == {"amount", "orders"}
     assert ours["orders"][0]["ft_order_tag"] == "changed"
+
+
+def test_short_and_leveraged_trades_are_freqtrades(tmp_path):
+    """The same database with two 3x shorts and a 2.5x open trade (``short.sql``)."""
+    source = tmp_path / "short.sqlite"
+    shutil.copy(OPEN_DB, source)
+    with sqlite3.connect(source) as db:
+        db.executescript((RECORDED / "short.sql").read_text())
+    call_command(
+        "import_freqtrade", str(source), "--bot-name", "ft-short", "-v", "0", stdout=io.StringIO()
+    )
+    for extra, name in (((), "short_ids.txt"), (("--print-json",), "short_ids.json")):
+        out = io.StringIO()
+        call_command(
+            "show_trades",
+            "--bot-name",
+            "ft-short",
+            "--trade-ids",
+            "191",
+            "204",
+            "205",
+            *extra,
+            stdout=out,
+            stderr=io.StringIO(),
+        )
+        assert out.getvalue() == recorded(name)
 
 
 def test_config_names_the_bot(tmp_path):
