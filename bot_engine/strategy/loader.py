@@ -74,6 +74,20 @@ def strategy_source(name: str, search_dirs: Sequence[Path]) -> tuple[str, Path]:
     return source.text, source.path
 
 
+def strategy_classes_in_file(path: Path) -> list[type[IStrategy]]:
+    """Import ``path`` and return the strategy classes it defines (not those it imports), in
+    definition order; a file that cannot be imported raises ``StrategyError``."""
+    install_freqtrade_shim()
+    module = _import_file(path.stem, path)
+    return [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, IStrategy)
+        and value.__module__ == module.__name__
+    ]
+
+
 def load_strategy(
     name: str,
     *,
