@@ -56,3 +56,4 @@ run data-futures-timerange.txt list-data -d mixed --trading-mode futures --show-
 run data-no-exchange-timerange.txt list-data --userdir user_data --show-timerange
 run data-unknown-pair.txt list-data -d mixed -p XYZ/BTC
 run data-unknown-pair-timerange.txt list-data -d mixed -p XYZ/BTC --show-timerange
+run data-trades.txt list-data -d mixed --trades

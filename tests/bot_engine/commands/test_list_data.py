@@ -1,0 +1,119 @@
+"""``manage.py list_data`` prints what Freqtrade 2026.9's ``list-data`` printed on the same
+folders (``tests/data/freqtrade/cli/list/``, made by its ``record.sh``)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tests.fixtures.freqtrade_data import FREQTRADE_DIR
+
+RECORDED = FREQTRADE_DIR / "cli" / "list"
+REPO = FREQTRADE_DIR.parent.parent.parent
+CANDLES_5M = REPO / "user_data" / "data" / "binance"
+CANDLES_1H = FREQTRADE_DIR / "backtest" / "data"
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> dict[str, Path]:
+    """record.sh's folders: a user_data with the bundled 5m candles; a data folder with 5m and
+    1h candles of every pair and, under futures/, futures and mark candles."""
+    root = tmp_path_factory.mktemp("list_data")
+    user_data = root / "user_data"
+    shutil.copytree(CANDLES_5M, user_data / "data" / "binance")
+    mixed = root / "mixed"
+    shutil.copytree(CANDLES_5M, mixed)
+    for path in CANDLES_1H.glob("*.feather"):
+        shutil.copy(path, mixed / path.name)
+    futures = mixed / "futures"
+    futures.mkdir()
+    shutil.copy(CANDLES_5M / "ETH_BTC-5m.feather", futures / "ETH_BTC_BTC-5m-futures.feather")
+    shutil.copy(CANDLES_1H / "ETH_BTC-1h.feather", futures / "ETH_BTC_BTC-1h-mark.feather")
+    shutil.copy(CANDLES_1H / "LTC_BTC-1h.feather", futures / "LTC_BTC_BTC-1h-futures.feather")
+    return {"user_data": user_data, "mixed": mixed}
+
+
+def list_data(*args: str) -> str:
+    out = io.StringIO()
+    call_command("list_data", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def recorded(name: str) -> str:
+    return (RECORDED / name).read_text(encoding="utf-8")
+
+
+USERDIR = ["--userdir", "{user_data}"]
+MIXED = ["-d", "{mixed}"]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "args"),
+    [
+        ("data.txt", [*USERDIR, "--exchange", "binance"]),
+        ("data-timerange.txt", [*USERDIR, "--exchange", "binance", "--show-timerange"]),
+        ("data-no-exchange.txt", USERDIR),
+        ("data-no-exchange-timerange.txt", [*USERDIR, "--show-timerange"]),
+        ("data-mixed.txt", MIXED),
+        (
+            "data-mixed-timerange-pairs.txt",
+            [*MIXED, "--show-timerange", "-p", "ETH/BTC", "ADA/BTC"],
+        ),
+        ("data-futures.txt", [*MIXED, "--trading-mode", "futures"]),
+        ("data-futures-timerange.txt", [*MIXED, "--trading-mode", "futures", "--show-timerange"]),
+        ("data-unknown-pair.txt", [*MIXED, "-p", "XYZ/BTC"]),
+        ("data-unknown-pair-timerange.txt", [*MIXED, "-p", "XYZ/BTC", "--show-timerange"]),
+        ("data-trades.txt", [*MIXED, "--trades"]),
+    ],
+)
+def test_output_is_freqtrades(folders, fixture, args):
+    args = [arg.format(**folders) for arg in args]
+    assert list_data(*args) == recorded(fixture)
+
+
+def test_the_table_is_read_from_the_files(folders, tmp_path):
+    """Fewer candles in a file show as a shorter range and a smaller count."""
+    data = tmp_path / "binance"
+    shutil.copytree(CANDLES_5M, data)
+    frame = pd.read_feather(data / "ETH_BTC-5m.feather")
+    frame.iloc[:100].reset_index(drop=True).to_feather(data / "ETH_BTC-5m.feather")
+    output = list_data("-d", str(data), "--show-timerange")
+    assert output != recorded("data-timerange.txt")
+    assert (
+        "│  ETH/BTC │        5m │ spot │ 2018-01-10 04:55:00 │ 2018-01-10 13:10:00 │     100 │"
+        in (output)
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["--datadir", "/no/such/folder"], "--datadir"),
+        (["--userdir", "/no/such/folder"], "--userdir"),
+        (["--config", "/no/such/config.json"], "--config"),
+        (["-d", "{mixed}", "--data-format-ohlcv", "json"], "--data-format-ohlcv"),
+    ],
+)
+def test_bad_input_is_one_error_naming_the_flag(folders, args, flag):
+    with pytest.raises(CommandError) as caught:
+        list_data(*[arg.format(**folders) for arg in args])
+    assert str(caught.value).startswith(f"{flag}: ")
+    assert "\n" not in str(caught.value)
+
+
+def test_a_config_that_does_not_load_is_an_error(tmp_path):
+    config = tmp_path / "config.json"
+    config.write_text('{"max_open_trades": "many"}')
+    with pytest.raises(CommandError, match=r"^--config: "):
+        list_data("--config", str(config))
+
+
+def test_an_unknown_trading_mode_is_refused(folders):
+    with pytest.raises(CommandError, match="--trading-mode"):
+        list_data("-d", str(folders["mixed"]), "--trading-mode", "options")
