@@ -5,8 +5,8 @@ exchange from ``--exchange`` or the config; without either, ``<userdir>/data``);
 candles (``--trading-mode futures``) in its ``futures/`` subfolder, as Freqtrade stores them.
 Without ``--show-timerange`` one row per pair and candle type with its timeframes; with it one
 row per file with the first and last candle and the number of candles. ``--pairs`` keeps only
-those pairs. The table is Freqtrade's, byte for byte (rich). Candles are stored as feather only:
-another ``--data-format-ohlcv`` is an error.
+those pairs. The table is Freqtrade's, byte for byte (rich; coloured on a terminal). Candles
+are stored as feather only: another ``--data-format-ohlcv`` is an error.
 """
 
 from __future__ import annotations
@@ -76,14 +76,16 @@ class Command(BaseCommand):
         if trading_mode == "futures":
             data_dir = data_dir / "futures"
         pairs = set(flags["pairs"]) if flags["pairs"] else None
+        # Django's own --no-color is Freqtrade's flag too.
+        colour = not flags.get("no_color") and self.stdout.isatty()
         if flags["trades"]:
-            text = render(trades_table(data_dir, pairs, trading_mode))
+            text = render(trades_table(data_dir, pairs, trading_mode), colour)
         else:
             stored = stored_candles(data_dir, trading_mode, pairs)
             if flags["show_timerange"]:
-                text = render(timerange_table(stored))
+                text = render(timerange_table(stored), colour)
             else:
-                text = render(timeframes_table(stored)) if stored else ""
+                text = render(timeframes_table(stored), colour) if stored else ""
         self.stdout.write(text, ending="")
 
     def _settings(self, flags: dict[str, Any]) -> tuple[Path, str, str]:

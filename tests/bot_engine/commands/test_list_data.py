@@ -117,3 +117,15 @@ def test_a_config_that_does_not_load_is_an_error(tmp_path):
 def test_an_unknown_trading_mode_is_refused(folders):
     with pytest.raises(CommandError, match="--trading-mode"):
         list_data("-d", str(folders["mixed"]), "--trading-mode", "options")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_the_table_is_styled_as_freqtrades(folders):
+    out = Terminal()
+    args = ["-d", str(folders["mixed"]), "--show-timerange", "-p", "ETH/BTC"]
+    call_command("list_data", *args, stdout=out, stderr=io.StringIO())
+    assert out.getvalue() == recorded("data-mixed-terminal.txt")

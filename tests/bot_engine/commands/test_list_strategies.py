@@ -105,3 +105,18 @@ def test_a_config_that_does_not_load_is_an_error(tmp_path):
     config.write_text('{"max_open_trades": "many"}')
     with pytest.raises(CommandError, match=r"^--config: "):
         list_strategies("--config", str(config))
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_the_status_is_coloured_as_freqtrades(folders):
+    out = Terminal()
+    args = ["--userdir", str(folders["user_data"]), "--strategy-path", str(folders["strats"])]
+    call_command("list_strategies", *args, stdout=out, stderr=io.StringIO())
+    assert out.getvalue() == recorded("strategies-mixed-terminal.txt")
+    plain = Terminal()
+    call_command("list_strategies", *args, "--no-color", stdout=plain, stderr=io.StringIO())
+    assert plain.getvalue() == recorded("strategies-mixed.txt")

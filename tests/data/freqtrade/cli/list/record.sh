@@ -57,3 +57,12 @@ run data-no-exchange-timerange.txt list-data --userdir user_data --show-timerang
 run data-unknown-pair.txt list-data -d mixed -p XYZ/BTC
 run data-unknown-pair-timerange.txt list-data -d mixed -p XYZ/BTC --show-timerange
 run data-trades.txt list-data -d mixed --trades
+
+# On a terminal (script(1) gives Freqtrade a pty; its CRLF line ends are undone): colours.
+tty_run() {  # tty_run <fixture> <freqtrade args...>
+    local name=$1
+    shift
+    script -qc "$FT $* 2>/dev/null" /dev/null | tr -d '\r' > "$OUT/$name"
+}
+tty_run strategies-mixed-terminal.txt list-strategies --userdir user_data --strategy-path strats
+tty_run data-mixed-terminal.txt list-data -d mixed --show-timerange -p ETH/BTC
