@@ -20,12 +20,9 @@ import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 from rich.table import Table
 
-from bot_engine.config.loader import load_config
 from bot_engine.data.timeframes import timeframe_to_seconds
-from bot_engine.exceptions import ConfigError
-from bot_engine.management.commands.list_strategies import render
+from bot_engine.management.commands.list_strategies import render, utility_config
 
-DEFAULT_CONFIG = Path("user_data/config.json")
 DATA_FORMATS = ("json", "jsongz", "feather", "parquet")
 TRADING_MODES = ("spot", "margin", "futures")
 # Freqtrade's file names: ETH_BTC-5m.feather (spot), ETH_USDT_USDT-1h-futures.feather (futures:
@@ -90,25 +87,16 @@ class Command(BaseCommand):
 
     def _settings(self, flags: dict[str, Any]) -> tuple[Path, str, str]:
         """The data folder (before ``futures/``), the trading mode and the config's format."""
+        config = utility_config(flags)
         user_data_dir = flags["user_data_dir"]
-        if user_data_dir and not Path(user_data_dir).is_dir():
-            raise CommandError(f"--userdir: {user_data_dir}: no such folder")
-        path = Path(flags["config"]) if flags["config"] else DEFAULT_CONFIG
-        if flags["config"] and not path.is_file():
-            raise CommandError(f"--config: {path}: no such config file")
         exchange = flags["exchange"]
         trading_mode, data_format = "spot", "feather"
-        if path.is_file():
-            overrides = {"user_data_dir": user_data_dir} if user_data_dir else {}
-            try:
-                config = load_config(path, overrides=overrides)
-            except ConfigError as exc:
-                lines = "; ".join(str(exc).splitlines())
-                raise CommandError(f"--config: {path}: {lines}") from None
-            base = config.user_data_dir / "data" / exchange if exchange else config.data_dir
+        if config is not None:
+            # The config's exchange folder (a replay's data_exchange), under --userdir if given.
+            user_data_dir = user_data_dir or config.user_data_dir
+            exchange = exchange or config.data_dir.name
             trading_mode, data_format = config.trading_mode, config.dataformat_ohlcv
-        else:
-            base = Path(user_data_dir or "user_data") / "data" / (exchange or "")
+        base = Path(user_data_dir or "user_data") / "data" / (exchange or "")
         if flags["datadir"]:
             base = Path(flags["datadir"])
             if not base.is_dir():

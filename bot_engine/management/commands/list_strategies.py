@@ -21,7 +21,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot_engine.config.loader import load_config
+from bot_engine.config.loader import peek_config
+from bot_engine.config.model import BotConfig
+from bot_engine.config.reader import read_config_file
 from bot_engine.exceptions import ConfigError, StrategyError
 from bot_engine.strategy.loader import strategy_classes_in_file
 from bot_engine.strategy.parameters import PREFIX_SPACES, iter_class_parameters
@@ -100,25 +102,38 @@ class Command(BaseCommand):
         else:
             extra = configured_path
         strategies = user_data_dir / "strategies"
-        if flags["user_data_dir"] and not Path(flags["user_data_dir"]).is_dir():
-            raise CommandError(f"--userdir: {flags['user_data_dir']}: no such folder")
         return [folder for folder in (extra, strategies) if folder is not None]
 
 
-def _config_folders(flags: dict[str, Any]) -> tuple[Path, Path | None]:
-    """The user data folder and the config's ``strategy_path`` (``--userdir`` wins)."""
+def utility_config(flags: dict[str, Any]) -> BotConfig | None:
+    """The config (``--config``, else ``user_data/config.json`` if there), or None.
+
+    Read as Freqtrade reads it for its utility commands: the file must be a JSON object, but
+    keys only trading needs (``stake_amount``, ...) may be missing and a bad value falls back to
+    its default. ``--userdir`` is checked here, as every such command takes it.
+    """
+    user_data_dir = flags["user_data_dir"]
+    if user_data_dir and not Path(user_data_dir).is_dir():
+        raise CommandError(f"--userdir: {user_data_dir}: no such folder")
     path = Path(flags["config"]) if flags["config"] else DEFAULT_CONFIG
-    if flags["config"] and not path.is_file():
-        raise CommandError(f"--config: {path}: no such config file")
     if not path.is_file():
-        return Path(flags["user_data_dir"] or "user_data"), None
-    overrides = {"user_data_dir": flags["user_data_dir"]} if flags["user_data_dir"] else {}
+        if flags["config"]:
+            raise CommandError(f"--config: {path}: no such config file")
+        return None
     try:
-        config = load_config(path, overrides=overrides)
+        read_config_file(path)
     except ConfigError as exc:
         lines = "; ".join(str(exc).splitlines())
-        raise CommandError(f"--config: {path}: {lines}") from None
-    return config.user_data_dir, config.strategy_path
+        raise CommandError(f"--config: {lines}") from None
+    return peek_config(path)
+
+
+def _config_folders(flags: dict[str, Any]) -> tuple[Path, Path | None]:
+    """The user data folder (``--userdir`` wins) and the config's ``strategy_path``."""
+    config = utility_config(flags)
+    if config is None:
+        return Path(flags["user_data_dir"] or "user_data"), None
+    return Path(flags["user_data_dir"] or config.user_data_dir), config.strategy_path
 
 
 def scan_folder(folder: Path, recursive: bool) -> list[StrategyRow]:

@@ -109,7 +109,7 @@ def test_bad_input_is_one_error_naming_the_flag(folders, args, flag):
 
 def test_a_config_that_does_not_load_is_an_error(tmp_path):
     config = tmp_path / "config.json"
-    config.write_text('{"max_open_trades": "many"}')
+    config.write_text('{"max_open_trades": 3,')
     with pytest.raises(CommandError, match=r"^--config: "):
         list_data("--config", str(config))
 
@@ -129,3 +129,14 @@ def test_on_a_terminal_the_table_is_styled_as_freqtrades(folders):
     args = ["-d", str(folders["mixed"]), "--show-timerange", "-p", "ETH/BTC"]
     call_command("list_data", *args, stdout=out, stderr=io.StringIO())
     assert out.getvalue() == recorded("data-mixed-terminal.txt")
+
+
+def test_the_folders_come_from_a_utility_config(folders, tmp_path):
+    """As in Freqtrade, a config without the keys only trading needs is enough."""
+    config = tmp_path / "config.json"
+    config.write_text(
+        '{{"exchange": {{"name": "binance"}}, "user_data_dir": "{ud}"}}'.format(
+            ud=folders["user_data"]
+        )
+    )
+    assert list_data("--config", str(config)) == recorded("data.txt")

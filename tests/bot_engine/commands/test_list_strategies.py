@@ -102,7 +102,7 @@ def test_bad_input_is_one_error_naming_the_flag(args, flag):
 
 def test_a_config_that_does_not_load_is_an_error(tmp_path):
     config = tmp_path / "config.json"
-    config.write_text('{"max_open_trades": "many"}')
+    config.write_text('{"max_open_trades": 3,')
     with pytest.raises(CommandError, match=r"^--config: "):
         list_strategies("--config", str(config))
 
@@ -120,3 +120,14 @@ def test_on_a_terminal_the_status_is_coloured_as_freqtrades(folders):
     plain = Terminal()
     call_command("list_strategies", *args, "--no-color", stdout=plain, stderr=io.StringIO())
     assert plain.getvalue() == recorded("strategies-mixed.txt")
+
+
+def test_the_folders_come_from_a_utility_config(folders, tmp_path):
+    """As in Freqtrade, a config without the keys only trading needs is enough."""
+    config = tmp_path / "config.json"
+    config.write_text(
+        '{{"user_data_dir": "{ud}", "strategy_path": "{strats}"}}'.format(
+            ud=folders["user_data"], strats=folders.get("strats", "")
+        )
+    )
+    assert list_strategies("--config", str(config)) == recorded("strategies-mixed.txt")
