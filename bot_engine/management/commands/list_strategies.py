@@ -149,7 +149,7 @@ def scan_folder(folder: Path, recursive: bool) -> list[StrategyRow]:
         try:
             classes = strategy_classes_in_file(path)
         except StrategyError as exc:
-            logger.warning("Could not import %s: %s", path, exc)
+            logger.warning("%s", exc)
             rows.append(StrategyRow("", location, loaded=False, spaces={}))
             continue
         rows += [
