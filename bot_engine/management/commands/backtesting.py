@@ -24,12 +24,12 @@ from bot_engine.backtest.options import BacktestOptions
 from bot_engine.backtest.tables import BREAKDOWN_PERIODS
 from bot_engine.config.loader import load_config
 from bot_engine.config.model import BotConfig
+from bot_engine.config.reader import DEFAULT_CONFIG
 from bot_engine.data.timeframes import timeframe_to_seconds
 from bot_engine.exceptions import ConfigError, StrategyError
 from bot_engine.selectors.candles import NoCandleData, parse_timerange
 
 logger = logging.getLogger(__name__)
-DEFAULT_CONFIG = Path("user_data/config.json")
 PROGRESS_STEPS = 1000  # the bar's resolution: the simulator reports fractions
 
 

@@ -23,21 +23,14 @@ from bot_engine.backtest.report_periods import periodic_breakdown
 from bot_engine.backtest.tables import BREAKDOWN_PERIODS, text_report
 from bot_engine.config.loader import load_config
 from bot_engine.exceptions import ConfigError
-
-DEFAULT_CONFIG = Path("user_data/config.json")
+from bot_engine.management.utility import DEFAULT_CONFIG, add_config_flags
 
 
 class Command(BaseCommand):
     help = "Show a stored backtest result (Freqtrade's backtesting-show command)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("-c", "--config", default=None, metavar="PATH", help="config (JSON)")
-        parser.add_argument(
-            "-d", "--datadir", "--data-dir", default=None, metavar="PATH", help="(not used)"
-        )
-        parser.add_argument(
-            "--userdir", "--user-data-dir", dest="user_data_dir", default=None, metavar="PATH"
-        )
+        add_config_flags(parser)
         parser.add_argument(
             "--backtest-filename",
             "--export-filename",

@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.table import Table
 
 from bot_engine.data.timeframes import timeframe_to_seconds
-from bot_engine.management.commands.list_strategies import render, utility_config
+from bot_engine.management.utility import add_config_flags, render, utility_config
 
 DATA_FORMATS = ("json", "jsongz", "feather", "parquet")
 TRADING_MODES = ("spot", "margin", "futures")
@@ -46,13 +46,7 @@ class Command(BaseCommand):
     help = "List the candles stored in the data folder (Freqtrade's list-data command)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("-c", "--config", default=None, metavar="PATH", help="config (JSON)")
-        parser.add_argument(
-            "-d", "--datadir", "--data-dir", default=None, metavar="PATH", help="data folder"
-        )
-        parser.add_argument(
-            "--userdir", "--user-data-dir", dest="user_data_dir", default=None, metavar="PATH"
-        )
+        add_config_flags(parser, datadir_help="data folder")
         parser.add_argument("--exchange", default=None, help="exchange folder under data/")
         parser.add_argument("--data-format-ohlcv", default=None, choices=DATA_FORMATS)
         parser.add_argument("--data-format-trades", default=None, choices=DATA_FORMATS)

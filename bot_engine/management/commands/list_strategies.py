@@ -10,27 +10,22 @@ names only. The table is Freqtrade's, byte for byte (rich); colour only on a ter
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot_engine.config.loader import peek_config
-from bot_engine.config.model import BotConfig
-from bot_engine.config.reader import read_config_file
-from bot_engine.exceptions import ConfigError, StrategyError
+from bot_engine.exceptions import StrategyError
+from bot_engine.management.utility import add_config_flags, render, utility_config
 from bot_engine.strategy.loader import strategy_classes_in_file
 from bot_engine.strategy.parameters import PREFIX_SPACES, iter_class_parameters
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CONFIG = Path("user_data/config.json")
 COLUMNS = (
     "Strategy name",
     "Location",
@@ -42,7 +37,6 @@ COLUMNS = (
     "Custom-params",
 )
 # Wide enough that no table is squeezed: rich then draws it at its natural width.
-CONSOLE_WIDTH = 400
 
 
 @dataclass(frozen=True)
@@ -57,13 +51,7 @@ class Command(BaseCommand):
     help = "List the strategies in the strategy folders (Freqtrade's list-strategies command)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("-c", "--config", default=None, metavar="PATH", help="config (JSON)")
-        parser.add_argument(
-            "-d", "--datadir", "--data-dir", default=None, metavar="PATH", help="(not used)"
-        )
-        parser.add_argument(
-            "--userdir", "--user-data-dir", dest="user_data_dir", default=None, metavar="PATH"
-        )
+        add_config_flags(parser)
         parser.add_argument(
             "--strategy-path", default=None, metavar="PATH", help="additional strategy folder"
         )
@@ -103,29 +91,6 @@ class Command(BaseCommand):
             extra = configured_path
         strategies = user_data_dir / "strategies"
         return [folder for folder in (extra, strategies) if folder is not None]
-
-
-def utility_config(flags: dict[str, Any]) -> BotConfig | None:
-    """The config (``--config``, else ``user_data/config.json`` if there), or None.
-
-    Read as Freqtrade reads it for its utility commands: the file must be a JSON object, but
-    keys only trading needs (``stake_amount``, ...) may be missing and a bad value falls back to
-    its default. ``--userdir`` is checked here, as every such command takes it.
-    """
-    user_data_dir = flags["user_data_dir"]
-    if user_data_dir and not Path(user_data_dir).is_dir():
-        raise CommandError(f"--userdir: {user_data_dir}: no such folder")
-    path = Path(flags["config"]) if flags["config"] else DEFAULT_CONFIG
-    if not path.is_file():
-        if flags["config"]:
-            raise CommandError(f"--config: {path}: no such config file")
-        return None
-    try:
-        read_config_file(path)
-    except ConfigError as exc:
-        lines = "; ".join(str(exc).splitlines())
-        raise CommandError(f"--config: {lines}") from None
-    return peek_config(path)
 
 
 def _config_folders(flags: dict[str, Any]) -> tuple[Path, Path | None]:
@@ -204,17 +169,3 @@ def _status(row: StrategyRow, times_named: int) -> Text:
     if times_named > 1:
         return Text("DUPLICATE NAME", style="bold yellow")
     return Text("OK", style="bold green")
-
-
-def render(table: Table, colour: bool = False) -> str:
-    """``table`` as Freqtrade prints it; ANSI colours only when ``colour``."""
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=CONSOLE_WIDTH,
-        color_system="standard" if colour else None,
-        force_terminal=colour,
-        soft_wrap=False,
-    )
-    console.print(table)
-    return buffer.getvalue()
