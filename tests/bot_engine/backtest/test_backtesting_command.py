@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from bot_engine.backtest import export
-from tests.bot_engine.backtest.reference_runs import CANDLES, ROOT, RUNS
+from tests.bot_engine.backtest.reference_runs import CANDLES, RUNS
+from tests.fixtures.commands import command_errors, command_output, manage
 
 CONFIG = RUNS / "sample" / "config.json"
 STRATEGIES = RUNS.parent / "strategies"
@@ -84,28 +83,17 @@ def test_bad_input_names_the_flag(flags, message):
 
 
 def test_bad_input_is_one_line_and_exit_status_1_without_traceback():
-    done = subprocess.run(
-        [sys.executable, "manage.py", "backtesting", *SAMPLE[:3], "NoSuchStrategy"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 1
-    assert "Traceback" not in done.stderr
-    errors = [line for line in done.stderr.splitlines() if line.startswith("CommandError")]
-    assert errors == [
+    done = manage("backtesting", *SAMPLE[:3], "NoSuchStrategy")
+    assert command_errors(done) == [
         "CommandError: --strategy: Strategy 'NoSuchStrategy' not found. "
         "Available strategies: EmaCrossStrategy, SampleStrategy."
     ]
-    assert done.stdout == ""
 
 
 def test_breakdown_adds_freqtrades_calendar_tables():
     """``--breakdown`` prints the tables Freqtrade prints for it (recorded with Freqtrade's
     ``backtesting-show``, which reprints a run's report; its pair list left out here)."""
-    out = io.StringIO()
     periods = ["day", "week", "month", "year", "weekday"]
-    call_command("backtesting", *RUN_FLAGS, "--export", "none", "--breakdown", *periods, stdout=out)
+    out = command_output("backtesting", *RUN_FLAGS, "--export", "none", "--breakdown", *periods)
     recorded = (RUNS.parent / "show" / "sample-ours-breakdown.txt").read_text()
-    assert out.getvalue() == recorded.split("Pairs for Strategy")[0]
+    assert out == recorded.split("Pairs for Strategy")[0]

@@ -10,14 +10,13 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import subprocess
-import sys
 import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.bot_engine.backtest.reference_runs import CANDLES, ROOT, RUNS
+from tests.bot_engine.backtest.reference_runs import CANDLES, RUNS
+from tests.fixtures.commands import command_errors, manage
 
 BACKTEST = RUNS.parent
 SHOW = BACKTEST / "show"
@@ -267,15 +266,5 @@ def test_missing_config_names_the_flag():
 def test_bad_input_exits_1_without_traceback(tmp_path):
     corrupt = tmp_path / "corrupt.zip"
     corrupt.write_bytes(b"not a zip")
-    done = subprocess.run(
-        [sys.executable, "manage.py", "backtesting_show", "--export-filename", str(corrupt)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 1
-    assert "Traceback" not in done.stderr
-    errors = [line for line in done.stderr.splitlines() if line.startswith("CommandError")]
-    assert errors == [f"CommandError: --export-filename: Bad zip file: {corrupt}."]
-    assert done.stdout == ""
+    done = manage("backtesting_show", "--export-filename", str(corrupt))
+    assert command_errors(done) == [f"CommandError: --export-filename: Bad zip file: {corrupt}."]

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.fixtures.commands import command_output, one_line_error
 from tests.fixtures.freqtrade_data import FREQTRADE_DIR
 
 RECORDED = FREQTRADE_DIR / "cli" / "list"
@@ -40,9 +41,7 @@ def folders(tmp_path_factory) -> dict[str, Path]:
 
 
 def list_data(*args: str) -> str:
-    out = io.StringIO()
-    call_command("list_data", *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
+    return command_output("list_data", *args)
 
 
 def recorded(name: str) -> str:
@@ -101,17 +100,14 @@ def test_the_table_is_read_from_the_files(folders, tmp_path):
     ],
 )
 def test_bad_input_is_one_error_naming_the_flag(folders, args, flag):
-    with pytest.raises(CommandError) as caught:
-        list_data(*[arg.format(**folders) for arg in args])
-    assert str(caught.value).startswith(f"{flag}: ")
-    assert "\n" not in str(caught.value)
+    given = [arg.format(**folders) for arg in args]
+    assert one_line_error("list_data", *given).startswith(f"{flag}: ")
 
 
 def test_a_config_that_does_not_load_is_an_error(tmp_path):
     config = tmp_path / "config.json"
     config.write_text('{"max_open_trades": 3,')
-    with pytest.raises(CommandError, match=r"^--config: "):
-        list_data("--config", str(config))
+    assert one_line_error("list_data", "--config", str(config)).startswith("--config: ")
 
 
 def test_an_unknown_trading_mode_is_refused(folders):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 
+from tests.fixtures.commands import command_output, one_line_error
 from tests.fixtures.freqtrade_data import FREQTRADE_DIR
 
 RECORDED = FREQTRADE_DIR / "cli" / "list"
@@ -39,9 +39,7 @@ def folders(tmp_path_factory) -> dict[str, Path]:
 
 
 def list_strategies(*args: str) -> str:
-    out = io.StringIO()
-    call_command("list_strategies", *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
+    return command_output("list_strategies", *args)
 
 
 def recorded(name: str) -> str:
@@ -94,17 +92,13 @@ def test_a_changed_strategy_changes_the_table(folders, tmp_path):
     ],
 )
 def test_bad_input_is_one_error_naming_the_flag(args, flag):
-    with pytest.raises(CommandError) as caught:
-        list_strategies(*args)
-    assert str(caught.value).startswith(f"{flag}: ")
-    assert "\n" not in str(caught.value)
+    assert one_line_error("list_strategies", *args).startswith(f"{flag}: ")
 
 
 def test_a_config_that_does_not_load_is_an_error(tmp_path):
     config = tmp_path / "config.json"
     config.write_text('{"max_open_trades": 3,')
-    with pytest.raises(CommandError, match=r"^--config: "):
-        list_strategies("--config", str(config))
+    assert one_line_error("list_strategies", "--config", str(config)).startswith("--config: ")
 
 
 class Terminal(io.StringIO):
