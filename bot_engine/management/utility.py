@@ -8,15 +8,29 @@ import io
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from rich.console import Console
 from rich.table import Table
 
 from bot_engine.backtest.tables import CONSOLE_WIDTH
-from bot_engine.config.loader import peek_config
+from bot_engine.config.loader import load_config, peek_config
 from bot_engine.config.model import BotConfig
 from bot_engine.config.reader import DEFAULT_CONFIG, read_config_file
 from bot_engine.exceptions import ConfigError
+
+
+def configured_bot_name(given: str | None) -> str:
+    """The ``bot_name`` of the config ``given`` (else the process's config): which bot's rows a
+    command reads or writes."""
+    path = Path(given) if given else Path(settings.BOT_CONFIG_PATH)
+    if not path.exists():
+        raise CommandError(f"--config: no config at {path} (or give --bot-name NAME).")
+    try:
+        return load_config(path).bot_name
+    except ConfigError as exc:
+        lines = "; ".join(str(exc).splitlines())
+        raise CommandError(f"--config: invalid configuration in {path}: {lines}") from None
 
 
 def add_config_flags(parser, *, datadir_help: str = "(not used)") -> None:

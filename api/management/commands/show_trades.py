@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.db.models import Prefetch
 
 from api.serializers.trades import trade_full
-from bot_engine.config.loader import load_config
-from bot_engine.exceptions import ConfigError
+from bot_engine.management.utility import configured_bot_name
 from bot_engine.models import Bot, Order, Trade
 from bot_engine.selectors.trade_records import TradeRecord, trade_record
 
@@ -46,7 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         trade_ids = _trade_ids(options["trade_ids"])
-        bot_name = options["bot_name"] or _configured_bot_name(options["config"])
+        bot_name = options["bot_name"] or configured_bot_name(options["config"])
         flag = "--bot-name" if options["bot_name"] else "--config"
         try:
             records = _records(bot_name, trade_ids, flag)
@@ -69,16 +66,6 @@ def _trade_ids(given: list[str] | None) -> list[int]:
         return [int(value) for value in given or ()]
     except ValueError:
         raise CommandError(f"--trade-ids: integers expected, got {' '.join(given)}") from None
-
-
-def _configured_bot_name(given: str | None) -> str:
-    path = Path(given) if given else Path(settings.BOT_CONFIG_PATH)
-    if not path.exists():
-        raise CommandError(f"--config: no config at {path} (or give --bot-name NAME).")
-    try:
-        return load_config(path).bot_name
-    except ConfigError as exc:
-        raise CommandError(f"--config: invalid configuration in {path}: {exc}") from None
 
 
 def _records(bot_name: str, trade_ids: list[int], flag: str) -> list[TradeRecord]:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from bot_engine.config.loader import load_config
-from bot_engine.exceptions import ConfigError
 from bot_engine.importer import FreqtradeImportError, import_freqtrade
+from bot_engine.management.utility import configured_bot_name
 
 
 class Command(BaseCommand):
@@ -30,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=5000, help="trades per transaction")
 
     def handle(self, *args, **options) -> None:
-        bot_name = options["bot_name"] or self._configured_bot_name(options["config"])
+        bot_name = options["bot_name"] or configured_bot_name(options["config"])
         if not options["check"]:
             call_command("migrate", interactive=False, verbosity=0)
         bar = _ProgressBar(disable=options["verbosity"] == 0)
@@ -49,15 +45,6 @@ class Command(BaseCommand):
             bar.close()
         for line in summary.lines():
             self.stdout.write(line)
-
-    def _configured_bot_name(self, given: str | None) -> str:
-        path = Path(given) if given else Path(settings.BOT_CONFIG_PATH)
-        if not path.exists():
-            raise CommandError(f"No config at {path}: give --config PATH or --bot-name NAME.")
-        try:
-            return load_config(path).bot_name
-        except ConfigError as exc:
-            raise CommandError(f"Invalid configuration in {path}:\n{exc}") from None
 
 
 class _ProgressBar:
