@@ -22,7 +22,7 @@ CANDLES_1H = FREQTRADE_DIR / "backtest" / "data"
 
 
 @pytest.fixture(scope="module")
-def folders(tmp_path_factory) -> dict[str, Path]:
+def data_folders(tmp_path_factory) -> dict[str, Path]:
     """record.sh's folders: a user_data with the bundled 5m candles; a data folder with 5m and
     1h candles of every pair and, under futures/, futures and mark candles."""
     root = tmp_path_factory.mktemp("list_data")
@@ -71,12 +71,12 @@ MIXED = ["-d", "{mixed}"]
         ("data-trades.txt", [*MIXED, "--trades"]),
     ],
 )
-def test_output_is_freqtrades(folders, fixture, args):
-    args = [arg.format(**folders) for arg in args]
+def test_list_data_output_is_freqtrades(data_folders, fixture, args):
+    args = [arg.format(**data_folders) for arg in args]
     assert list_data(*args) == recorded(fixture)
 
 
-def test_the_table_is_read_from_the_files(folders, tmp_path):
+def test_the_table_is_read_from_the_files(data_folders, tmp_path):
     """Fewer candles in a file show as a shorter range and a smaller count."""
     data = tmp_path / "binance"
     shutil.copytree(CANDLES_5M, data)
@@ -99,8 +99,8 @@ def test_the_table_is_read_from_the_files(folders, tmp_path):
         (["-d", "{mixed}", "--data-format-ohlcv", "json"], "--data-format-ohlcv"),
     ],
 )
-def test_bad_input_is_one_error_naming_the_flag(folders, args, flag):
-    given = [arg.format(**folders) for arg in args]
+def test_bad_input_is_one_error_naming_the_flag(data_folders, args, flag):
+    given = [arg.format(**data_folders) for arg in args]
     assert one_line_error("list_data", *given).startswith(f"{flag}: ")
 
 
@@ -110,9 +110,9 @@ def test_a_config_that_does_not_load_is_an_error(tmp_path):
     assert one_line_error("list_data", "--config", str(config)).startswith("--config: ")
 
 
-def test_an_unknown_trading_mode_is_refused(folders):
+def test_an_unknown_trading_mode_is_refused(data_folders):
     with pytest.raises(CommandError, match="--trading-mode"):
-        list_data("-d", str(folders["mixed"]), "--trading-mode", "options")
+        list_data("-d", str(data_folders["mixed"]), "--trading-mode", "options")
 
 
 class Terminal(io.StringIO):
@@ -120,19 +120,19 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_on_a_terminal_the_table_is_styled_as_freqtrades(folders):
+def test_on_a_terminal_the_table_is_styled_as_freqtrades(data_folders):
     out = Terminal()
-    args = ["-d", str(folders["mixed"]), "--show-timerange", "-p", "ETH/BTC"]
+    args = ["-d", str(data_folders["mixed"]), "--show-timerange", "-p", "ETH/BTC"]
     call_command("list_data", *args, stdout=out, stderr=io.StringIO())
     assert out.getvalue() == recorded("data-mixed-terminal.txt")
 
 
-def test_the_folders_come_from_a_utility_config(folders, tmp_path):
+def test_the_folders_come_from_a_utility_config(data_folders, tmp_path):
     """As in Freqtrade, a config without the keys only trading needs is enough."""
     config = tmp_path / "config.json"
     config.write_text(
         '{{"exchange": {{"name": "binance"}}, "user_data_dir": "{ud}"}}'.format(
-            ud=folders["user_data"]
+            ud=data_folders["user_data"]
         )
     )
     assert list_data("--config", str(config)) == recorded("data.txt")

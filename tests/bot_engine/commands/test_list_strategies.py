@@ -23,7 +23,7 @@ SYNTAX_ERROR = (
 
 
 @pytest.fixture(scope="module")
-def folders(tmp_path_factory) -> dict[str, Path]:
+def strategy_folders(tmp_path_factory) -> dict[str, Path]:
     """record.sh's folders: a user_data with the repo's strategies, and a strategy folder with
     two broken files, a subclass, a duplicate name and a subfolder."""
     root = tmp_path_factory.mktemp("list_strategies")
@@ -63,15 +63,16 @@ def recorded(name: str) -> str:
         ),
     ],
 )
-def test_output_is_freqtrades(folders, fixture, args):
-    args = [arg.format(strats=folders["strats"]) for arg in args]
-    assert list_strategies("--userdir", str(folders["user_data"]), *args) == recorded(fixture)
+def test_list_strategies_output_is_freqtrades(strategy_folders, fixture, args):
+    args = [arg.format(strats=strategy_folders["strats"]) for arg in args]
+    out = list_strategies("--userdir", str(strategy_folders["user_data"]), *args)
+    assert out == recorded(fixture)
 
 
-def test_a_changed_strategy_changes_the_table(folders, tmp_path):
+def test_a_changed_strategy_changes_the_table(strategy_folders, tmp_path):
     """The table is read from the files, not canned: one more buy parameter shows."""
     user_data = tmp_path / "user_data"
-    shutil.copytree(folders["user_data"], user_data)
+    shutil.copytree(strategy_folders["user_data"], user_data)
     path = user_data / "strategies" / "sample_strategy.py"
     text = path.read_text()
     path.write_text(text.replace("    buy_rsi = ", "    buy_extra = buy_rsi = ", 1))
@@ -106,9 +107,14 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_on_a_terminal_the_status_is_coloured_as_freqtrades(folders):
+def test_on_a_terminal_the_status_is_coloured_as_freqtrades(strategy_folders):
     out = Terminal()
-    args = ["--userdir", str(folders["user_data"]), "--strategy-path", str(folders["strats"])]
+    args = [
+        "--userdir",
+        str(strategy_folders["user_data"]),
+        "--strategy-path",
+        str(strategy_folders["strats"]),
+    ]
     call_command("list_strategies", *args, stdout=out, stderr=io.StringIO())
     assert out.getvalue() == recorded("strategies-mixed-terminal.txt")
     plain = Terminal()
@@ -116,12 +122,12 @@ def test_on_a_terminal_the_status_is_coloured_as_freqtrades(folders):
     assert plain.getvalue() == recorded("strategies-mixed.txt")
 
 
-def test_the_folders_come_from_a_utility_config(folders, tmp_path):
+def test_the_folders_come_from_a_utility_config(strategy_folders, tmp_path):
     """As in Freqtrade, a config without the keys only trading needs is enough."""
     config = tmp_path / "config.json"
     config.write_text(
         '{{"user_data_dir": "{ud}", "strategy_path": "{strats}"}}'.format(
-            ud=folders["user_data"], strats=folders.get("strats", "")
+            ud=strategy_folders["user_data"], strats=strategy_folders.get("strats", "")
         )
     )
     assert list_strategies("--config", str(config)) == recorded("strategies-mixed.txt")
