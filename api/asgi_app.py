@@ -25,7 +25,12 @@ IDLE_REQUEST_THREADS = 16
 # Answers that read no database, file or socket, made on the event loop without the trip to a
 # thread: /ping is what FreqUI and health checks call most. Django refuses a database query
 # from the loop's thread (SynchronousOnlyOperation), so a view that grew one would fail loudly.
+# A call with a cookie takes the thread: the browser-session middleware may read the database.
 ON_THE_LOOP = frozenset({"/api/v1/ping"})
+
+
+def _has_cookie(scope) -> bool:
+    return any(name == b"cookie" for name, _ in scope["headers"])
 
 
 class RequestThread(ThreadPoolExecutor):
@@ -96,7 +101,7 @@ class OneThreadASGIHandler(ASGIHandler):
             body_file = await self.read_body(receive)
         except RequestAborted:
             return
-        if scope["path"] in ON_THE_LOOP and scope["method"] == "GET":
+        if scope["path"] in ON_THE_LOOP and scope["method"] == "GET" and not _has_cookie(scope):
             try:
                 response = contextvars.copy_context().run(self._respond, scope, body_file)
             finally:

@@ -15,8 +15,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 VERSION_BODY = b'{"version":"%s"}' % TRADEPLANE_VERSION.encode()
 
 
-async def get(handler, path: str, *, basic: bool = False) -> tuple[int, bytes]:
+async def get(
+    handler, path: str, *, basic: bool = False, cookie: bool = False
+) -> tuple[int, bytes]:
     headers = [(b"host", b"127.0.0.1")]
+    if cookie:
+        headers.append((b"cookie", b"sessionid=not-a-session"))
     if basic:
         headers.append((b"authorization", basic_header().encode()))
     scope = {
@@ -115,3 +119,5 @@ def test_ping_is_answered_on_the_event_loop(running_bot):
     assert [thread for _, thread in seen] == [loop_thread, loop_thread]
     assert asyncio.run(get(handler, "/api/v1/ping")) == (200, b'{"status":"pong"}')
     assert handler._idle == []  # no request thread was needed
+    with_cookie, _ = recorded_request_threads(handler, "/api/v1/ping", cookie=True)
+    assert with_cookie[0][1] != loop_thread  # a browser session may read the database
