@@ -21,29 +21,11 @@ sys.path.insert(0, str(HERE.parent.parent / "pairlists"))
 
 from freqtrade.main import main as freqtrade_main  # noqa: E402
 from freqtrade.resolvers import ExchangeResolver  # noqa: E402
-from record_chains import StoredExchange  # noqa: E402
+from record_chains import CHAINS, StoredExchange  # noqa: E402
 
 BASE = json.loads((HERE.parent.parent / "config.json").read_text())  # the config Freqtrade ran
-CASES = {
-    "volume": (
-        [
-            {"method": "VolumePairList", "number_assets": 8},
-            {"method": "ShuffleFilter", "seed": 42},
-            {"method": "OffsetFilter", "offset": 2, "number_assets": 4},
-        ],
-        [],
-    ),
-    "filters": (
-        [
-            {"method": "StaticPairList"},
-            {"method": "AgeFilter", "min_days_listed": 10},
-            {"method": "PrecisionFilter"},
-            {"method": "PriceFilter", "low_price_ratio": 0.0003, "max_price": 0.05},
-            {"method": "SpreadFilter", "max_spread_ratio": 0.005},
-        ],
-        ["X.*/BTC"],
-    ),
-}
+# Two of the chains whose whitelists ../../pairlists/chains.json holds, under this test's names.
+CASES = {"volume": CHAINS["shuffle_offset"], "filters": CHAINS["filters"]}
 # output file suffix -> extra command line arguments
 FORMS = {
     "": [],
