@@ -21,9 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from bot_engine.backtest import export
 from bot_engine.backtest.report_periods import periodic_breakdown
 from bot_engine.backtest.tables import BREAKDOWN_PERIODS, text_report
-from bot_engine.config.loader import load_config
-from bot_engine.exceptions import ConfigError
-from bot_engine.management.utility import DEFAULT_CONFIG, add_config_flags
+from bot_engine.management.utility import add_config_flags, utility_config
 
 
 class Command(BaseCommand):
@@ -103,21 +101,11 @@ class Command(BaseCommand):
             raise CommandError(_with_flag(flag, str(exc))) from None
 
     def _user_data_dir(self, flags: dict[str, Any]) -> Path:
-        overrides = {"user_data_dir": flags["user_data_dir"]}
-        if flags["config"]:
-            path = Path(flags["config"])
-            if not path.is_file():
-                raise CommandError(f"--config: {path}: no such config file")
-        elif DEFAULT_CONFIG.is_file():
-            path = DEFAULT_CONFIG
-        else:
-            # No config: the results folder is all it would give.
-            return Path(flags["user_data_dir"] or "user_data")
-        try:
-            return load_config(path, overrides=overrides).user_data_dir
-        except ConfigError as exc:
-            lines = "; ".join(str(exc).splitlines())
-            raise CommandError(f"--config: {path}: {lines}") from None
+        """``--userdir``, else the config's, else ``user_data`` (the config read as the other
+        utility commands read it)."""
+        config = utility_config(flags)
+        configured = config.user_data_dir if config is not None else Path("user_data")
+        return Path(flags["user_data_dir"] or configured)
 
 
 def pair_list(document: dict[str, Any]) -> str:
