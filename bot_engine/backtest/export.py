@@ -104,6 +104,12 @@ def load_metadata(directory: Path | str, filename: str) -> dict[str, dict[str, A
     return json.loads(path.read_text())
 
 
+def stored_document(directory: Path | str, filename: str) -> dict[str, Any]:
+    """What the history serves of a written run: its ``.meta.json`` as ``metadata`` beside the
+    result document, the files' strings as Freqtrade's history answers them."""
+    return {"metadata": load_metadata(directory, filename), **load_result(directory, filename)}
+
+
 def stored_names(directory: Path | str) -> list[str]:
     """The names of the runs stored in ``directory`` (a meta file and its zip), sorted."""
     folder = Path(directory)

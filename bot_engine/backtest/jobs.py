@@ -281,10 +281,9 @@ def execute(run: BacktestRun, options: BacktestOptions, tracker: Tracker) -> Fin
     filename = _export(directory, run_config(config, options), outcome)
     from bot_engine.backtest import export
 
-    meta = export.load_metadata(directory, filename)
-    strategy_meta = meta.get(outcome.strategy_name, {})
     # Read back: the history answers the file's strings, as Freqtrade's does.
-    document = {"metadata": meta, **export.load_result(directory, filename)}
+    document = export.stored_document(directory, filename)
+    strategy_meta = document["metadata"].get(outcome.strategy_name, {})
     return Finished(
         document=document,
         filename=filename,

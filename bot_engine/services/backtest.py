@@ -177,20 +177,22 @@ def history_adopt_files(*, config: BotConfig) -> int:
             )
         )
         for name in names:
-            if name not in known and _adopt(config, export, folder, name):
+            if name not in known and _adopt(config, folder, name):
                 adopted += 1
     return adopted
 
 
-def _adopt(config: BotConfig, export, folder, name: str) -> bool:
+def _adopt(config: BotConfig, folder, name: str) -> bool:
+    from bot_engine.backtest import export
+
     try:
-        meta = export.load_metadata(folder, name)
-        document = {"metadata": meta, **export.load_result(folder, name)}
+        document = export.stored_document(folder, name)
         if not isinstance(document.get("strategy"), dict):
             raise ValueError("no strategy results")
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         logger.warning("Backtest result %s not readable, left out of the history: %s", name, exc)
         return False
+    meta = document["metadata"]
     first = next(iter(meta.values()), {})
     started = first.get("backtest_start_time")
     when = datetime.fromtimestamp(started, tz=UTC) if isinstance(started, int) else None
