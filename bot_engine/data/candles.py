@@ -10,9 +10,11 @@ from pathlib import Path
 import pandas as pd
 
 COLUMNS = ["date", "open", "high", "low", "close", "volume"]
+# Freqtrade's file names: ETH_BTC-5m.feather (spot), ETH_USDT_USDT-1h-futures.feather (futures:
+# the pair ETH/USDT:USDT, then the candle type: futures, mark, index, funding_rate, ...).
 _FILE = re.compile(
-    r"^(?P<pair>[A-Za-z0-9]+_[A-Za-z0-9]+(?:_[A-Za-z0-9]+)?)-(?P<tf>\d+[mhdwM])"
-    r"(?:-(?P<ct>futures|mark|index|funding_rate))?\.feather$"
+    r"^(?P<pair>[A-Za-z0-9]+_[A-Za-z0-9]+(?:_[A-Za-z0-9]+)?)-(?P<tf>\d+[smhdwMy])"
+    r"(?:-(?P<ct>[A-Za-z_]+))?\.feather$"
 )
 
 
@@ -23,6 +25,13 @@ def pair_to_filename(pair: str) -> str:
 
 
 _UNSAFE_FILENAME_CHARS = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def filename_to_pair(stem: str) -> str:
+    """``ETH_BTC`` -> ``ETH/BTC``, ``ETH_USDT_USDT`` -> ``ETH/USDT:USDT`` (a futures pair)."""
+    base, _, rest = stem.partition("_")
+    quote, _, settle = rest.partition("_")
+    return f"{base}/{quote}:{settle}" if settle else f"{base}/{quote}"
 
 
 def candle_file(data_dir: Path, pair: str, timeframe: str) -> Path:
@@ -62,14 +71,17 @@ def store_candles(data_dir: Path, pair: str, timeframe: str, frame: pd.DataFrame
     return path
 
 
+def candle_file_parts(name: str) -> tuple[str, str, str] | None:
+    """``(pair, timeframe, candle_type)`` of a candle file's name, None for another file."""
+    match = _FILE.match(name)
+    if match is None:
+        return None
+    return filename_to_pair(match["pair"]), match["tf"], match["ct"] or "spot"
+
+
 def available_data(data_dir: Path) -> list[tuple[str, str, str]]:
     """``(pair, timeframe, candle_type)`` for every file on disk, sorted."""
     if not data_dir.is_dir():
         return []
-    found = []
-    for path in data_dir.iterdir():
-        match = _FILE.match(path.name)
-        if match:
-            base, _, quote = match["pair"].partition("_")
-            found.append((f"{base}/{quote}", match["tf"], match["ct"] or "spot"))
-    return sorted(found)
+    found = (candle_file_parts(path.name) for path in data_dir.iterdir())
+    return sorted(parts for parts in found if parts is not None)

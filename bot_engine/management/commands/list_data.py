@@ -20,16 +20,12 @@ import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 from rich.table import Table
 
+from bot_engine.data.candles import candle_file_parts, filename_to_pair
 from bot_engine.data.timeframes import timeframe_to_seconds
 from bot_engine.management.utility import add_config_flags, render, utility_config
 
 DATA_FORMATS = ("json", "jsongz", "feather", "parquet")
 TRADING_MODES = ("spot", "margin", "futures")
-# Freqtrade's file names: ETH_BTC-5m.feather (spot), ETH_USDT_USDT-1h-futures.feather (futures:
-# the pair ETH/USDT:USDT, then the candle type: futures, mark, index, funding_rate, ...).
-_CANDLE_FILE = re.compile(
-    r"^(?P<pair>[^-]+)-(?P<tf>\d+[smhdwMy])(?:-(?P<ct>[A-Za-z_]+))?\.feather$"
-)
 _TRADES_FILE = re.compile(r"^(?P<pair>[^-]+)-trades\.feather$")
 MIN_WIDTH = 50  # Freqtrade's tables here are never narrower
 
@@ -98,13 +94,6 @@ class Command(BaseCommand):
         return base, flags["trading_mode"] or trading_mode, data_format
 
 
-def _pair_name(stem: str) -> str:
-    """``ETH_BTC`` -> ``ETH/BTC``, ``ETH_USDT_USDT`` -> ``ETH/USDT:USDT``."""
-    base, _, rest = stem.partition("_")
-    quote, _, settle = rest.partition("_")
-    return f"{base}/{quote}:{settle}" if settle else f"{base}/{quote}"
-
-
 def stored_candles(
     data_dir: Path, trading_mode: str, pairs: set[str] | None
 ) -> list[StoredCandles]:
@@ -114,16 +103,15 @@ def stored_candles(
         return []
     found = []
     for path in data_dir.iterdir():
-        match = _CANDLE_FILE.match(path.name)
-        if not match or not path.is_file():
+        parts = candle_file_parts(path.name)
+        if parts is None or not path.is_file():
             continue
-        candle_type = match["ct"] or "spot"
+        pair, timeframe, candle_type = parts
         # Spot and margin read the plain files; futures the typed ones in futures/.
         if (candle_type == "spot") != (trading_mode != "futures"):
             continue
-        pair = _pair_name(match["pair"])
         if pairs is None or pair in pairs:
-            found.append(StoredCandles(pair, match["tf"], candle_type, path))
+            found.append(StoredCandles(pair, timeframe, candle_type, path))
     return sorted(found, key=lambda c: (c.pair, timeframe_to_seconds(c.timeframe), c.candle_type))
 
 
@@ -170,7 +158,7 @@ def timerange_table(stored: list[StoredCandles]) -> Table:
 def trades_table(data_dir: Path, pairs: set[str] | None, trading_mode: str) -> Table:
     """Freqtrade's ``--trades`` listing (Tradeplane itself stores no trades data)."""
     found = sorted(
-        _pair_name(match["pair"])
+        filename_to_pair(match["pair"])
         for path in (data_dir.iterdir() if data_dir.is_dir() else ())
         if (match := _TRADES_FILE.match(path.name))
     )
