@@ -20,17 +20,21 @@ from bot_engine.config.reader import DEFAULT_CONFIG, read_config_file
 from bot_engine.exceptions import ConfigError
 
 
-def configured_bot_name(given: str | None) -> str:
-    """The ``bot_name`` of the config ``given`` (else the process's config): which bot's rows a
-    command reads or writes."""
+def command_config(given: str | None, *, hint: str = "") -> BotConfig:
+    """The config ``given`` (else the process's), checked as the bot checks it."""
     path = Path(given) if given else Path(settings.BOT_CONFIG_PATH)
     if not path.exists():
-        raise CommandError(f"--config: no config at {path} (or give --bot-name NAME).")
+        raise CommandError(f"--config: no config at {path}{hint}.")
     try:
-        return load_config(path).bot_name
+        return load_config(path)
     except ConfigError as exc:
         lines = "; ".join(str(exc).splitlines())
         raise CommandError(f"--config: invalid configuration in {path}: {lines}") from None
+
+
+def configured_bot_name(given: str | None) -> str:
+    """The ``bot_name`` of the config ``given``: which bot's rows a command reads or writes."""
+    return command_config(given, hint=" (or give --bot-name NAME)").bot_name
 
 
 def add_config_flags(parser, *, datadir_help: str = "(not used)") -> None:

@@ -11,14 +11,12 @@ at their end; on a ccxt exchange, its live markets. Printed as Freqtrade prints 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bot_engine.config.loader import load_config
 from bot_engine.config.model import BotConfig
 from bot_engine.exceptions import ConfigError, ExchangeError
+from bot_engine.management.utility import command_config
 from bot_engine.pairlists.evaluation import evaluate, job_options
 
 
@@ -50,7 +48,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        config = _load(options["config"])
+        config = command_config(options["config"])
         quotes = options["quote_currencies"] or [config.stake_currency]
         results = {quote: _whitelist(config, quote, options["exchange"]) for quote in quotes}
         for quote, pairs in results.items():
@@ -64,16 +62,6 @@ def render(quote: str, pairs: list[str], one_column: bool, as_json: bool) -> str
     if as_json:
         return json.dumps(pairs, separators=(",", ":"))
     return f"Pairs for {quote}: \n{pairs!r}"
-
-
-def _load(given: str | None) -> BotConfig:
-    path = Path(given) if given else Path(settings.BOT_CONFIG_PATH)
-    if not path.exists():
-        raise CommandError(f"--config: no config at {path}.")
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        raise CommandError(f"--config: invalid configuration in {path}: {_one_line(exc)}") from None
 
 
 def _whitelist(config: BotConfig, quote: str, exchange: str | None) -> list[str]:
